@@ -1,0 +1,54 @@
+//! The engine's notion of now. Nothing in kis reads the system time except
+//! [`SystemClock`]; tests drive deadlines, escalation and validity with [`ManualClock`].
+
+use std::sync::Mutex;
+
+use chrono::{DateTime, Duration, Utc};
+
+/// A source of the current instant.
+pub trait Clock: Send + Sync {
+    /// The current instant (UTC). The business date is derived with the policy's offset.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock (the default).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// A clock that stands still until moved: for tests, simulations and replays.
+#[derive(Debug)]
+pub struct ManualClock {
+    now: Mutex<DateTime<Utc>>,
+}
+
+impl ManualClock {
+    /// A clock stopped at `now`.
+    pub fn new(now: DateTime<Utc>) -> Self {
+        ManualClock {
+            now: Mutex::new(now),
+        }
+    }
+
+    /// Moves the clock to `now` (backwards too).
+    pub fn set(&self, now: DateTime<Utc>) {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner()) = now;
+    }
+
+    /// Moves the clock forward by `by`.
+    pub fn advance(&self, by: Duration) {
+        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
+        *now += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.now.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

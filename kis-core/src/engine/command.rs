@@ -1,0 +1,29 @@
+//! The command pattern every domain uses: authorise the actor, run the pure rules, write
+//! the state and its audit entry in one transaction.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::context::CommandContext;
+use crate::error::Result;
+
+/// A state-changing request made by a user.
+///
+/// The engine runs it as: load the acting user -> [`authorize`](Command::authorize) ->
+/// [`execute`](Command::execute) -> append the audit entry -> commit. Any error rolls
+/// everything back. The serialised command is what the audit trail shows as input and
+/// what an idempotency key is checked against.
+pub trait Command: Serialize {
+    /// What the command returns (also stored for idempotent replays).
+    type Output: Serialize + DeserializeOwned;
+
+    /// A stable name, `domain.verb_noun` (recorded in the audit trail).
+    const NAME: &'static str;
+
+    /// Refuses the command if the actor may not perform it (P2: authorisation is domain
+    /// logic). Runs before anything is written.
+    fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()>;
+
+    /// Validates the input against the current state and writes the result.
+    fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Self::Output>;
+}

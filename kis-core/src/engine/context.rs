@@ -1,0 +1,163 @@
+//! What a command sees while it runs: the acting user, the policy, the clock's reading,
+//! and the store, through methods that record every change for the audit trail.
+
+use std::ops::ControlFlow;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use super::document::{self, Document, Versioned};
+use crate::audit::Change;
+use crate::error::{Error, Result};
+use crate::org::User;
+use crate::policy::Policy;
+use crate::store::{Expected, StoreError, Transaction};
+
+/// The state a command runs in. Writes go through [`insert`](Self::insert) and
+/// [`update`](Self::update), so that each lands in the command's audit entry.
+pub struct CommandContext<'a> {
+    tx: &'a mut dyn Transaction,
+    actor: Option<User>,
+    policy: &'a Policy,
+    now: DateTime<Utc>,
+    changes: Vec<Change>,
+}
+
+impl<'a> CommandContext<'a> {
+    pub(crate) fn new(
+        tx: &'a mut dyn Transaction,
+        actor: Option<User>,
+        policy: &'a Policy,
+        now: DateTime<Utc>,
+    ) -> Self {
+        CommandContext {
+            tx,
+            actor,
+            policy,
+            now,
+            changes: Vec::new(),
+        }
+    }
+
+    /// The acting user. Only engine-internal commands (bootstrap) run without one.
+    pub fn actor(&self) -> Result<&User> {
+        self.actor
+            .as_ref()
+            .ok_or_else(|| Error::not_authorized("system", "run this command", "a user must act"))
+    }
+
+    /// The policy the command is decided under.
+    pub fn policy(&self) -> &Policy {
+        self.policy
+    }
+
+    /// The engine clock's instant for this command.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// Today's business date in the company's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.policy.business_date(self.now)
+    }
+
+    /// Reads a document, if it exists.
+    pub fn get<T: Document>(&mut self, id: &str) -> Result<Option<Versioned<T>>> {
+        document::get(self.tx, id)
+    }
+
+    /// Reads a document that must exist.
+    pub fn load<T: Document>(&mut self, id: &str) -> Result<Versioned<T>> {
+        document::load(self.tx, id)
+    }
+
+    /// Visits documents by id prefix.
+    pub fn scan<T: Document>(
+        &mut self,
+        prefix: &str,
+        visit: impl FnMut(Versioned<T>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        document::scan(self.tx, prefix, visit)
+    }
+
+    /// Creates a document; an existing id is [`Error::AlreadyExists`].
+    pub fn insert<T: Document>(&mut self, value: &T) -> Result<Versioned<T>>
+    where
+        T: Clone,
+    {
+        let id = value.doc_id();
+        let body = document::encode(value)?;
+        let version = match self.tx.put(T::COLLECTION, &id, &body, Expected::Absent) {
+            Ok(v) => v,
+            Err(StoreError::Conflict { .. }) => {
+                return Err(Error::AlreadyExists { kind: T::KIND, id });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        self.record(T::COLLECTION, id, version, None, &body)?;
+        Ok(Versioned {
+            version,
+            value: value.clone(),
+        })
+    }
+
+    /// Replaces a document read at `old.version`; a concurrent change is a `Conflict`.
+    pub fn update<T: Document>(&mut self, old: &Versioned<T>, new: T) -> Result<Versioned<T>> {
+        let id = new.doc_id();
+        let before = serde_json::to_value(&old.value).ok();
+        let body = document::encode(&new)?;
+        let version = self
+            .tx
+            .put(T::COLLECTION, &id, &body, Expected::Version(old.version))?;
+        self.record(T::COLLECTION, id, version, before, &body)?;
+        Ok(Versioned {
+            version,
+            value: new,
+        })
+    }
+
+    /// Adds to a decimal counter atomically (see `Transaction::counter_add`).
+    pub fn counter_add(
+        &mut self,
+        key: &str,
+        delta: Decimal,
+        ceiling: Option<Decimal>,
+    ) -> Result<Decimal> {
+        Ok(self.tx.counter_add(key, delta, ceiling)?)
+    }
+
+    /// The value of a decimal counter.
+    pub fn counter(&mut self, key: &str) -> Result<Decimal> {
+        Ok(self.tx.counter_get(key)?)
+    }
+
+    fn record(
+        &mut self,
+        collection: &str,
+        id: String,
+        version: u64,
+        before: Option<serde_json::Value>,
+        body: &str,
+    ) -> Result<()> {
+        let after = serde_json::from_str(body).map_err(|e| StoreError::Corrupt {
+            backend: "document",
+            message: e.to_string(),
+        })?;
+        self.changes.push(Change {
+            collection: collection.to_string(),
+            id,
+            version,
+            before,
+            after,
+        });
+        Ok(())
+    }
+
+    pub(crate) fn into_changes(self) -> Vec<Change> {
+        self.changes
+    }
+
+    pub(crate) fn tx(&mut self) -> &mut dyn Transaction {
+        self.tx
+    }
+}

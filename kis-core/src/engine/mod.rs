@@ -1,0 +1,350 @@
+//! The engine: applies the policy to commands, through a store, one transaction each.
+
+mod command;
+mod context;
+pub mod document;
+mod idempotency;
+mod policy_versions;
+
+use std::collections::HashMap;
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+pub use command::Command;
+pub use context::CommandContext;
+pub use document::{Document, Versioned};
+pub use idempotency::IdempotencyRecord;
+pub use policy_versions::{InstallPolicy, PolicyVersion};
+
+use crate::audit::{self, AuditEntry, AuditReport, NewEntry};
+use crate::clock::{Clock, SystemClock};
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::org::{Actor, User};
+use crate::policy::Policy;
+use crate::store::{self, AuditFilter, DocKey, Store, StoreError, Transaction};
+
+/// The actor name recorded for what the engine does by itself.
+pub const SYSTEM_ACTOR: &str = "system";
+
+/// The sales-management engine: one policy, one store, one clock.
+///
+/// Every command runs as one store transaction: authorise the actor, apply the rules,
+/// write the state and one audit entry. Nothing is half-written.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    policy: RwLock<Arc<Policy>>,
+    versions: Mutex<HashMap<String, Arc<Policy>>>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("store", &self.store.backend())
+            .field("policy", &self.policy().short_hash())
+            .finish()
+    }
+}
+
+/// A command for the engine's own bookkeeping (policy registration).
+#[derive(Serialize)]
+struct RegisterPolicy {
+    hash: String,
+    effective_from: NaiveDate,
+}
+
+impl Engine {
+    /// Opens an engine on `store` with `policy`, reading time from the system clock. The
+    /// policy is recorded as a version in the store if it is new.
+    pub fn open(store: Arc<dyn Store>, policy: Policy) -> Result<Engine> {
+        Engine::open_with_clock(store, policy, Arc::new(SystemClock))
+    }
+
+    /// Opens an engine with an explicit clock (tests, simulations).
+    pub fn open_with_clock(
+        store: Arc<dyn Store>,
+        policy: Policy,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Engine> {
+        let policy = Arc::new(policy);
+        let engine = Engine {
+            store,
+            clock,
+            policy: RwLock::new(Arc::clone(&policy)),
+            versions: Mutex::new(HashMap::from([(
+                policy.hash().to_string(),
+                Arc::clone(&policy),
+            )])),
+        };
+        let effective = policy
+            .general()
+            .effective_from
+            .unwrap_or_else(|| policy.business_date(engine.clock.now()));
+        let already = engine.read(|tx| document::get::<PolicyVersion>(tx, policy.hash()))?;
+        if already.is_none() {
+            let cmd = RegisterPolicy {
+                hash: policy.hash().to_string(),
+                effective_from: effective,
+            };
+            engine.run_as(None, None, "policy.register", &cmd, |ctx| {
+                policy_versions::register(ctx, &policy, effective, SYSTEM_ACTOR)
+            })?;
+        }
+        Ok(engine)
+    }
+
+    /// The policy commands are decided under now.
+    pub fn policy(&self) -> Arc<Policy> {
+        Arc::clone(&self.policy.read().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// The store backend's name.
+    pub fn backend(&self) -> &'static str {
+        self.store.backend()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The engine clock's current instant.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// Today's business date in the company's time zone.
+    pub fn today(&self) -> NaiveDate {
+        self.policy().business_date(self.clock.now())
+    }
+
+    /// Runs a command for `actor`.
+    pub fn execute<C: Command>(&self, actor: &Actor, command: &C) -> Result<C::Output> {
+        self.run_as(Some(&actor.user), None, C::NAME, command, |ctx| {
+            command.authorize(ctx)?;
+            command.execute(ctx)
+        })
+    }
+
+    /// Runs a command with an idempotency key: if the key was used before for the same
+    /// command, actor and content, returns the first result and writes nothing; if it
+    /// was used for anything else, [`Error::IdempotencyKeyReused`].
+    pub fn execute_idempotent<C: Command>(
+        &self,
+        actor: &Actor,
+        key: &str,
+        command: &C,
+    ) -> Result<C::Output> {
+        crate::ids::validate_id("idempotency key", key)?;
+        self.run_as(Some(&actor.user), Some(key), C::NAME, command, |ctx| {
+            command.authorize(ctx)?;
+            command.execute(ctx)
+        })
+    }
+
+    /// Installs a new policy version (admin only) and makes it current. A policy that
+    /// fails validation never reaches this point: parse it with [`Policy::from_toml`].
+    pub fn install_policy(
+        &self,
+        actor: &Actor,
+        policy: Policy,
+        effective_from: Option<NaiveDate>,
+    ) -> Result<PolicyVersion> {
+        let effective_from = effective_from
+            .or(policy.general().effective_from)
+            .unwrap_or_else(|| self.today());
+        let cmd = InstallPolicy {
+            hash: policy.hash().to_string(),
+            policy: policy.clone(),
+            effective_from,
+        };
+        let version = self.execute(actor, &cmd)?;
+        let policy = Arc::new(policy);
+        self.cache(Arc::clone(&policy));
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        Ok(version)
+    }
+
+    /// Every stored policy version, oldest effective date first.
+    pub fn policy_versions(&self) -> Result<Vec<PolicyVersion>> {
+        let mut versions = self.read(|tx| document::all::<PolicyVersion>(tx))?;
+        versions.sort_by(|a, b| {
+            (a.effective_from, a.installed_at).cmp(&(b.effective_from, b.installed_at))
+        });
+        Ok(versions)
+    }
+
+    /// The policy in force on `date`: the stored version with the latest effective date
+    /// on or before it (for judging a past period under its own rules).
+    pub fn policy_in_force(&self, date: NaiveDate) -> Result<Arc<Policy>> {
+        let versions = self.policy_versions()?;
+        let chosen = versions
+            .iter()
+            .filter(|v| v.effective_from <= date)
+            .reduce(|best, v| if v.supersedes(best) { v } else { best })
+            .ok_or_else(|| Error::NotFound {
+                kind: "policy in force on",
+                id: date.to_string(),
+            })?;
+        self.policy_by_hash_from(chosen)
+    }
+
+    /// A stored policy version by its hash.
+    pub fn policy_version(&self, hash: &str) -> Result<Arc<Policy>> {
+        if let Some(p) = self
+            .versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(hash)
+        {
+            return Ok(Arc::clone(p));
+        }
+        let version = self.read(|tx| document::load::<PolicyVersion>(tx, hash))?;
+        self.policy_by_hash_from(&version.value)
+    }
+
+    fn policy_by_hash_from(&self, version: &PolicyVersion) -> Result<Arc<Policy>> {
+        if let Some(p) = self
+            .versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&version.hash)
+        {
+            return Ok(Arc::clone(p));
+        }
+        let policy = Arc::new(Policy::from_toml(&version.source)?);
+        self.cache(Arc::clone(&policy));
+        Ok(policy)
+    }
+
+    fn cache(&self, policy: Arc<Policy>) {
+        self.versions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(policy.hash().to_string(), policy);
+    }
+
+    /// Runs read-only work in one consistent read transaction.
+    pub fn read<R>(&self, work: impl FnOnce(&mut dyn Transaction) -> Result<R>) -> Result<R> {
+        store::read(self.store.as_ref(), work)
+    }
+
+    /// Checks that `actor` is a known, active user, and returns them (for queries).
+    pub fn acting_user(&self, actor: &Actor) -> Result<User> {
+        self.read(|tx| load_actor(tx, &actor.user))
+    }
+
+    /// The audit trail, optionally for one document, from a sequence number on.
+    pub fn audit_trail(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        self.read(|tx| {
+            let mut out = Vec::new();
+            let mut failure = None;
+            tx.audit_scan(filter, &mut |record| match audit::decode(&record) {
+                Ok(entry) => {
+                    out.push(entry);
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    ControlFlow::Break(())
+                }
+            })?;
+            failure.map_or(Ok(out), Err)
+        })
+    }
+
+    /// The full history of one document (every audit entry that changed it).
+    pub fn history(&self, collection: &str, id: &str) -> Result<Vec<AuditEntry>> {
+        self.audit_trail(&AuditFilter {
+            from_seq: 0,
+            document: Some(DocKey::new(collection, id)),
+        })
+    }
+
+    /// Verifies the whole audit chain (P1.3).
+    pub fn verify_audit(&self) -> Result<AuditReport> {
+        self.read(|tx| audit::verify(tx))
+    }
+
+    /// The engine's transaction pipeline, shared by every command.
+    pub(crate) fn run_as<I: Serialize, R: Serialize + serde::de::DeserializeOwned>(
+        &self,
+        actor: Option<&UserId>,
+        key: Option<&str>,
+        name: &str,
+        input: &I,
+        work: impl FnOnce(&mut CommandContext<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let policy = self.policy();
+        let now = self.clock.now();
+        let input =
+            serde_json::to_value(input).map_err(|e| Error::invalid("command", e.to_string()))?;
+        let actor_name = actor.map_or(SYSTEM_ACTOR.to_string(), |a| a.to_string());
+        let request_hash = idempotency::request_hash(name, &actor_name, &input);
+        store::write(self.store.as_ref(), |tx| {
+            if let Some(key) = key
+                && let Some(seen) = document::get::<IdempotencyRecord>(tx, key)?
+            {
+                if seen.value.request_hash != request_hash {
+                    return Err(Error::IdempotencyKeyReused {
+                        key: key.to_string(),
+                    });
+                }
+                return serde_json::from_value(seen.value.output).map_err(|e| {
+                    StoreError::Corrupt {
+                        backend: "idempotency",
+                        message: e.to_string(),
+                    }
+                    .into()
+                });
+            }
+            let user = actor.map(|a| load_actor(tx, a)).transpose()?;
+            let mut ctx = CommandContext::new(tx, user, &policy, now);
+            let output = work(&mut ctx)?;
+            let changes = ctx.into_changes();
+            let entry = audit::append(
+                tx,
+                NewEntry {
+                    at: now,
+                    actor: actor_name.clone(),
+                    command: name.to_string(),
+                    input,
+                    changes,
+                    policy_version: policy.hash().to_string(),
+                    idempotency_key: key.map(str::to_string),
+                },
+            )?;
+            if let Some(key) = key {
+                let record = IdempotencyRecord {
+                    key: key.to_string(),
+                    request_hash,
+                    command: name.to_string(),
+                    output: serde_json::to_value(&output)
+                        .map_err(|e| Error::invalid("command output", e.to_string()))?,
+                    audit_seq: entry.seq,
+                    at: now,
+                };
+                tx.put(
+                    IdempotencyRecord::COLLECTION,
+                    key,
+                    &document::encode(&record)?,
+                    store::Expected::Absent,
+                )?;
+            }
+            Ok(output)
+        })
+    }
+}
+
+/// Loads the acting user; unknown or deactivated users may not act.
+fn load_actor(tx: &mut dyn Transaction, id: &UserId) -> Result<User> {
+    match document::get::<User>(tx, id.as_str())? {
+        Some(user) if user.value.active => Ok(user.value),
+        Some(_) => Err(Error::not_authorized(id, "act", "the user is deactivated")),
+        None => Err(Error::not_authorized(id, "act", "no such user")),
+    }
+}

@@ -1,0 +1,28 @@
+//! kis-core: the sales-management domain of kis, pure Rust with no I/O.
+//!
+//! It turns a company's sales regulation (`policy.md`, clauses P1..P9) into types and
+//! rules: money and rounding, the organisation and who may do what, the policy file, the
+//! storage contract, the hash-chained audit trail, and the [`Engine`] that runs commands.
+//! Storage backends live in their own crates (`kis-sqlite`, `kis-postgres`); the
+//! in-memory store is here.
+
+#![warn(missing_docs)]
+
+pub mod audit;
+pub mod clock;
+pub mod engine;
+pub mod error;
+pub mod ids;
+pub mod money;
+pub mod org;
+pub mod policy;
+pub mod store;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use engine::{Command, CommandContext, Document, Engine, PolicyVersion, Versioned};
+pub use error::{Error, InvalidInput, Result};
+pub use ids::{TeamId, UserId};
+pub use money::{Currency, Money, MoneyError, RoundingMode, RoundingPolicy};
+pub use org::{Actor, Role, Team, User};
+pub use policy::{Policy, PolicyError, PolicyProblem};
+pub use store::{MemoryStore, Store, StoreError};

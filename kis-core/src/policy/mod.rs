@@ -1,0 +1,194 @@
+//! The policy file: what a company configures (thresholds, weights, chains, limits), as
+//! TOML parsed into typed structs and validated as a whole. A bad file is refused with
+//! every problem listed, each naming its key, its line and the reason.
+//!
+//! The documented format is `examples/policy.toml`.
+
+mod approval;
+mod check;
+mod error;
+mod expense;
+mod general;
+mod kpi;
+mod locate;
+mod pricing;
+mod values;
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml_edit::Document;
+
+pub use approval::{ApprovalPolicy, ApprovalRules, Chain, Condition, Scope, Step};
+pub use error::{PolicyError, PolicyProblem};
+pub use expense::{CategoryLimit, ExceedAction, ExpensePolicy, OnExceed};
+pub use general::General;
+pub use kpi::{
+    Awards, Band, KpiPolicy, MissingMetric, NewCustomerAward, NewCustomerRule, PerformanceAward,
+    TeamAward, TeamMetric, Weights,
+};
+pub use pricing::{
+    Action, CustomerScope, FreeUnits, PriceRule, PricingPolicy, ProductScope, Stacking, Tier,
+    TierMode, Window,
+};
+
+use check::{Check, KeyPath};
+use locate::{Seg, line_col, path_at, path_text, span_of};
+
+use crate::money::RoundingPolicy;
+
+/// The sections of a policy file.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyFile {
+    /// Currency, rounding, time zone.
+    pub general: General,
+    /// Price rules and promotions (P4.1, P4.2); optional: without rules, list prices.
+    #[serde(default)]
+    pub pricing: PricingPolicy,
+    /// Review chains (P3, P4.1c, P6.2, P7.3).
+    pub approval: ApprovalPolicy,
+    /// KPI scoring and awards (P5, P4.3).
+    pub kpi: KpiPolicy,
+    /// Expense budgets and claims (P6).
+    pub expense: ExpensePolicy,
+}
+
+/// A validated policy, with its source text and content hash (its version id).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Policy {
+    source: String,
+    hash: String,
+    file: PolicyFile,
+}
+
+impl Policy {
+    /// Parses and validates a policy. On error, every problem found is reported.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let doc = Document::parse(text.to_string()).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let (line, column) = line_col(text, offset);
+            PolicyError::Invalid {
+                problems: vec![PolicyProblem {
+                    key: String::new(),
+                    line: Some(line),
+                    column: Some(column),
+                    message: format!("not valid TOML: {}", e.message().trim()),
+                }],
+            }
+        })?;
+        let file: PolicyFile = toml::from_str(text).map_err(|e| {
+            let offset = e.span().map(|s| s.start).unwrap_or(0);
+            let (line, column) = line_col(text, offset);
+            PolicyError::Invalid {
+                problems: vec![PolicyProblem {
+                    key: path_text(&path_at(&doc, offset)),
+                    line: Some(line),
+                    column: Some(column),
+                    message: e.message().trim().to_string(),
+                }],
+            }
+        })?;
+        let mut check = Check::default();
+        file.validate(&mut check);
+        if !check.problems.is_empty() {
+            let problems = check
+                .problems
+                .into_iter()
+                .map(|(path, message)| locate(text, &doc, &path.0, message))
+                .collect();
+            return Err(PolicyError::Invalid { problems });
+        }
+        Ok(Policy {
+            hash: content_hash(text),
+            source: text.to_string(),
+            file,
+        })
+    }
+
+    /// The text the policy was read from.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The content hash (hex SHA-256 of the text): the policy's version id.
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    /// A short form of the hash for display (12 hex digits).
+    pub fn short_hash(&self) -> &str {
+        &self.hash[..12]
+    }
+
+    /// The parsed sections.
+    pub fn file(&self) -> &PolicyFile {
+        &self.file
+    }
+
+    /// `[general]`.
+    pub fn general(&self) -> &General {
+        &self.file.general
+    }
+
+    /// `[pricing]`.
+    pub fn pricing(&self) -> &PricingPolicy {
+        &self.file.pricing
+    }
+
+    /// `[approval]`.
+    pub fn approval(&self) -> &ApprovalPolicy {
+        &self.file.approval
+    }
+
+    /// `[kpi]`.
+    pub fn kpi(&self) -> &KpiPolicy {
+        &self.file.kpi
+    }
+
+    /// `[expense]`.
+    pub fn expense(&self) -> &ExpensePolicy {
+        &self.file.expense
+    }
+
+    /// The company's rounding rule (the one place rounding is decided).
+    pub fn rounding(&self) -> RoundingPolicy {
+        self.file.general.rounding_policy()
+    }
+
+    /// The company's UTC offset.
+    pub fn utc_offset(&self) -> FixedOffset {
+        self.file.general.offset()
+    }
+
+    /// The business date of an instant, in the company's time zone.
+    pub fn business_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.utc_offset()).date_naive()
+    }
+}
+
+impl PolicyFile {
+    fn validate(&self, c: &mut Check) {
+        let root = KeyPath::root();
+        self.general.validate(c, &root.k("general"));
+        self.pricing.validate(c, &root.k("pricing"));
+        self.approval.validate(c, &root.k("approval"));
+        self.kpi.validate(c, &root.k("kpi"));
+        self.expense.validate(c, &root.k("expense"));
+    }
+}
+
+fn locate(text: &str, doc: &Document<String>, path: &[Seg], message: String) -> PolicyProblem {
+    let position = span_of(doc, path).map(|s| line_col(text, s.start));
+    PolicyProblem {
+        key: path_text(path),
+        line: position.map(|p| p.0),
+        column: position.map(|p| p.1),
+        message,
+    }
+}
+
+/// The content hash of a policy text (hex SHA-256).
+pub fn content_hash(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
+}

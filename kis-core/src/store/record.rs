@@ -1,0 +1,74 @@
+//! The plain data that crosses the store boundary.
+
+use serde::{Deserialize, Serialize};
+
+/// A stored document: its id, version and JSON body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The document id (unique within its collection).
+    pub id: String,
+    /// Incremented by every write; starts at 1.
+    pub version: u64,
+    /// The document as JSON.
+    pub body: String,
+}
+
+/// What a writer expects to find, for optimistic concurrency.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// No document with this id: an insert.
+    Absent,
+    /// The document at exactly this version: an update.
+    Version(u64),
+}
+
+impl Expected {
+    /// The expected version as an option (`None` for absent).
+    pub fn as_option(self) -> Option<u64> {
+        match self {
+            Expected::Absent => None,
+            Expected::Version(v) => Some(v),
+        }
+    }
+}
+
+/// A reference to one document: collection and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocKey {
+    /// The collection.
+    pub collection: String,
+    /// The id within it.
+    pub id: String,
+}
+
+impl DocKey {
+    /// A key for `collection`/`id`.
+    pub fn new(collection: impl Into<String>, id: impl Into<String>) -> Self {
+        DocKey {
+            collection: collection.into(),
+            id: id.into(),
+        }
+    }
+}
+
+/// An audit record as stored: the entry as JSON, plus what the store indexes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Position in the trail, from 1, without gaps.
+    pub seq: u64,
+    /// The entry's hash (hex SHA-256), chained to the previous entry.
+    pub hash: String,
+    /// The documents the command changed (for a document's history).
+    pub documents: Vec<DocKey>,
+    /// The whole entry as JSON (see `kis_core::audit::AuditEntry`).
+    pub entry: String,
+}
+
+/// Which audit records to visit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only records with `seq >= from_seq` (0 or 1: from the start).
+    pub from_seq: u64,
+    /// Only records that changed this document.
+    pub document: Option<DocKey>,
+}

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what the test run needs outside cargo:
+#   - a Python venv with maturin, pytest, pyarrow (for the kis Python package);
+#   - the Kotlin compiler from npm and Debian's JNA (for the Kotlin bindings test);
+#   - the PostgreSQL server binaries are installed by scripts/pg.sh when it starts one.
+# Tools go to a cache outside the checkout (KIS_TOOLS, default ~/.cache/kis) so that a
+# fresh clone reuses them. Each step checks first, then installs only what is missing.
+set -euo pipefail
+
+KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
+mkdir -p "$KIS_TOOLS"
+log() { printf '[setup-tools] %s\n' "$*" >&2; }
+
+# Python venv with the build backend and the test tools.
+VENV=$KIS_TOOLS/venv
+if [ ! -x "$VENV/bin/python" ]; then
+  log "creating venv $VENV"
+  python3 -m venv "$VENV"
+fi
+if ! "$VENV/bin/python" -c 'import maturin, pytest, mypy, pyarrow' >/dev/null 2>&1; then
+  log "installing maturin, pytest, mypy, pyarrow into the venv"
+  "$VENV/bin/pip" install -q --disable-pip-version-check \
+    "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "pyarrow>=15"
+fi
+
+# Kotlin compiler (npm package kotlin-compiler ships kotlinc and the stdlib jar).
+KT=$KIS_TOOLS/kt
+if [ ! -x "$KT/node_modules/kotlin-compiler/bin/kotlinc" ]; then
+  log "installing kotlin-compiler from npm into $KT"
+  mkdir -p "$KT"
+  (cd "$KT" && { [ -f package.json ] || npm init -y >/dev/null; } && npm install -q kotlin-compiler@2 >/dev/null)
+fi
+
+# JNA for the JVM: the uniffi Kotlin bindings load the native library through it.
+if [ ! -f /usr/share/java/jna.jar ]; then
+  log "installing libjna-java (Debian)"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends libjna-java >/dev/null
+fi
+log "tools ready in $KIS_TOOLS"
