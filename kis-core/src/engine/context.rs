@@ -81,10 +81,7 @@ impl<'a> CommandContext<'a> {
     }
 
     /// Creates a document; an existing id is [`Error::AlreadyExists`].
-    pub fn insert<T: Document>(&mut self, value: &T) -> Result<Versioned<T>>
-    where
-        T: Clone,
-    {
+    pub fn insert<T: Document + Clone>(&mut self, value: &T) -> Result<Versioned<T>> {
         let id = value.doc_id();
         let body = document::encode(value)?;
         let version = match self.tx.put(T::COLLECTION, &id, &body, Expected::Absent) {

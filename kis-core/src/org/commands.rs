@@ -196,6 +196,9 @@ impl Command for UpdateUser {
             ));
         }
         // A team's leader must stay an active manager (or director) while they lead it.
+        if user.role == old.value.role && user.active == old.value.active {
+            return Ok(ctx.update(&old, user)?.value);
+        }
         let leads: Vec<Team> = Directory::new(ctx.tx())
             .teams()?
             .into_iter()

@@ -297,7 +297,7 @@ impl Action {
         if stacking != Stacking::Exclusive {
             c.ensure(
                 self.percent_off.is_some() || (stacking == Stacking::Compound && self.amount_off.is_some()),
-                &a,
+                a,
                 || "stacking rules must be percent_off (additive or compound) or amount_off (compound)".into(),
             );
         }

@@ -1,0 +1,75 @@
+//! The schema and its migrations, tracked with `PRAGMA user_version`.
+
+use rusqlite::Connection;
+
+use crate::errors::{corrupt, map};
+use kis_core::store::StoreError;
+
+/// Each migration, in order; version N is `MIGRATIONS[N - 1]`. Never edit a released
+/// migration: add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: documents, counters, the append-only audit trail.
+    r#"
+    CREATE TABLE documents (
+        collection TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        version    INTEGER NOT NULL CHECK (version >= 1),
+        body       TEXT NOT NULL,
+        PRIMARY KEY (collection, id)
+    ) STRICT, WITHOUT ROWID;
+
+    -- Exact decimals as TEXT: SQLite has no decimal type, and REAL would round.
+    CREATE TABLE counters (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY CHECK (seq >= 1),
+        hash      TEXT NOT NULL,
+        documents TEXT NOT NULL,
+        entry     TEXT NOT NULL
+    ) STRICT;
+
+    CREATE TABLE audit_documents (
+        collection TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        seq        INTEGER NOT NULL REFERENCES audit (seq),
+        PRIMARY KEY (collection, id, seq)
+    ) STRICT, WITHOUT ROWID;
+
+    -- P1.3: nothing is silently changed or deleted.
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_documents_no_update BEFORE UPDATE ON audit_documents
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    CREATE TRIGGER audit_documents_no_delete BEFORE DELETE ON audit_documents
+    BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+    "#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database to [`SCHEMA_VERSION`], in one transaction.
+pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(map)?;
+    let current: i64 = tx
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(map)?;
+    if current > SCHEMA_VERSION {
+        return Err(corrupt(format!(
+            "the database has schema version {current}, newer than this kis ({SCHEMA_VERSION}); upgrade kis"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql).map_err(map)?;
+        tx.pragma_update(None, "user_version", (i + 1) as i64)
+            .map_err(map)?;
+    }
+    tx.commit().map_err(map)
+}

@@ -1,0 +1,300 @@
+//! A transaction on one pooled connection.
+
+use std::ops::ControlFlow;
+use std::str::FromStr;
+
+use rusqlite::{OptionalExtension, params};
+use rust_decimal::Decimal;
+
+use crate::errors::{corrupt, map};
+use crate::pool::Pooled;
+use kis_core::store::{
+    AuditFilter, AuditRecord, DocKey, Expected, Record, StoreError, Transaction, TxMode,
+    check_counter_add,
+};
+
+pub(crate) struct SqliteTx<'a> {
+    conn: Pooled<'a>,
+    mode: TxMode,
+    open: bool,
+}
+
+impl<'a> SqliteTx<'a> {
+    pub(crate) fn begin(conn: Pooled<'a>, mode: TxMode) -> Result<Self, StoreError> {
+        // IMMEDIATE takes the write lock now, so a write transaction never fails later on
+        // a lock upgrade (which DEFERRED does under contention, despite busy_timeout).
+        let sql = match mode {
+            TxMode::Read => "BEGIN DEFERRED",
+            TxMode::Write => "BEGIN IMMEDIATE",
+        };
+        conn.prepare_cached(sql)
+            .and_then(|mut s| s.execute([]))
+            .map_err(map)?;
+        Ok(SqliteTx {
+            conn,
+            mode,
+            open: true,
+        })
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        match self.mode {
+            TxMode::Write => Ok(()),
+            TxMode::Read => Err(StoreError::ReadOnly),
+        }
+    }
+
+    fn version_of(&self, collection: &str, id: &str) -> Result<Option<u64>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT version FROM documents WHERE collection = ?1 AND id = ?2")
+            .map_err(map)?
+            .query_row(params![collection, id], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(map)
+            .map(|v| v.map(|v| v as u64))
+    }
+}
+
+fn decode_docs(text: &str, seq: u64) -> Result<Vec<DocKey>, StoreError> {
+    let pairs: Vec<(String, String)> =
+        parse_doc_lines(text).ok_or_else(|| corrupt(format!("audit {seq}: bad document list")))?;
+    Ok(pairs.into_iter().map(|(c, i)| DocKey::new(c, i)).collect())
+}
+
+/// Document lists are stored as `collection\u{1f}id` lines (ids cannot hold control
+/// characters), which keeps this crate free of a JSON dependency.
+fn parse_doc_lines(text: &str) -> Option<Vec<(String, String)>> {
+    if text.is_empty() {
+        return Some(Vec::new());
+    }
+    text.split('\n')
+        .map(|line| {
+            line.split_once('\u{1f}')
+                .map(|(c, i)| (c.to_string(), i.to_string()))
+        })
+        .collect()
+}
+
+fn encode_docs(docs: &[DocKey]) -> String {
+    docs.iter()
+        .map(|d| format!("{}\u{1f}{}", d.collection, d.id))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+impl Transaction for SqliteTx<'_> {
+    fn get(&mut self, collection: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT version, body FROM documents WHERE collection = ?1 AND id = ?2")
+            .map_err(map)?
+            .query_row(params![collection, id], |r| {
+                Ok(Record {
+                    id: id.to_string(),
+                    version: r.get::<_, i64>(0)? as u64,
+                    body: r.get(1)?,
+                })
+            })
+            .optional()
+            .map_err(map)
+    }
+
+    fn put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        body: &str,
+        expected: Expected,
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        let actual = self.version_of(collection, id)?;
+        if actual != expected.as_option() {
+            return Err(StoreError::Conflict {
+                collection: collection.to_string(),
+                id: id.to_string(),
+                expected: expected.as_option(),
+                actual,
+            });
+        }
+        let version = actual.unwrap_or(0) + 1;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO documents (collection, id, version, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body",
+            )
+            .map_err(map)?
+            .execute(params![collection, id, version as i64, body])
+            .map_err(map)?;
+        Ok(version)
+    }
+
+    fn scan(
+        &mut self,
+        collection: &str,
+        prefix: &str,
+        visit: &mut dyn FnMut(Record) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        // Ids with the prefix are contiguous in byte order, starting at the prefix itself.
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, version, body FROM documents WHERE collection = ?1 AND id >= ?2 ORDER BY id",
+            )
+            .map_err(map)?;
+        let mut rows = stmt.query(params![collection, prefix]).map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let id: String = row.get(0).map_err(map)?;
+            if !id.starts_with(prefix) {
+                break;
+            }
+            let record = Record {
+                id,
+                version: row.get::<_, i64>(1).map_err(map)? as u64,
+                body: row.get(2).map_err(map)?,
+            };
+            if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn counter_get(&mut self, key: &str) -> Result<Decimal, StoreError> {
+        let text: Option<String> = self
+            .conn
+            .prepare_cached("SELECT value FROM counters WHERE key = ?1")
+            .map_err(map)?
+            .query_row(params![key], |r| r.get(0))
+            .optional()
+            .map_err(map)?;
+        match text {
+            None => Ok(Decimal::ZERO),
+            Some(t) => {
+                Decimal::from_str(&t).map_err(|_| corrupt(format!("counter {key:?} holds {t:?}")))
+            }
+        }
+    }
+
+    fn counter_add(
+        &mut self,
+        key: &str,
+        delta: Decimal,
+        ceiling: Option<Decimal>,
+    ) -> Result<Decimal, StoreError> {
+        self.writable()?;
+        // Safe as read-then-write: BEGIN IMMEDIATE holds the database's write lock.
+        let current = self.counter_get(key)?;
+        let next = check_counter_add(key, current, delta, ceiling)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO counters (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .map_err(map)?
+            .execute(params![key, next.to_string()])
+            .map_err(map)?;
+        Ok(next)
+    }
+
+    fn audit_head(&mut self) -> Result<Option<(u64, String)>, StoreError> {
+        self.conn
+            .prepare_cached("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+            .map_err(map)?
+            .query_row([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?)))
+            .optional()
+            .map_err(map)
+    }
+
+    fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
+        self.writable()?;
+        let head = self.audit_head()?.map_or(0, |(seq, _)| seq);
+        if record.seq != head + 1 {
+            return Err(StoreError::Conflict {
+                collection: "audit".to_string(),
+                id: record.seq.to_string(),
+                expected: Some(head + 1),
+                actual: Some(record.seq),
+            });
+        }
+        self.conn
+            .prepare_cached(
+                "INSERT INTO audit (seq, hash, documents, entry) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .map_err(map)?
+            .execute(params![
+                record.seq as i64,
+                record.hash,
+                encode_docs(&record.documents),
+                record.entry
+            ])
+            .map_err(map)?;
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO audit_documents (collection, id, seq) VALUES (?1, ?2, ?3)",
+            )
+            .map_err(map)?;
+        for doc in &record.documents {
+            stmt.execute(params![doc.collection, doc.id, record.seq as i64])
+                .map_err(map)?;
+        }
+        Ok(())
+    }
+
+    fn audit_scan(
+        &mut self,
+        filter: &AuditFilter,
+        visit: &mut dyn FnMut(AuditRecord) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let (sql, doc) = match &filter.document {
+            None => (
+                "SELECT seq, hash, documents, entry FROM audit WHERE seq >= ?1 ORDER BY seq",
+                None,
+            ),
+            Some(d) => (
+                "SELECT a.seq, a.hash, a.documents, a.entry FROM audit_documents d
+                 JOIN audit a ON a.seq = d.seq
+                 WHERE d.seq >= ?1 AND d.collection = ?2 AND d.id = ?3 ORDER BY d.seq",
+                Some(d),
+            ),
+        };
+        let mut stmt = self.conn.prepare_cached(sql).map_err(map)?;
+        let from = filter.from_seq as i64;
+        let mut rows = match doc {
+            None => stmt.query(params![from]),
+            Some(d) => stmt.query(params![from, d.collection, d.id]),
+        }
+        .map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let seq = row.get::<_, i64>(0).map_err(map)? as u64;
+            let docs: String = row.get(2).map_err(map)?;
+            let record = AuditRecord {
+                seq,
+                hash: row.get(1).map_err(map)?,
+                documents: decode_docs(&docs, seq)?,
+                entry: row.get(3).map_err(map)?,
+            };
+            if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("COMMIT")
+            .and_then(|mut s| s.execute([]))
+            .map_err(map)?;
+        self.open = false;
+        Ok(())
+    }
+}
+
+impl Drop for SqliteTx<'_> {
+    fn drop(&mut self) {
+        if self.open {
+            // Nothing to report to: the caller already has the error that led here.
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}

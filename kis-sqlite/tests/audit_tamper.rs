@@ -1,0 +1,159 @@
+//! P1.3: the audit trail is append-only in the database, and the hash chain catches an
+//! entry that was edited or removed behind the engine's back.
+
+use std::sync::Arc;
+
+use kis_core::org::{AddUser, UpdateUser};
+use kis_core::{Actor, Engine, Policy, Role};
+use kis_sqlite::SqliteStore;
+
+const POLICY: &str = include_str!("../../examples/policy.toml");
+
+fn engine_with_history(path: &std::path::Path) -> Engine {
+    let store = Arc::new(SqliteStore::open(path).unwrap());
+    let engine = Engine::open(store, Policy::from_toml(POLICY).unwrap()).unwrap();
+    engine.bootstrap_admin("admin", "Admin").unwrap();
+    let admin = Actor::new("admin");
+    for id in ["f1", "f2", "f3"] {
+        engine
+            .execute(
+                &admin,
+                &AddUser {
+                    id: id.into(),
+                    name: id.into(),
+                    role: Role::Finance,
+                    team: None,
+                },
+            )
+            .unwrap();
+    }
+    engine
+        .execute(
+            &admin,
+            &UpdateUser {
+                id: "f2".into(),
+                name: Some("Fei".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    engine
+}
+
+#[test]
+fn the_database_refuses_updates_and_deletes_of_the_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.db");
+    drop(engine_with_history(&path));
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let err = conn
+        .execute("UPDATE audit SET entry = '{}' WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let err = conn
+        .execute("DELETE FROM audit WHERE seq = 2", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+}
+
+/// Opens the file behind the engine's back, drops the guard triggers and runs `sql`.
+fn tamper(path: &std::path::Path, sql: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+         DROP TRIGGER audit_documents_no_delete;",
+    )
+    .unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+#[test]
+fn verify_passes_on_an_untouched_trail() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine_with_history(&dir.path().join("ok.db"));
+    let report = engine.verify_audit().unwrap();
+    assert!(report.is_intact(), "{report:?}");
+    assert_eq!(report.entries, 6);
+    assert!(report.head_hash.is_some());
+}
+
+#[test]
+fn verify_finds_an_edited_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("edited.db");
+    drop(engine_with_history(&path));
+    // Rewrite who renamed f2: the entry text changes, its stored hash does not.
+    tamper(
+        &path,
+        "UPDATE audit SET entry = replace(entry, '\"actor\":\"admin\"', '\"actor\":\"f1\"') WHERE seq = 6",
+    );
+    let engine = Engine::open(
+        Arc::new(SqliteStore::open(&path).unwrap()),
+        Policy::from_toml(POLICY).unwrap(),
+    )
+    .unwrap();
+    let report = engine.verify_audit().unwrap();
+    let broken = report.broken.expect("tampering must be detected");
+    assert_eq!(broken.seq, 6);
+    assert!(broken.reason.contains("edited"), "{}", broken.reason);
+}
+
+#[test]
+fn verify_finds_a_deleted_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deleted.db");
+    drop(engine_with_history(&path));
+    tamper(
+        &path,
+        "DELETE FROM audit_documents WHERE seq = 3; DELETE FROM audit WHERE seq = 3",
+    );
+    let engine = Engine::open(
+        Arc::new(SqliteStore::open(&path).unwrap()),
+        Policy::from_toml(POLICY).unwrap(),
+    )
+    .unwrap();
+    let broken = engine
+        .verify_audit()
+        .unwrap()
+        .broken
+        .expect("deletion must be detected");
+    assert_eq!(broken.seq, 4);
+    assert!(broken.reason.contains("missing"), "{}", broken.reason);
+}
+
+#[test]
+fn verify_finds_a_rehashed_entry_that_breaks_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("rehashed.db");
+    let engine = engine_with_history(&path);
+    // A forger who recomputes the edited entry's own hash still breaks the next link.
+    let mut entry = engine.audit_trail(&Default::default()).unwrap()[2].clone();
+    drop(engine);
+    entry.actor = "f1".into();
+    entry.hash = entry.compute_hash();
+    let json = serde_json_text(&entry);
+    tamper(
+        &path,
+        &format!(
+            "UPDATE audit SET entry = '{}', hash = '{}' WHERE seq = 3",
+            json.replace('\'', "''"),
+            entry.hash
+        ),
+    );
+    let engine = Engine::open(
+        Arc::new(SqliteStore::open(&path).unwrap()),
+        Policy::from_toml(POLICY).unwrap(),
+    )
+    .unwrap();
+    let broken = engine
+        .verify_audit()
+        .unwrap()
+        .broken
+        .expect("chain break must be detected");
+    assert_eq!(broken.seq, 4);
+    assert!(broken.reason.contains("not chained"), "{}", broken.reason);
+}
+
+fn serde_json_text(entry: &kis_core::audit::AuditEntry) -> String {
+    serde_json::to_string(entry).unwrap()
+}
