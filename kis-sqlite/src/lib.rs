@@ -8,7 +8,6 @@
 #![warn(missing_docs)]
 
 mod errors;
-mod pool;
 mod schema;
 mod store;
 mod tx;

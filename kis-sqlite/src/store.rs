@@ -6,9 +6,9 @@ use std::time::Duration;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::errors::map;
-use crate::pool::Pool;
 use crate::schema;
 use crate::tx::SqliteTx;
+use kis_core::store::pool::Pool;
 use kis_core::store::{Store, StoreError, Transaction, TxMode};
 
 /// How hard SQLite works to make a commit durable.
@@ -45,7 +45,7 @@ impl Default for SqliteOptions {
 
 /// A kis store in a SQLite database file.
 pub struct SqliteStore {
-    pool: Pool,
+    pool: Pool<Connection>,
     path: Option<PathBuf>,
 }
 

@@ -7,20 +7,23 @@ use rusqlite::{OptionalExtension, params};
 use rust_decimal::Decimal;
 
 use crate::errors::{corrupt, map};
-use crate::pool::Pooled;
+use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, DocKey, Expected, Record, StoreError, Transaction, TxMode,
     check_counter_add,
 };
 
 pub(crate) struct SqliteTx<'a> {
-    conn: Pooled<'a>,
+    conn: Pooled<'a, rusqlite::Connection>,
     mode: TxMode,
     open: bool,
 }
 
 impl<'a> SqliteTx<'a> {
-    pub(crate) fn begin(conn: Pooled<'a>, mode: TxMode) -> Result<Self, StoreError> {
+    pub(crate) fn begin(
+        conn: Pooled<'a, rusqlite::Connection>,
+        mode: TxMode,
+    ) -> Result<Self, StoreError> {
         // IMMEDIATE takes the write lock now, so a write transaction never fails later on
         // a lock upgrade (which DEFERRED does under contention, despite busy_timeout).
         let sql = match mode {
@@ -56,30 +59,7 @@ impl<'a> SqliteTx<'a> {
 }
 
 fn decode_docs(text: &str, seq: u64) -> Result<Vec<DocKey>, StoreError> {
-    let pairs: Vec<(String, String)> =
-        parse_doc_lines(text).ok_or_else(|| corrupt(format!("audit {seq}: bad document list")))?;
-    Ok(pairs.into_iter().map(|(c, i)| DocKey::new(c, i)).collect())
-}
-
-/// Document lists are stored as `collection\u{1f}id` lines (ids cannot hold control
-/// characters), which keeps this crate free of a JSON dependency.
-fn parse_doc_lines(text: &str) -> Option<Vec<(String, String)>> {
-    if text.is_empty() {
-        return Some(Vec::new());
-    }
-    text.split('\n')
-        .map(|line| {
-            line.split_once('\u{1f}')
-                .map(|(c, i)| (c.to_string(), i.to_string()))
-        })
-        .collect()
-}
-
-fn encode_docs(docs: &[DocKey]) -> String {
-    docs.iter()
-        .map(|d| format!("{}\u{1f}{}", d.collection, d.id))
-        .collect::<Vec<_>>()
-        .join("\n")
+    DocKey::decode_list(text).ok_or_else(|| corrupt(format!("audit {seq}: bad document list")))
 }
 
 impl Transaction for SqliteTx<'_> {
@@ -223,7 +203,7 @@ impl Transaction for SqliteTx<'_> {
             .execute(params![
                 record.seq as i64,
                 record.hash,
-                encode_docs(&record.documents),
+                DocKey::encode_list(&record.documents),
                 record.entry
             ])
             .map_err(map)?;

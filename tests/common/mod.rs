@@ -15,10 +15,11 @@ pub fn policy() -> Policy {
     Policy::from_toml(POLICY).expect("example policy")
 }
 
-/// A fresh, empty store of every backend: memory, SQLite in memory, SQLite on a file.
+/// A fresh, empty store of every backend: memory, SQLite in memory, SQLite on a file,
+/// and PostgreSQL (a fresh schema on the server of `KIS_TEST_POSTGRES_URL`).
 pub fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
     let dir = Box::leak(Box::new(tempfile::tempdir().expect("tempdir")));
-    vec![
+    let mut stores = vec![
         ("memory", Arc::new(MemoryStore::new()) as Arc<dyn Store>),
         (
             "sqlite-memory",
@@ -28,7 +29,49 @@ pub fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
             "sqlite-file",
             Arc::new(SqliteStore::open(dir.path().join("kis.db")).expect("sqlite file")),
         ),
-    ]
+    ];
+    if let Some(url) = postgres_url() {
+        let options = PostgresOptions {
+            pool_size: 4,
+            schema: Some(unique_schema()),
+        };
+        stores.push((
+            "postgres",
+            Arc::new(PostgresStore::connect_with(&url, options).expect("postgres")),
+        ));
+    }
+    stores
+}
+
+/// The test server's URL; without one the tests fail unless `KIS_SKIP_POSTGRES=1`.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("KIS_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("KIS_SKIP_POSTGRES").as_deref() == Ok("1") => {
+            eprintln!("SKIPPED: the PostgreSQL backend (KIS_SKIP_POSTGRES=1)");
+            None
+        }
+        Err(_) => panic!(
+            "KIS_TEST_POSTGRES_URL is not set: run scripts/test.sh (it starts a throwaway \
+             PostgreSQL), or set KIS_SKIP_POSTGRES=1 to skip that backend knowingly"
+        ),
+    }
+}
+
+/// A schema name unique to this process and call.
+pub fn unique_schema() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    format!(
+        "kis_e{}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 /// 2026-11-27 09:00 in Beijing (01:00 UTC).

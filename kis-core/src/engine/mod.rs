@@ -271,13 +271,44 @@ impl Engine {
     }
 
     /// The engine's transaction pipeline, shared by every command.
+    ///
+    /// An attempt that fails for a reason a second attempt can cure is rolled back and run
+    /// again from the start (re-reading, re-authorising, re-validating), a few times:
+    /// a busy database, a serialization failure, a deadlock, a lost connection, or a
+    /// version conflict with a command that committed in between. (A caller's own stale
+    /// version is a domain error, not a store conflict, so it is never retried.)
     pub(crate) fn run_as<I: Serialize, R: Serialize + serde::de::DeserializeOwned>(
         &self,
         actor: Option<&UserId>,
         key: Option<&str>,
         name: &str,
         input: &I,
-        work: impl FnOnce(&mut CommandContext<'_>) -> Result<R>,
+        work: impl Fn(&mut CommandContext<'_>) -> Result<R>,
+    ) -> Result<R> {
+        const ATTEMPTS: u32 = 8;
+        let mut attempt = 1;
+        loop {
+            match self.attempt(actor, key, name, input, &work) {
+                Err(Error::Store(StoreError::Unavailable { .. } | StoreError::Conflict { .. }))
+                    if attempt < ATTEMPTS =>
+                {
+                    // Back off a little more each time, so that racers spread out.
+                    let pause = (1u64 << attempt).min(32) + u64::from(std::process::id() % 3);
+                    std::thread::sleep(std::time::Duration::from_millis(pause));
+                    attempt += 1;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    fn attempt<I: Serialize, R: Serialize + serde::de::DeserializeOwned>(
+        &self,
+        actor: Option<&UserId>,
+        key: Option<&str>,
+        name: &str,
+        input: &I,
+        work: &impl Fn(&mut CommandContext<'_>) -> Result<R>,
     ) -> Result<R> {
         let policy = self.policy();
         let now = self.clock.now();

@@ -10,6 +10,7 @@
 //! `Arc<dyn Store>` chosen at run time (a file path or a connection string).
 
 mod memory;
+pub mod pool;
 mod record;
 
 #[cfg(any(test, feature = "contract-tests"))]

@@ -42,6 +42,25 @@ pub struct DocKey {
 }
 
 impl DocKey {
+    /// Encodes a list of keys as text for a database column: one `collection\u{1f}id`
+    /// per line (ids cannot hold control characters, so this is unambiguous).
+    pub fn encode_list(keys: &[DocKey]) -> String {
+        keys.iter()
+            .map(|d| format!("{}\u{1f}{}", d.collection, d.id))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Decodes [`encode_list`](Self::encode_list); `None` if the text is not such a list.
+    pub fn decode_list(text: &str) -> Option<Vec<DocKey>> {
+        if text.is_empty() {
+            return Some(Vec::new());
+        }
+        text.split('\n')
+            .map(|line| line.split_once('\u{1f}').map(|(c, i)| DocKey::new(c, i)))
+            .collect()
+    }
+
     /// A key for `collection`/`id`.
     pub fn new(collection: impl Into<String>, id: impl Into<String>) -> Self {
         DocKey {

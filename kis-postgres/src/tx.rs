@@ -1,0 +1,299 @@
+//! A transaction on one pooled connection.
+
+use std::ops::ControlFlow;
+
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+use rust_decimal::Decimal;
+
+use crate::conn::PgConn;
+use crate::errors::{corrupt, map};
+use kis_core::store::pool::Pooled;
+use kis_core::store::{
+    AuditFilter, AuditRecord, DocKey, Expected, Record, StoreError, Transaction, TxMode,
+    check_counter_add,
+};
+
+pub(crate) struct PgTx<'a> {
+    conn: Option<Pooled<'a, PgConn>>,
+    mode: TxMode,
+}
+
+impl<'a> PgTx<'a> {
+    pub(crate) fn begin(mut conn: Pooled<'a, PgConn>, mode: TxMode) -> Result<Self, StoreError> {
+        // Writes run at READ COMMITTED with conditional updates and row locks; reads get
+        // one consistent snapshot.
+        let sql = match mode {
+            TxMode::Write => "BEGIN ISOLATION LEVEL READ COMMITTED",
+            TxMode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        };
+        if let Err(e) = conn.client.batch_execute(sql) {
+            conn.discard();
+            return Err(map(e));
+        }
+        Ok(PgTx {
+            conn: Some(conn),
+            mode,
+        })
+    }
+
+    fn conn(&mut self) -> &mut PgConn {
+        self.conn
+            .as_mut()
+            .expect("connection held until commit or drop")
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        match self.mode {
+            TxMode::Write => Ok(()),
+            TxMode::Read => Err(StoreError::ReadOnly),
+        }
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<postgres::Row>, StoreError> {
+        let conn = self.conn();
+        let stmt = conn.statement(sql)?;
+        conn.client.query_opt(&stmt, params).map_err(map)
+    }
+
+    fn execute(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        let conn = self.conn();
+        let stmt = conn.statement(sql)?;
+        conn.client.execute(&stmt, params).map_err(map)
+    }
+
+    fn version_of(&mut self, collection: &str, id: &str) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT version FROM documents WHERE collection = $1 AND id = $2",
+                &[&collection, &id],
+            )?
+            .map(|r| r.get::<_, i64>(0) as u64))
+    }
+}
+
+impl Transaction for PgTx<'_> {
+    fn get(&mut self, collection: &str, id: &str) -> Result<Option<Record>, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT version, body FROM documents WHERE collection = $1 AND id = $2",
+                &[&collection, &id],
+            )?
+            .map(|r| Record {
+                id: id.to_string(),
+                version: r.get::<_, i64>(0) as u64,
+                body: r.get(1),
+            }))
+    }
+
+    fn put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        body: &str,
+        expected: Expected,
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        // One conditional statement each: PostgreSQL re-checks the condition after waiting
+        // for a concurrent writer's row lock, so two writers of one version never both win.
+        let written = match expected {
+            Expected::Absent => self.execute(
+                "INSERT INTO documents (collection, id, version, body) VALUES ($1, $2, 1, $3)
+                 ON CONFLICT (collection, id) DO NOTHING",
+                &[&collection, &id, &body],
+            )?,
+            Expected::Version(v) => self.execute(
+                "UPDATE documents SET version = version + 1, body = $4
+                 WHERE collection = $1 AND id = $2 AND version = $3",
+                &[&collection, &id, &(v as i64), &body],
+            )?,
+        };
+        if written == 1 {
+            return Ok(expected.as_option().unwrap_or(0) + 1);
+        }
+        Err(StoreError::Conflict {
+            collection: collection.to_string(),
+            id: id.to_string(),
+            expected: expected.as_option(),
+            actual: self.version_of(collection, id)?,
+        })
+    }
+
+    fn scan(
+        &mut self,
+        collection: &str,
+        prefix: &str,
+        visit: &mut dyn FnMut(Record) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let stmt = conn.statement(
+            "SELECT id, version, body FROM documents WHERE collection = $1 AND id >= $2 ORDER BY id",
+        )?;
+        let params: [&(dyn ToSql + Sync); 2] = [&collection, &prefix];
+        // Rows stream from the server as they are read; they are not collected first.
+        let mut rows = conn.client.query_raw(&stmt, params).map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let id: String = row.get(0);
+            if !id.starts_with(prefix) {
+                break;
+            }
+            let record = Record {
+                id,
+                version: row.get::<_, i64>(1) as u64,
+                body: row.get(2),
+            };
+            if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn counter_get(&mut self, key: &str) -> Result<Decimal, StoreError> {
+        Ok(self
+            .query_opt("SELECT value FROM counters WHERE key = $1", &[&key])?
+            .map_or(Decimal::ZERO, |r| r.get(0)))
+    }
+
+    fn counter_add(
+        &mut self,
+        key: &str,
+        delta: Decimal,
+        ceiling: Option<Decimal>,
+    ) -> Result<Decimal, StoreError> {
+        self.writable()?;
+        self.execute(
+            "INSERT INTO counters (key, value) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING",
+            &[&key],
+        )?;
+        // The row lock makes concurrent reservations on one counter take turns; each sees
+        // the value the previous one committed.
+        let current: Decimal = self
+            .query_opt(
+                "SELECT value FROM counters WHERE key = $1 FOR UPDATE",
+                &[&key],
+            )?
+            .map(|r| r.get(0))
+            .ok_or_else(|| corrupt(format!("counter {key:?} vanished")))?;
+        let next = check_counter_add(key, current, delta, ceiling)?;
+        self.execute(
+            "UPDATE counters SET value = $2 WHERE key = $1",
+            &[&key, &next],
+        )?;
+        Ok(next)
+    }
+
+    fn audit_head(&mut self) -> Result<Option<(u64, String)>, StoreError> {
+        let row = match self.mode {
+            // A writer locks the head until it commits: appends from all servers queue here.
+            TxMode::Write => self.query_opt("SELECT seq, hash FROM audit_head FOR UPDATE", &[])?,
+            TxMode::Read => self.query_opt("SELECT seq, hash FROM audit_head", &[])?,
+        };
+        let row = row.ok_or_else(|| corrupt("audit_head row missing"))?;
+        let seq = row.get::<_, i64>(0) as u64;
+        Ok((seq > 0).then(|| (seq, row.get(1))))
+    }
+
+    fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
+        self.writable()?;
+        let head = self.audit_head()?.map_or(0, |(seq, _)| seq);
+        if record.seq != head + 1 {
+            return Err(StoreError::Conflict {
+                collection: "audit".to_string(),
+                id: record.seq.to_string(),
+                expected: Some(head + 1),
+                actual: Some(record.seq),
+            });
+        }
+        let seq = record.seq as i64;
+        let docs = DocKey::encode_list(&record.documents);
+        self.execute(
+            "INSERT INTO audit (seq, hash, documents, entry) VALUES ($1, $2, $3, $4)",
+            &[&seq, &record.hash, &docs, &record.entry],
+        )?;
+        for doc in &record.documents {
+            self.execute(
+                "INSERT INTO audit_documents (collection, id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+                &[&doc.collection, &doc.id, &seq],
+            )?;
+        }
+        self.execute(
+            "UPDATE audit_head SET seq = $1, hash = $2",
+            &[&seq, &record.hash],
+        )?;
+        Ok(())
+    }
+
+    fn audit_scan(
+        &mut self,
+        filter: &AuditFilter,
+        visit: &mut dyn FnMut(AuditRecord) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let from = filter.from_seq as i64;
+        let conn = self.conn();
+        let mut rows = match &filter.document {
+            None => {
+                let stmt = conn.statement(
+                    "SELECT seq, hash, documents, entry FROM audit WHERE seq >= $1 ORDER BY seq",
+                )?;
+                let params: [&(dyn ToSql + Sync); 1] = [&from];
+                conn.client.query_raw(&stmt, params)
+            }
+            Some(d) => {
+                let stmt = conn.statement(
+                    "SELECT a.seq, a.hash, a.documents, a.entry FROM audit_documents d
+                     JOIN audit a ON a.seq = d.seq
+                     WHERE d.seq >= $1 AND d.collection = $2 AND d.id = $3 ORDER BY d.seq",
+                )?;
+                let params: [&(dyn ToSql + Sync); 3] = [&from, &d.collection, &d.id];
+                conn.client.query_raw(&stmt, params)
+            }
+        }
+        .map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let seq = row.get::<_, i64>(0) as u64;
+            let docs: String = row.get(2);
+            let record = AuditRecord {
+                seq,
+                hash: row.get(1),
+                documents: DocKey::decode_list(&docs)
+                    .ok_or_else(|| corrupt(format!("audit {seq}: bad document list")))?,
+                entry: row.get(3),
+            };
+            if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
+        let mut conn = self.conn.take().expect("connection held until commit");
+        match conn.client.batch_execute("COMMIT") {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                conn.discard();
+                Err(map(e))
+            }
+        }
+    }
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if let Some(mut conn) = self.conn.take()
+            && conn.client.batch_execute("ROLLBACK").is_err()
+        {
+            // A connection that cannot roll back is in an unknown state: do not reuse it.
+            conn.discard();
+        }
+    }
+}
