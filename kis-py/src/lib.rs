@@ -1,1 +1,33 @@
-//! placeholder
+//! The Python package `kis`: thin wrappers over the Rust engine. No business logic lives
+//! here: each method converts its arguments, calls kis-core, and converts the result or
+//! maps the error to the `kis.KisError` hierarchy.
+
+mod clock;
+mod convert;
+mod engine;
+mod errors;
+mod money;
+mod policy;
+mod records;
+
+use pyo3::prelude::*;
+
+/// The native module, re-exported by the `kis` package.
+#[pymodule]
+mod _native {
+    #[pymodule_export]
+    use super::clock::PyManualClock;
+    #[pymodule_export]
+    use super::engine::PyEngine;
+    #[pymodule_export]
+    use super::errors::{
+        AlreadyExists, Conflict, CurrencyMismatch, IdempotencyKeyReused, InvalidInput,
+        InvalidState, KisError, LimitExceeded, NotAuthorized, NotFound, PolicyError, StoreError,
+    };
+    #[pymodule_export]
+    use super::money::PyMoney;
+    #[pymodule_export]
+    use super::policy::{PyPolicy, PyPolicyProblem};
+    #[pymodule_export]
+    use super::records::{PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser};
+}

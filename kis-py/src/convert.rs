@@ -1,0 +1,60 @@
+//! Conversions at the boundary: every value from Python is checked here, so that a bad
+//! one becomes `kis.InvalidInput` naming the argument, never a panic or a silent guess.
+
+use std::str::FromStr;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
+use rust_decimal::Decimal;
+
+use crate::errors::invalid;
+
+/// A decimal from `decimal.Decimal`, `int` or `str`. A `float` is refused: 0.1 as a
+/// binary float is not 0.1, and money must be exact.
+pub fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
+    let py = value.py();
+    if value.is_instance_of::<PyFloat>() {
+        return Err(invalid(
+            py,
+            field,
+            &format!(
+                "{} is a float; pass decimal.Decimal(\"{}\") or a string so the amount stays exact",
+                value.repr()?,
+                value.str()?
+            ),
+        ));
+    }
+    if value.is_instance_of::<PyBool>() {
+        return Err(invalid(py, field, "a bool is not an amount"));
+    }
+    if value.is_instance_of::<PyString>() {
+        let text: String = value.extract()?;
+        return Decimal::from_str(text.trim())
+            .map_err(|_| invalid(py, field, &format!("{text:?} is not a decimal number")));
+    }
+    if value.is_instance_of::<PyInt>() || value.get_type().name()? == "Decimal" {
+        return value.extract::<Decimal>().map_err(|_| {
+            invalid(
+                py,
+                field,
+                &format!(
+                    "{} is not a finite decimal that fits 28 digits",
+                    value.repr().map(|r| r.to_string()).unwrap_or_default()
+                ),
+            )
+        });
+    }
+    Err(invalid(
+        py,
+        field,
+        &format!(
+            "expected decimal.Decimal, int or str, got {}",
+            value.get_type().name()?
+        ),
+    ))
+}
+
+/// A role from its name.
+pub fn role(py: Python<'_>, name: &str) -> PyResult<kis::Role> {
+    kis::Role::from_str(name).map_err(|e| crate::errors::to_py(py, e))
+}

@@ -1,0 +1,121 @@
+//! `kis.Policy`: a validated policy file.
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+use rust_decimal::Decimal;
+
+use crate::convert;
+use crate::errors::OrRaise;
+
+/// One problem of an invalid policy file.
+#[pyclass(module = "kis", name = "PolicyProblem", frozen, get_all)]
+#[derive(Clone)]
+pub struct PyPolicyProblem {
+    /// Dotted key path, such as "kpi.weights" ("" for the whole file).
+    pub key: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl From<kis::PolicyProblem> for PyPolicyProblem {
+    fn from(p: kis::PolicyProblem) -> Self {
+        PyPolicyProblem {
+            key: p.key,
+            line: p.line,
+            column: p.column,
+            message: p.message,
+        }
+    }
+}
+
+#[pymethods]
+impl PyPolicyProblem {
+    fn __repr__(&self) -> String {
+        format!(
+            "PolicyProblem(key={:?}, line={:?}, message={:?})",
+            self.key, self.line, self.message
+        )
+    }
+}
+
+/// A validated policy: what a company configures (policy.md, P1..P9).
+#[pyclass(module = "kis", name = "Policy", frozen)]
+#[derive(Clone)]
+pub struct PyPolicy {
+    pub(crate) inner: Arc<kis::Policy>,
+}
+
+#[pymethods]
+impl PyPolicy {
+    /// Parses and validates policy TOML text; raises kis.PolicyError listing every problem.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text: &str) -> PyResult<Self> {
+        let policy = kis::Policy::from_toml(text).or_raise(py)?;
+        Ok(PyPolicy {
+            inner: Arc::new(policy),
+        })
+    }
+
+    /// Reads and validates a policy file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            crate::errors::invalid(py, "path", &format!("cannot read {}: {e}", path.display()))
+        })?;
+        PyPolicy::from_toml(py, &text)
+    }
+
+    /// The content hash: the policy's version id.
+    #[getter]
+    fn hash(&self) -> String {
+        self.inner.hash().to_string()
+    }
+
+    /// The policy text.
+    #[getter]
+    fn source(&self) -> String {
+        self.inner.source().to_string()
+    }
+
+    /// The company currency.
+    #[getter]
+    fn currency(&self) -> String {
+        self.inner.general().currency.to_string()
+    }
+
+    /// Digits kept by rounding.
+    #[getter]
+    fn money_scale(&self) -> u32 {
+        self.inner.rounding().scale
+    }
+
+    /// "half_up" or "half_even".
+    #[getter]
+    fn rounding(&self) -> &'static str {
+        match self.inner.rounding().mode {
+            kis::RoundingMode::HalfUp => "half_up",
+            kis::RoundingMode::HalfEven => "half_even",
+        }
+    }
+
+    /// Rounds an amount by the policy (the one place rounding happens).
+    fn round(&self, amount: &Bound<'_, PyAny>) -> PyResult<Decimal> {
+        Ok(self
+            .inner
+            .rounding()
+            .round_decimal(convert::decimal(amount, "amount")?))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Policy(hash='{}', currency='{}')",
+            self.inner.short_hash(),
+            self.inner.general().currency
+        )
+    }
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Runs every test of kis on this machine, installing what it needs first (idempotent):
+#   Rust: fmt, clippy, all crates' tests on every store (memory, SQLite, PostgreSQL);
+#   the quickstart, twice (the second run must change nothing);
+#   Python: builds the `kis` package with maturin into a venv, pytest, stubtest;
+#   Kotlin/Swift: generates the uniffi bindings, compiles and runs the Kotlin test on the JVM.
+# A throwaway PostgreSQL server is started on loopback (scripts/pg.sh) and stopped at exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
+export KIS_TOOLS
+
+step() { printf '\n== %s\n' "$*"; }
+SECONDS=0
+
+step "tools"
+scripts/setup-tools.sh
+
+step "PostgreSQL (throwaway, loopback)"
+export PG_BASE=${PG_BASE:-/tmp/kis-pg-test} PG_PORT=${PG_PORT:-54339} PG_DB=${PG_DB:-kis_test} PG_FAST=${PG_FAST:-1}
+scripts/pg.sh start
+trap 'scripts/pg.sh stop || true' EXIT
+eval "$(scripts/pg.sh env)"
+export KIS_TEST_POSTGRES_URL=$DATABASE_URL
+
+step "rust: format and lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "rust: tests (memory, SQLite, PostgreSQL)"
+cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|error|failures)' || true
+if grep -qE '^test result: FAILED|^error' target/rust-tests.log || ! grep -q '^test result' target/rust-tests.log; then
+  cat target/rust-tests.log
+  exit 1
+fi
+awk '/^test result/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' target/rust-tests.log
+
+step "quickstart, twice (idempotent)"
+demo=$(mktemp -d)/kis-demo.db
+cargo run --quiet --example quickstart -- "$demo" > target/quickstart-1.log
+cargo run --quiet --example quickstart -- "$demo" > target/quickstart-2.log
+grep -q "0 written by this run" target/quickstart-2.log || { cat target/quickstart-2.log; exit 1; }
+grep -q "chain verified: intact" target/quickstart-2.log
+
+for extra in scripts/test-python.sh scripts/test-kotlin.sh; do
+  if [ -x "$extra" ]; then
+    step "$extra"
+    "$extra"
+  fi
+done
+
+printf '\nall tests passed in %dm%02ds\n' $((SECONDS / 60)) $((SECONDS % 60))
