@@ -1,1 +1,43 @@
-//! placeholder
+//! Kotlin and Swift bindings of kis (uniffi, proc macros). Thin: each exported method
+//! converts its arguments (validating them here, so a bad value from the app becomes
+//! `KisException.InvalidInput`, never an internal error), calls the engine, and converts
+//! the result or the error.
+
+mod clock;
+mod engine;
+mod error;
+mod records;
+mod values;
+
+pub use clock::ManualClock;
+pub use engine::KisEngine;
+pub use error::{KisError, PolicyProblem};
+pub use records::{AuditEntry, AuditReport, Money, PolicyVersion, Role, Team, User};
+pub use values::{Amount, Day};
+
+uniffi::setup_scaffolding!();
+
+/// Validates policy TOML text without opening an engine; returns its content hash.
+#[uniffi::export]
+pub fn validate_policy(policy_toml: String) -> Result<String, KisError> {
+    Ok(kis::Policy::from_toml(&policy_toml)?.hash().to_string())
+}
+
+/// Adds two amounts of money; different currencies are `KisException.CurrencyMismatch`.
+#[uniffi::export]
+pub fn add_money(a: Money, b: Money) -> Result<Money, KisError> {
+    let sum = a
+        .to_core("a")?
+        .checked_add(&b.to_core("b")?)
+        .map_err(kis::Error::from)?;
+    Ok(Money::from_core(sum))
+}
+
+/// Rounds an amount by a policy's rounding rule (scale and mode).
+#[uniffi::export]
+pub fn round_amount(policy_toml: String, amount: Amount) -> Result<Amount, KisError> {
+    let policy = kis::Policy::from_toml(&policy_toml)?;
+    Ok(Amount::from_decimal(
+        policy.rounding().round_decimal(amount.parse("amount")?),
+    ))
+}

@@ -1,0 +1,253 @@
+//! `KisEngine`: the engine on a local SQLite file (or a server URL), for apps.
+
+use std::sync::Arc;
+
+use kis::org::{AddTeam, AddUser, UpdateTeam, UpdateUser};
+use kis::store::{AuditFilter, DocKey};
+use kis::{Actor, Command, Engine};
+
+use crate::clock::ManualClock;
+use crate::error::KisError;
+use crate::records::{AuditEntry, AuditReport, PolicyVersion, Role, Team, User};
+use crate::values::Day;
+
+/// The sales-management engine. Every command takes the acting user's id and an optional
+/// idempotency key (a retried request with the same key returns the first result).
+#[derive(uniffi::Object)]
+pub struct KisEngine {
+    inner: Engine,
+}
+
+impl KisEngine {
+    fn run<C: Command>(
+        &self,
+        actor: &str,
+        key: Option<String>,
+        cmd: C,
+    ) -> Result<C::Output, KisError> {
+        let actor = Actor::new(actor);
+        Ok(match key {
+            Some(k) => self.inner.execute_idempotent(&actor, &k, &cmd)?,
+            None => self.inner.execute(&actor, &cmd)?,
+        })
+    }
+
+    fn open_with(
+        location: &str,
+        policy_toml: &str,
+        clock: Arc<dyn kis::Clock>,
+    ) -> Result<Arc<Self>, KisError> {
+        let policy = kis::Policy::from_toml(policy_toml)?;
+        let store = kis::open_store(location)?;
+        Ok(Arc::new(KisEngine {
+            inner: Engine::open_with_clock(store, policy, clock)?,
+        }))
+    }
+}
+
+#[uniffi::export]
+impl KisEngine {
+    /// Opens the engine: `location` is a file path (SQLite, created if missing),
+    /// ":memory:", or a "postgresql://" URL; `policy_toml` is the policy text.
+    #[uniffi::constructor]
+    pub fn open(location: String, policy_toml: String) -> Result<Arc<Self>, KisError> {
+        KisEngine::open_with(&location, &policy_toml, Arc::new(kis::SystemClock))
+    }
+
+    /// Opens the engine with a manual clock (tests, simulations).
+    #[uniffi::constructor]
+    pub fn open_with_clock(
+        location: String,
+        policy_toml: String,
+        clock: Arc<ManualClock>,
+    ) -> Result<Arc<Self>, KisError> {
+        KisEngine::open_with(&location, &policy_toml, clock.inner.clone())
+    }
+
+    /// The store backend: "sqlite" or "postgres".
+    pub fn backend(&self) -> String {
+        self.inner.backend().to_string()
+    }
+
+    /// The current policy's content hash.
+    pub fn policy_hash(&self) -> String {
+        self.inner.policy().hash().to_string()
+    }
+
+    /// Today's business date in the company's time zone.
+    pub fn today(&self) -> Day {
+        Day::from_date(self.inner.today())
+    }
+
+    /// Creates the first administrator of an empty store.
+    pub fn bootstrap_admin(&self, id: String, name: String) -> Result<User, KisError> {
+        Ok(self.inner.bootstrap_admin(id, &name)?.into())
+    }
+
+    /// Adds a user (admin only); reps need a team (P2.1).
+    pub fn add_user(
+        &self,
+        actor: String,
+        id: String,
+        name: String,
+        role: Role,
+        team: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<User, KisError> {
+        let cmd = AddUser {
+            id: id.into(),
+            name,
+            role: role.into(),
+            team: team.map(Into::into),
+        };
+        Ok(self.run(&actor, idempotency_key, cmd)?.into())
+    }
+
+    /// Renames, re-roles, moves or (de)activates a user (admin only); `None` keeps a field.
+    pub fn update_user(
+        &self,
+        actor: String,
+        id: String,
+        name: Option<String>,
+        role: Option<Role>,
+        team: Option<String>,
+        active: Option<bool>,
+        idempotency_key: Option<String>,
+    ) -> Result<User, KisError> {
+        let cmd = UpdateUser {
+            id: id.into(),
+            name,
+            role: role.map(Into::into),
+            team: team.map(|t| Some(t.into())),
+            active,
+        };
+        Ok(self.run(&actor, idempotency_key, cmd)?.into())
+    }
+
+    /// Adds a team led by an active manager (admin only).
+    pub fn add_team(
+        &self,
+        actor: String,
+        id: String,
+        name: String,
+        manager: String,
+        director: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<Team, KisError> {
+        let cmd = AddTeam {
+            id: id.into(),
+            name,
+            manager: manager.into(),
+            director: director.map(Into::into),
+        };
+        Ok(self.run(&actor, idempotency_key, cmd)?.into())
+    }
+
+    /// Changes a team's name, manager or director (admin only); `None` keeps a field.
+    pub fn update_team(
+        &self,
+        actor: String,
+        id: String,
+        name: Option<String>,
+        manager: Option<String>,
+        director: Option<String>,
+        idempotency_key: Option<String>,
+    ) -> Result<Team, KisError> {
+        let cmd = UpdateTeam {
+            id: id.into(),
+            name,
+            manager: manager.map(Into::into),
+            director: director.map(|d| Some(d.into())),
+        };
+        Ok(self.run(&actor, idempotency_key, cmd)?.into())
+    }
+
+    /// Every user.
+    pub fn users(&self, actor: String) -> Result<Vec<User>, KisError> {
+        Ok(self
+            .inner
+            .users(&Actor::new(actor))?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// One user.
+    pub fn user(&self, actor: String, id: String) -> Result<User, KisError> {
+        Ok(self.inner.user(&Actor::new(actor), &id.into())?.into())
+    }
+
+    /// Every team.
+    pub fn teams(&self, actor: String) -> Result<Vec<Team>, KisError> {
+        Ok(self
+            .inner
+            .teams(&Actor::new(actor))?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// Installs a new policy version (admin only) and makes it current.
+    pub fn install_policy(
+        &self,
+        actor: String,
+        policy_toml: String,
+        effective_from: Option<Day>,
+    ) -> Result<PolicyVersion, KisError> {
+        let policy = kis::Policy::from_toml(&policy_toml)?;
+        let effective = effective_from
+            .map(|d| d.parse("effective_from"))
+            .transpose()?;
+        Ok(self
+            .inner
+            .install_policy(&Actor::new(actor), policy, effective)?
+            .into())
+    }
+
+    /// Every stored policy version, oldest effective date first.
+    pub fn policy_versions(&self) -> Result<Vec<PolicyVersion>, KisError> {
+        Ok(self
+            .inner
+            .policy_versions()?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+
+    /// The content hash of the policy in force on `date`.
+    pub fn policy_in_force(&self, date: Day) -> Result<String, KisError> {
+        Ok(self
+            .inner
+            .policy_in_force(date.parse("date")?)?
+            .hash()
+            .to_string())
+    }
+
+    /// The audit trail of one document (`collection`, `id`), or all of it.
+    pub fn audit_trail(
+        &self,
+        collection: Option<String>,
+        id: Option<String>,
+        from_seq: u64,
+    ) -> Result<Vec<AuditEntry>, KisError> {
+        let document = match (collection, id) {
+            (Some(c), Some(i)) => Some(DocKey::new(c, i)),
+            (None, None) => None,
+            _ => {
+                return Err(KisError::InvalidInput {
+                    field: "collection".into(),
+                    reason: "give both collection and id, or neither".into(),
+                });
+            }
+        };
+        let entries = self
+            .inner
+            .audit_trail(&AuditFilter { from_seq, document })?;
+        Ok(entries.into_iter().map(Into::into).collect())
+    }
+
+    /// Verifies the whole audit chain (P1.3).
+    pub fn verify_audit(&self) -> Result<AuditReport, KisError> {
+        Ok(self.inner.verify_audit()?.into())
+    }
+}

@@ -1,0 +1,60 @@
+//! String-backed custom types, validated in Rust (see `uniffi.toml` for each language).
+
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::error::KisError;
+
+/// An exact decimal (money amounts, quantities). Kotlin `BigDecimal`, Swift `Decimal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(pub String);
+
+uniffi::custom_type!(Amount, String, {
+    lower: |a| a.0,
+    // Never fails here: parsing happens in `parse`, which names the argument.
+    try_lift: |s| Ok(Amount(s)),
+});
+
+impl Amount {
+    /// The decimal, or `InvalidInput` naming `field`.
+    pub fn parse(&self, field: &str) -> Result<Decimal, KisError> {
+        Decimal::from_str(self.0.trim()).map_err(|_| KisError::InvalidInput {
+            field: field.to_string(),
+            reason: format!(
+                "{:?} is not a decimal of at most 28 significant digits",
+                self.0
+            ),
+        })
+    }
+
+    /// From a decimal (its exact text, scale kept).
+    pub fn from_decimal(d: Decimal) -> Self {
+        Amount(d.to_string())
+    }
+}
+
+/// A business date. Kotlin `LocalDate`, Swift `Date`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day(pub String);
+
+uniffi::custom_type!(Day, String, {
+    lower: |d| d.0,
+    try_lift: |s| Ok(Day(s)),
+});
+
+impl Day {
+    /// The date, or `InvalidInput` naming `field`.
+    pub fn parse(&self, field: &str) -> Result<NaiveDate, KisError> {
+        NaiveDate::parse_from_str(&self.0, "%Y-%m-%d").map_err(|_| KisError::InvalidInput {
+            field: field.to_string(),
+            reason: format!("{:?} is not a date such as 2026-11-27", self.0),
+        })
+    }
+
+    /// From a date.
+    pub fn from_date(d: NaiveDate) -> Self {
+        Day(d.format("%Y-%m-%d").to_string())
+    }
+}

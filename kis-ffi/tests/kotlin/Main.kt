@@ -1,0 +1,138 @@
+// The Kotlin test of kis-ffi: walks the admin, manager and rep flows on a local SQLite
+// file and the error paths, on the JVM. Exits non-zero on any failure.
+import org.kis.*
+import java.io.File
+import java.math.BigDecimal
+import java.time.Instant
+import java.time.LocalDate
+
+var passed = 0
+var failed = 0
+
+fun check(name: String, body: () -> Unit) {
+    try {
+        body()
+        passed++
+        println("ok    $name")
+    } catch (e: Throwable) {
+        failed++
+        println("FAIL  $name: $e")
+    }
+}
+
+fun expect(cond: Boolean, what: String) {
+    if (!cond) throw AssertionError(what)
+}
+
+inline fun <reified E : Throwable> expectThrows(body: () -> Unit): E {
+    try {
+        body()
+    } catch (e: Throwable) {
+        if (e is E) return e
+        throw AssertionError("expected ${E::class.simpleName}, got $e")
+    }
+    throw AssertionError("expected ${E::class.simpleName}, nothing was thrown")
+}
+
+fun main(args: Array<String>) {
+    val policy = File(args[0]).readText()
+    val db = File.createTempFile("kis-kotlin", ".db").also { it.delete() }
+    val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
+
+    KisEngine.openWithClock(db.path, policy, clock).use { engine ->
+        check("open on SQLite with the policy") {
+            expect(engine.backend() == "sqlite", engine.backend())
+            expect(engine.policyHash() == validatePolicy(policy), "policy hash")
+            expect(engine.today() == LocalDate.of(2026, 11, 27), "today ${engine.today()}")
+        }
+        check("admin sets up the organisation") {
+            engine.bootstrapAdmin("admin", "Ada Admin")
+            engine.addUser("admin", "dir", "Dong Director", Role.DIRECTOR, null, null)
+            engine.addUser("admin", "m-east", "Meng East", Role.MANAGER, null, null)
+            engine.addTeam("admin", "east", "Team East", "m-east", "dir", null)
+            val li = engine.addUser("admin", "li", "Li Rep", Role.REP, "east", null)
+            expect(li.role == Role.REP && li.team == "east", "$li")
+            expect(li.createdAt == Instant.parse("2026-11-27T01:00:00Z"), "${li.createdAt}")
+            expect(engine.teams("li").map { it.id } == listOf("east"), "teams")
+        }
+        check("a manager cannot add users: NotAuthorized with fields and a human message") {
+            val e = expectThrows<KisException.NotAuthorized> {
+                engine.addUser("m-east", "x", "X", Role.REP, "east", null)
+            }
+            expect(e.actor == "m-east", e.actor)
+            expect(e.message == "m-east may not add users: requires role admin, but the user is manager", "${e.message}")
+        }
+        check("a rep without a team is refused, naming the field") {
+            val e = expectThrows<KisException.InvalidInput> {
+                engine.addUser("admin", "x", "X", Role.REP, null, null)
+            }
+            expect(e.field == "team", e.field)
+            expect(e.message!!.startsWith("invalid team: a rep must belong to a team"), "${e.message}")
+        }
+        check("a retried command with its idempotency key returns the first result") {
+            val first = engine.addUser("admin", "fin", "Fan Finance", Role.FINANCE, null, "req-1")
+            clock.advanceSeconds(60)
+            val again = engine.addUser("admin", "fin", "Fan Finance", Role.FINANCE, null, "req-1")
+            expect(first == again, "$first / $again")
+            val e = expectThrows<KisException.IdempotencyKeyReused> {
+                engine.addUser("admin", "fin2", "Other", Role.FINANCE, null, "req-1")
+            }
+            expect(e.key == "req-1", e.key)
+        }
+        check("the audit trail records who changed what") {
+            engine.updateUser("admin", "li", "Li Na", null, null, null, null)
+            val history = engine.auditTrail("users", "li", 0uL)
+            expect(history.map { it.command } == listOf("org.add_user", "org.update_user"), "$history")
+            expect(history.last().actor == "admin", history.last().actor)
+            expect(history.last().changesJson.contains("\"Li Na\""), history.last().changesJson)
+            val report = engine.verifyAudit()
+            expect(report.intact && report.entries > 5uL, "$report")
+        }
+        check("unknown records are NotFound") {
+            val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
+            expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
+        }
+        check("policy versions: install and find the one in force") {
+            val v2 = policy.replace("revenue = \"0.35\", profit = \"0.25\"", "revenue = \"0.40\", profit = \"0.20\"")
+            val version = engine.installPolicy("admin", v2, LocalDate.of(2027, 1, 1))
+            expect(version.effectiveFrom == LocalDate.of(2027, 1, 1), "${version.effectiveFrom}")
+            expect(engine.policyInForce(LocalDate.of(2027, 2, 1)) == version.hash, "in force 2027")
+            expect(engine.policyInForce(LocalDate.of(2026, 12, 1)) != version.hash, "in force 2026")
+            expect(engine.policyVersions().size == 2, "versions")
+        }
+    }
+
+    check("money is exact and BigDecimal crosses without loss") {
+        val sum = addMoney(Money(BigDecimal("0.10"), "CNY"), Money(BigDecimal("0.20"), "CNY"))
+        expect(sum.amount.compareTo(BigDecimal("0.30")) == 0 && sum.amount.scale() == 2, "${sum.amount}")
+        expect(roundAmount(policy, BigDecimal("0.125")) == BigDecimal("0.13"), "rounding half up")
+    }
+    check("a decimal Rust cannot hold is InvalidInput, not an internal error") {
+        val e = expectThrows<KisException.InvalidInput> {
+            addMoney(Money(BigDecimal("1E+40"), "CNY"), Money(BigDecimal.ONE, "CNY"))
+        }
+        expect(e.field == "a.amount", e.field)
+    }
+    check("a bad currency is InvalidInput; two currencies are CurrencyMismatch") {
+        val bad = expectThrows<KisException.InvalidInput> { addMoney(Money(BigDecimal.ONE, "yuan"), Money(BigDecimal.ONE, "CNY")) }
+        expect(bad.field == "a.currency", bad.field)
+        val mix = expectThrows<KisException.CurrencyMismatch> { addMoney(Money(BigDecimal.ONE, "CNY"), Money(BigDecimal.ONE, "EUR")) }
+        expect(mix.left == "CNY" && mix.right == "EUR", "${mix.left} ${mix.right}")
+    }
+    check("a bad policy lists its problems with key and line") {
+        val bad = policy.replace("supervisor = \"0.10\"", "supervisor = \"0.20\"")
+        val e = expectThrows<KisException.Policy> { validatePolicy(bad) }
+        expect(e.problems.size == 1 && e.problems[0].key == "kpi.weights", "${e.problems}")
+        val line = bad.lines().indexOfFirst { it.startsWith("weights = {") } + 1
+        expect(e.problems[0].line == line.toUInt(), "line ${e.problems[0].line} != $line")
+        expect(e.message!!.contains("weights sum to 1.10"), "${e.message}")
+    }
+    check("an unreadable location is a Store error") {
+        val e = expectThrows<KisException.Store> { KisEngine.open("/nonexistent/dir/kis.db", policy) }
+        expect(e.backend == "sqlite" && !e.retryable, "${e.backend} ${e.retryable}")
+    }
+
+    db.delete()
+    println("$passed passed, $failed failed")
+    if (failed > 0) kotlin.system.exitProcess(1)
+}
