@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod approval;
 pub mod audit;
 pub mod clock;
 pub mod engine;
@@ -16,6 +17,7 @@ pub mod ids;
 pub mod money;
 pub mod org;
 pub mod policy;
+pub mod sales;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};

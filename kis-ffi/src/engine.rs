@@ -1,5 +1,9 @@
 //! `KisEngine`: the engine on a local SQLite file (or a server URL), for apps.
 
+// Exported methods mirror the commands field by field; Kotlin and Swift callers name
+// their arguments, so a long parameter list reads well there.
+#![allow(clippy::too_many_arguments)]
+
 use std::sync::Arc;
 
 use kis::org::{AddTeam, AddUser, UpdateTeam, UpdateUser};

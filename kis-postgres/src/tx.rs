@@ -127,6 +127,23 @@ impl Transaction for PgTx<'_> {
         })
     }
 
+    fn delete(&mut self, collection: &str, id: &str, expected: u64) -> Result<(), StoreError> {
+        self.writable()?;
+        let deleted = self.execute(
+            "DELETE FROM documents WHERE collection = $1 AND id = $2 AND version = $3",
+            &[&collection, &id, &(expected as i64)],
+        )?;
+        if deleted == 1 {
+            return Ok(());
+        }
+        Err(StoreError::Conflict {
+            collection: collection.to_string(),
+            id: id.to_string(),
+            expected: Some(expected),
+            actual: self.version_of(collection, id)?,
+        })
+    }
+
     fn scan(
         &mut self,
         collection: &str,

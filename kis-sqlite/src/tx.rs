@@ -107,6 +107,27 @@ impl Transaction for SqliteTx<'_> {
         Ok(version)
     }
 
+    fn delete(&mut self, collection: &str, id: &str, expected: u64) -> Result<(), StoreError> {
+        self.writable()?;
+        let deleted = self
+            .conn
+            .prepare_cached(
+                "DELETE FROM documents WHERE collection = ?1 AND id = ?2 AND version = ?3",
+            )
+            .map_err(map)?
+            .execute(params![collection, id, expected as i64])
+            .map_err(map)?;
+        if deleted == 1 {
+            return Ok(());
+        }
+        Err(StoreError::Conflict {
+            collection: collection.to_string(),
+            id: id.to_string(),
+            expected: Some(expected),
+            actual: self.version_of(collection, id)?,
+        })
+    }
+
     fn scan(
         &mut self,
         collection: &str,

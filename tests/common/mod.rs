@@ -147,3 +147,58 @@ pub fn setup_org(engine: &Engine) -> Org {
         west_manager,
     }
 }
+
+/// Products and customers for the sales scenarios: KIS-PRO (list 1000, cost 600),
+/// KIS-SEAT (list 100, cost 40); customer C-LI (owned by li, key-accounts), C-WANG (wang),
+/// C-ZHAO (zhao, retail).
+pub fn setup_catalogue(engine: &Engine, org: &Org) {
+    use kis::sales::{AddCustomer, Product, PutProduct};
+    let cny = |s: &str| Money::parse(s, "CNY").unwrap();
+    for (id, name, cat, list, cost) in [
+        ("KIS-PRO", "KIS Professional", "software>erp", "1000", "600"),
+        ("KIS-SEAT", "KIS seat", "software>seats", "100", "40"),
+    ] {
+        let product = Product {
+            id: id.into(),
+            name: name.into(),
+            category: cat.into(),
+            list_price: cny(list),
+            cost: cny(cost),
+        };
+        engine
+            .execute(&org.director, &PutProduct { product })
+            .unwrap();
+    }
+    for (id, owner, group, actor) in [
+        ("C-LI", "li", "key-accounts", &org.rep_li),
+        ("C-WANG", "wang", "retail", &org.rep_wang),
+        ("C-ZHAO", "zhao", "retail", &org.rep_zhao),
+    ] {
+        engine
+            .execute(
+                actor,
+                &AddCustomer {
+                    id: id.into(),
+                    name: format!("Customer {id}"),
+                    group: group.into(),
+                    owner: owner.into(),
+                },
+            )
+            .unwrap();
+    }
+}
+
+/// A line of `qty` units of `product` at the engine price.
+pub fn line(product: &str, qty: i64) -> kis::sales::LineRequest {
+    kis::sales::LineRequest {
+        product: product.into(),
+        quantity: rust_decimal::Decimal::from(qty),
+        special_price: None,
+        price_exception: None,
+    }
+}
+
+/// The business date of the test clock's start (2026-11-27).
+pub fn day0() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+}

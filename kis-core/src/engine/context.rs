@@ -113,6 +113,21 @@ impl<'a> CommandContext<'a> {
         })
     }
 
+    /// Removes a document read at `old.version` (index-like collections only).
+    pub fn delete<T: Document>(&mut self, old: &Versioned<T>) -> Result<()> {
+        let id = old.value.doc_id();
+        let before = serde_json::to_value(&old.value).ok();
+        self.tx.delete(T::COLLECTION, &id, old.version)?;
+        self.changes.push(Change {
+            collection: T::COLLECTION.to_string(),
+            id,
+            version: old.version,
+            before,
+            after: serde_json::Value::Null,
+        });
+        Ok(())
+    }
+
     /// Adds to a decimal counter atomically (see `Transaction::counter_add`).
     pub fn counter_add(
         &mut self,

@@ -20,7 +20,7 @@ fn dec(s: &str) -> Decimal {
 macro_rules! store_contract_tests {
     ($make:expr) => {
         $crate::store_contract_tests!(@cases $make;
-            round_trip, versions_increase, stale_write_is_conflict, insert_twice_is_conflict,
+            round_trip, versions_increase, delete_needs_the_current_version, stale_write_is_conflict, insert_twice_is_conflict,
             rollback_on_error, rollback_on_drop, scan_is_ordered_and_prefixed, scan_can_stop,
             read_tx_refuses_writes, counter_respects_ceiling_and_floor, counter_rolls_back,
             audit_is_append_only_and_gapless, audit_filters_by_document,
@@ -54,6 +54,44 @@ pub fn round_trip(store: Arc<impl Store + 'static>) {
     assert!(missing.is_none());
     let other_collection = read(store.as_ref(), |tx| tx.get("others", "a")).unwrap();
     assert!(other_collection.is_none());
+}
+
+/// A delete at the current version removes the document; a stale one is `Conflict`;
+/// a deleted id can be inserted again; a delete rolls back with its transaction.
+pub fn delete_needs_the_current_version(store: Arc<impl Store + 'static>) {
+    let s = store.as_ref();
+    write(s, |tx| tx.put("q", "a", "1", Expected::Absent)).unwrap();
+    write(s, |tx| tx.put("q", "a", "2", Expected::Version(1))).unwrap();
+    let stale = write(s, |tx| tx.delete("q", "a", 1)).unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            StoreError::Conflict {
+                expected: Some(1),
+                actual: Some(2),
+                ..
+            }
+        ),
+        "{stale:?}"
+    );
+    let missing = write(s, |tx| tx.delete("q", "zz", 1)).unwrap_err();
+    assert!(matches!(missing, StoreError::Conflict { actual: None, .. }));
+    {
+        let mut tx = s.begin(TxMode::Write).unwrap();
+        tx.delete("q", "a", 2).unwrap();
+    }
+    assert!(
+        read(s, |tx| tx.get("q", "a")).unwrap().is_some(),
+        "rolled back"
+    );
+    write(s, |tx| tx.delete("q", "a", 2)).unwrap();
+    assert!(read(s, |tx| tx.get("q", "a")).unwrap().is_none());
+    assert_eq!(
+        write(s, |tx| tx.put("q", "a", "new", Expected::Absent)).unwrap(),
+        1
+    );
+    let mut tx = s.begin(TxMode::Read).unwrap();
+    assert_eq!(tx.delete("q", "a", 1), Err(StoreError::ReadOnly));
 }
 
 /// Each write increments the version by one.

@@ -107,6 +107,24 @@ impl Transaction for MemoryTx<'_> {
         Ok(version)
     }
 
+    fn delete(&mut self, collection: &str, id: &str, expected: u64) -> Result<(), StoreError> {
+        self.writable()?;
+        let key = (collection.to_string(), id.to_string());
+        let previous = self.state.docs.get(&key).cloned();
+        let actual = previous.as_ref().map(|(v, _)| *v);
+        if actual != Some(expected) {
+            return Err(StoreError::Conflict {
+                collection: collection.to_string(),
+                id: id.to_string(),
+                expected: Some(expected),
+                actual,
+            });
+        }
+        self.state.docs.remove(&key);
+        self.undo.push(Undo::Doc(key, previous));
+        Ok(())
+    }
+
     fn scan(
         &mut self,
         collection: &str,

@@ -58,6 +58,11 @@ pub trait Transaction {
         expected: Expected,
     ) -> Result<u64, StoreError>;
 
+    /// Removes a document that is at version `expected` (else `Conflict`). For index-like
+    /// collections (an approval queue); domain records are never deleted, and the audit
+    /// trail keeps what a deleted document held.
+    fn delete(&mut self, collection: &str, id: &str, expected: u64) -> Result<(), StoreError>;
+
     /// Visits, in ascending id order (byte order), the documents of `collection` whose id
     /// starts with `prefix`, one at a time (the backend streams; it does not load all).
     fn scan(

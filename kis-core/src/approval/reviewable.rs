@@ -1,0 +1,47 @@
+//! What a document provides to be reviewed by a chain.
+
+use super::kind::DocKind;
+use super::plan::Facts;
+use super::state::{Approval, ApprovalStatus};
+use crate::engine::{CommandContext, Document};
+use crate::error::Result;
+use crate::ids::UserId;
+
+/// A document that goes through a review chain.
+pub trait Reviewable: Document + Clone {
+    /// Which chain reviews it.
+    const DOC_KIND: DocKind;
+
+    /// The current review round, if submitted.
+    fn approval(&self) -> Option<&Approval>;
+
+    /// Mutable access to the current review round.
+    fn approval_mut(&mut self) -> &mut Option<Approval>;
+
+    /// Who owns the document (and submits it).
+    fn owner(&self) -> &UserId;
+
+    /// What step conditions look at.
+    fn facts(&self) -> Facts;
+
+    /// Refuses a submission the document's own state does not allow (`Err(reason)`).
+    fn check_submittable(&self) -> std::result::Result<(), String>;
+
+    /// The document's status follows the round's outcome.
+    fn on_outcome(&mut self, outcome: ApprovalStatus);
+
+    /// A one-line description for inboxes.
+    fn summary(&self) -> String;
+
+    /// Checks that must hold before the last step approves (P4.1c: a quote's special
+    /// prices need approved price exceptions). Runs with the store at hand.
+    fn check_final_approval(&self, _ctx: &mut CommandContext<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    /// What follows a full approval beyond the document itself (a contract change
+    /// produces an amendment of its contract).
+    fn on_approved(&self, _ctx: &mut CommandContext<'_>) -> Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,170 @@
+//! The catalogue (products with list price and cost) and minimal customer records, as the
+//! documents need them. The pricing engine (P4.1, P4.2) and full customer files (P8.1)
+//! build on these.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Command, CommandContext, Document};
+use crate::error::{Error, Result};
+use crate::ids::{UserId, validate_id};
+use crate::money::Money;
+use crate::org::{Directory, Role, User, require_role};
+
+/// A product of the company price system (P4.1a).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    /// Unique id (SKU).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Category path, `/`-free segments joined by `>` (`software>erp`).
+    pub category: String,
+    /// List price per unit.
+    pub list_price: Money,
+    /// Cost per unit.
+    pub cost: Money,
+}
+
+impl Document for Product {
+    const COLLECTION: &'static str = "products";
+    const KIND: &'static str = "product";
+    fn doc_id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+/// A customer (minimal: the full customer file is the CRM's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    /// Unique id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Customer group (price rules and approval conditions refer to it).
+    pub group: String,
+    /// The rep who owns the relationship.
+    pub owner: UserId,
+    /// When the customer was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+impl Document for Customer {
+    const COLLECTION: &'static str = "customers";
+    const KIND: &'static str = "customer";
+    fn doc_id(&self) -> String {
+        self.id.clone()
+    }
+}
+
+/// Adds or replaces a product in the price system. The director or an admin maintains it;
+/// reps cannot change prices (P4.1b).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PutProduct {
+    /// The product.
+    pub product: Product,
+}
+
+impl Command for PutProduct {
+    type Output = Product;
+    const NAME: &'static str = "catalogue.put_product";
+
+    fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
+        require_role(
+            ctx.actor()?,
+            &[Role::Director, Role::Admin],
+            "change the price system (P4.1b)",
+        )
+    }
+
+    fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Product> {
+        let p = &self.product;
+        validate_id("product.id", &p.id)?;
+        if p.name.trim().is_empty() {
+            return Err(Error::invalid("product.name", "must not be empty"));
+        }
+        let currency = ctx.policy().general().currency;
+        for (field, m) in [
+            ("product.list_price", &p.list_price),
+            ("product.cost", &p.cost),
+        ] {
+            if m.currency != currency {
+                return Err(Error::invalid(
+                    field,
+                    format!("is in {}, the price system is in {currency}", m.currency),
+                ));
+            }
+            if m.is_negative() {
+                return Err(Error::invalid(field, "must not be negative"));
+            }
+        }
+        match ctx.get::<Product>(&p.id)? {
+            Some(old) => Ok(ctx.update(&old, p.clone())?.value),
+            None => Ok(ctx.insert(p)?.value),
+        }
+    }
+}
+
+/// Records a customer. A rep records their own; a manager may assign one to a rep of
+/// their team; the director or an admin to anyone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AddCustomer {
+    /// Unique id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Customer group.
+    pub group: String,
+    /// The owning rep.
+    pub owner: UserId,
+}
+
+impl Command for AddCustomer {
+    type Output = Customer;
+    const NAME: &'static str = "crm.add_customer";
+
+    fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
+        let actor = ctx.actor()?.clone();
+        let allowed = match actor.role {
+            Role::Rep => actor.id == self.owner,
+            Role::Manager => Directory::new(ctx.tx()).leads_team_of(&actor.id, &self.owner)?,
+            Role::Director | Role::Admin => true,
+            _ => false,
+        };
+        if !allowed {
+            return Err(Error::not_authorized(
+                &actor.id,
+                "record this customer",
+                format!(
+                    "a {} may not assign customers to {} (P2)",
+                    actor.role, self.owner
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Customer> {
+        validate_id("id", &self.id)?;
+        if self.name.trim().is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        match ctx.get::<User>(self.owner.as_str())? {
+            Some(u) if u.value.role == Role::Rep && u.value.active => {}
+            _ => {
+                return Err(Error::invalid(
+                    "owner",
+                    format!("{} is not an active rep", self.owner),
+                ));
+            }
+        }
+        let customer = Customer {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            group: self.group.clone(),
+            owner: self.owner.clone(),
+            created_at: ctx.now(),
+        };
+        Ok(ctx.insert(&customer)?.value)
+    }
+}

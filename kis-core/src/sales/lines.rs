@@ -1,0 +1,158 @@
+//! Pricing document lines from the catalogue. Until the pricing engine lands (its own
+//! issue), the engine price of a product is its list price; a lower price needs a price
+//! exception (P4.1c), and a rep never sets a price of their own (P4.1b).
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::Product;
+use crate::engine::CommandContext;
+use crate::error::{Error, Result};
+use crate::money::{Money, RoundingPolicy};
+
+/// A line as a user asks for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineRequest {
+    /// The product.
+    pub product: String,
+    /// The quantity (positive).
+    pub quantity: Decimal,
+    /// A special unit price below the engine price (P4.1c), with its price exception.
+    #[serde(default)]
+    pub special_price: Option<Decimal>,
+    /// The price exception that grants the special price.
+    #[serde(default)]
+    pub price_exception: Option<String>,
+}
+
+/// A priced line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The product.
+    pub product: String,
+    /// The quantity.
+    pub quantity: Decimal,
+    /// The engine's unit price.
+    pub engine_price: Decimal,
+    /// The unit price charged (the engine price, or a special price).
+    pub unit_price: Decimal,
+    /// The unit cost (for profit).
+    pub unit_cost: Decimal,
+    /// `unit_price * quantity`, rounded once by policy.
+    pub line_total: Decimal,
+    /// Discount from the engine price, in percent (two decimals).
+    pub discount_pct: Decimal,
+    /// The price exception behind a special price.
+    pub price_exception: Option<String>,
+}
+
+impl Line {
+    /// The request this line was priced from (for copies and revisions).
+    pub fn request(&self) -> LineRequest {
+        let special = self.price_exception.is_some().then_some(self.unit_price);
+        LineRequest {
+            product: self.product.clone(),
+            quantity: self.quantity,
+            special_price: special,
+            price_exception: self.price_exception.clone(),
+        }
+    }
+}
+
+/// Prices `requests` against the catalogue. Returns the lines and their total (the sum
+/// of the rounded line totals).
+pub fn price_lines(
+    ctx: &mut CommandContext<'_>,
+    requests: &[LineRequest],
+) -> Result<(Vec<Line>, Money)> {
+    if requests.is_empty() {
+        return Err(Error::invalid(
+            "lines",
+            "a document needs at least one line",
+        ));
+    }
+    let rounding = ctx.policy().rounding();
+    let currency = ctx.policy().general().currency;
+    let mut lines = Vec::with_capacity(requests.len());
+    for (i, r) in requests.iter().enumerate() {
+        let product = ctx
+            .get::<Product>(&r.product)?
+            .ok_or_else(|| {
+                Error::invalid(
+                    format!("lines[{i}].product"),
+                    format!("{:?} is not in the catalogue", r.product),
+                )
+            })?
+            .value;
+        lines.push(price_line(i, r, &product, rounding)?);
+    }
+    let total = lines.iter().map(|l| l.line_total).sum();
+    Ok((lines, Money::new(total, currency)))
+}
+
+/// Prices one line (pure).
+pub fn price_line(
+    i: usize,
+    r: &LineRequest,
+    product: &Product,
+    rounding: RoundingPolicy,
+) -> Result<Line> {
+    if r.quantity <= Decimal::ZERO {
+        return Err(Error::invalid(
+            format!("lines[{i}].quantity"),
+            format!("{} must be positive", r.quantity),
+        ));
+    }
+    let engine_price = product.list_price.amount;
+    let unit_price = match (r.special_price, &r.price_exception) {
+        (None, None) => engine_price,
+        (Some(p), Some(_)) if p < Decimal::ZERO => {
+            return Err(Error::invalid(
+                format!("lines[{i}].special_price"),
+                "must not be negative",
+            ));
+        }
+        (Some(p), Some(_)) if p >= engine_price => {
+            return Err(Error::invalid(
+                format!("lines[{i}].special_price"),
+                format!(
+                    "{p} is not below the engine price {engine_price}; reps do not change prices (P4.1b)"
+                ),
+            ));
+        }
+        (Some(p), Some(_)) => p,
+        (Some(_), None) => {
+            return Err(Error::invalid(
+                format!("lines[{i}].price_exception"),
+                "a special price needs a price exception (P4.1c)",
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(Error::invalid(
+                format!("lines[{i}].special_price"),
+                "a price exception is used with the special price it grants",
+            ));
+        }
+    };
+    let line_total = rounding.round_decimal(unit_price * r.quantity);
+    let discount_pct = if engine_price.is_zero() {
+        Decimal::ZERO
+    } else {
+        ((engine_price - unit_price) / engine_price * Decimal::ONE_HUNDRED).round_dp(2)
+    };
+    Ok(Line {
+        product: r.product.clone(),
+        quantity: r.quantity,
+        engine_price,
+        unit_price,
+        unit_cost: product.cost.amount,
+        line_total,
+        discount_pct,
+        price_exception: r.price_exception.clone(),
+    })
+}
+
+/// The largest discount of any line.
+pub fn max_discount(lines: &[Line]) -> Option<Decimal> {
+    lines.iter().map(|l| l.discount_pct).max()
+}

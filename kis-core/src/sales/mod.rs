@@ -1,0 +1,29 @@
+//! The sales documents and their lifecycles: quotes (P3.2, P3.3), price exceptions
+//! (P4.1c), contracts and their changes (P3.4, P7), orders (P3.5) and the sales facts
+//! that delivered orders produce (P5.3a, P9.1).
+
+mod catalogue;
+mod change;
+mod contract;
+mod facts;
+mod lines;
+mod order;
+mod price_exception;
+mod queries;
+mod quote;
+
+pub use catalogue::{AddCustomer, Customer, Product, PutProduct};
+pub use change::{ChangeStatus, ContractChange, RequestContractChange};
+pub use contract::{
+    CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
+    Filing, SignContract, Signing, Terms,
+};
+pub use facts::{Credit, SalesFact};
+pub use lines::{Line, LineRequest, price_line};
+pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
+pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
+pub use queries::LateStep;
+pub use quote::{
+    CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
+    RecordQuoteResponse, SendQuote,
+};

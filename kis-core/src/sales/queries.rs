@@ -1,0 +1,176 @@
+//! Reading the sales documents, each user seeing what their role allows (P2): a rep their
+//! own, a manager their team's, the director and the back office everything.
+
+use std::ops::ControlFlow;
+
+use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use super::{Contract, Order, OrderStatus, PriceException, Quote, SalesFact};
+use crate::engine::{Document, Engine, document};
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::org::{Actor, Directory, Role, User};
+use crate::store::Transaction;
+
+/// A fulfilment step that is late.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateStep {
+    /// The order.
+    pub order: String,
+    /// The customer.
+    pub customer: String,
+    /// The owning rep.
+    pub owner: UserId,
+    /// The step.
+    pub step: String,
+    /// When it was due.
+    pub due: NaiveDate,
+    /// Days past due.
+    pub days_late: i64,
+}
+
+/// Whether `viewer` may read a document owned by `owner` (P2).
+pub(crate) fn may_see(tx: &mut dyn Transaction, viewer: &User, owner: &UserId) -> Result<bool> {
+    Ok(match viewer.role {
+        Role::Rep | Role::Marketing => &viewer.id == owner,
+        Role::Manager => {
+            &viewer.id == owner || Directory::new(tx).leads_team_of(&viewer.id, owner)?
+        }
+        Role::Director | Role::Finance | Role::Legal | Role::Admin => true,
+    })
+}
+
+fn visible<T: Document>(
+    engine: &Engine,
+    actor: &Actor,
+    id: &str,
+    owner: impl Fn(&T) -> &UserId,
+) -> Result<T> {
+    let viewer = engine.acting_user(actor)?;
+    engine.read(|tx| {
+        let doc = document::load::<T>(tx, id)?.value;
+        if !may_see(tx, &viewer, owner(&doc))? {
+            return Err(Error::not_authorized(
+                &viewer.id,
+                format!("read {} {id}", T::KIND),
+                "it belongs to another team (P2)",
+            ));
+        }
+        Ok(doc)
+    })
+}
+
+impl Engine {
+    /// A quote (its owner, their manager, the director and back office may read it).
+    pub fn quote(&self, actor: &Actor, id: &str) -> Result<Quote> {
+        visible(self, actor, id, |q: &Quote| &q.owner)
+    }
+
+    /// A price exception.
+    pub fn price_exception(&self, actor: &Actor, id: &str) -> Result<PriceException> {
+        visible(self, actor, id, |p: &PriceException| &p.owner)
+    }
+
+    /// A contract.
+    pub fn contract(&self, actor: &Actor, id: &str) -> Result<Contract> {
+        visible(self, actor, id, |c: &Contract| &c.owner)
+    }
+
+    /// An order.
+    pub fn order(&self, actor: &Actor, id: &str) -> Result<Order> {
+        visible(self, actor, id, |o: &Order| &o.owner)
+    }
+
+    /// The late fulfilment steps of the open orders the actor may see, latest first.
+    pub fn late_steps(&self, actor: &Actor) -> Result<Vec<LateStep>> {
+        let viewer = self.acting_user(actor)?;
+        let today = self.today();
+        self.read(|tx| {
+            let mut orders = Vec::new();
+            document::scan::<Order>(tx, "", |o| {
+                if o.value.status == OrderStatus::Open {
+                    orders.push(o.value);
+                }
+                ControlFlow::Continue(())
+            })?;
+            let mut late = Vec::new();
+            for order in orders {
+                if !may_see(tx, &viewer, &order.owner)? {
+                    continue;
+                }
+                for (step, days_late) in order.late_steps(today) {
+                    late.push(LateStep {
+                        order: order.id.clone(),
+                        customer: order.customer.clone(),
+                        owner: order.owner.clone(),
+                        step: step.name.clone(),
+                        due: step.due,
+                        days_late,
+                    });
+                }
+            }
+            late.sort_by(|a, b| {
+                b.days_late
+                    .cmp(&a.days_late)
+                    .then_with(|| a.order.cmp(&b.order))
+            });
+            Ok(late)
+        })
+    }
+
+    /// Visits the sales facts dated `from..=to`, in date order, streaming from the store.
+    /// Reading every rep's sales is for the director, finance and admin; a rep or a
+    /// manager reads their scorecards instead.
+    pub fn scan_sales_facts(
+        &self,
+        actor: &Actor,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let viewer = self.acting_user(actor)?;
+        crate::org::require_role(
+            &viewer,
+            &[Role::Director, Role::Finance, Role::Admin],
+            "read every rep's sales facts",
+        )?;
+        // Fact ids start with the date: each month of the period is one prefix scan.
+        self.read(|tx| {
+            let mut month = from.with_day(1).unwrap_or(from);
+            let mut failure = None;
+            let mut stop = false;
+            while month <= to && !stop {
+                let prefix = month.format("%Y-%m-").to_string();
+                tx.scan(
+                    SalesFact::COLLECTION,
+                    &prefix,
+                    &mut |r| match document::decode::<SalesFact>(r) {
+                        Ok(f) if f.value.date < from => ControlFlow::Continue(()),
+                        Ok(f) if f.value.date > to => {
+                            stop = true;
+                            ControlFlow::Break(())
+                        }
+                        Ok(f) => {
+                            if visit(f.value).is_break() {
+                                stop = true;
+                                return ControlFlow::Break(());
+                            }
+                            ControlFlow::Continue(())
+                        }
+                        Err(e) => {
+                            failure = Some(e);
+                            stop = true;
+                            ControlFlow::Break(())
+                        }
+                    },
+                )?;
+                match month.checked_add_months(chrono::Months::new(1)) {
+                    Some(next) => month = next,
+                    None => break,
+                }
+            }
+            failure.map_or(Ok(()), Err)
+        })
+    }
+}
