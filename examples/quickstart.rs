@@ -11,8 +11,12 @@
 
 use std::sync::Arc;
 
+use chrono::Duration;
+use kis::approval::{Decide, DocKind, Submit, Verdict};
 use kis::org::{AddTeam, AddUser};
+use kis::sales::*;
 use kis::*;
+use rust_decimal::Decimal;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let db = std::env::args()
@@ -111,6 +115,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  {:<10} {}", user.role.as_str(), user.name);
     }
 
+    sales_story(&engine)?;
+
     let trail = engine.audit_trail(&Default::default())?;
     let added = trail.len() - before;
     println!(
@@ -123,13 +129,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             ""
         }
     );
-    for entry in trail.iter().skip(before).take(12) {
+    for entry in trail.iter().skip(before).take(40) {
         let doc = entry
             .changes
             .first()
             .map_or(String::new(), |c| format!("{}/{}", c.collection, c.id));
         println!(
-            "  #{:<3} {} {:<7} {:<18} {}",
+            "  #{:<3} {} {:<7} {:<30} {}",
             entry.seq,
             entry.at.format("%Y-%m-%d %H:%M:%S"),
             entry.actor,
@@ -147,6 +153,310 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         },
         report.entries,
         report.head_hash.as_deref().map_or("-", |h| &h[..12])
+    );
+    Ok(())
+}
+
+/// Runs `cmd` under a stable idempotency key, so a second run of the quickstart repeats
+/// nothing.
+fn run<C: Command>(engine: &Engine, who: &str, key: &str, cmd: C) -> Result<C::Output, Error> {
+    engine.execute_idempotent(&Actor::new(who), &format!("quickstart:{key}"), &cmd)
+}
+
+/// P3-P4: the price system, a quote through review, the contract through manager and
+/// legal, the order through fulfilment, and the sales facts it leaves.
+fn sales_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
+    let today = engine.today();
+    let cny = |s: &str| Money::parse(s, "CNY");
+    println!("\nThe price system (P4.1), kept by the director:");
+    for (id, name, category, list, cost) in [
+        (
+            "KIS-PRO",
+            "KIS Professional licence",
+            "software>erp",
+            "12000",
+            "7000",
+        ),
+        ("KIS-SEAT", "KIS user seat", "software>seats", "800", "300"),
+        (
+            "KIS-IMPL",
+            "Implementation service (day)",
+            "services",
+            "3000",
+            "1800",
+        ),
+    ] {
+        let product = Product {
+            id: id.into(),
+            name: name.into(),
+            category: category.into(),
+            list_price: cny(list)?,
+            cost: cny(cost)?,
+        };
+        run(
+            engine,
+            "dong",
+            &format!("product:{id}"),
+            PutProduct { product },
+        )?;
+        println!("  {id:<9} {name:<30} list {list:>6} CNY, cost {cost:>5} CNY");
+    }
+    run(
+        engine,
+        "li",
+        "customer:C-HUA",
+        AddCustomer {
+            id: "C-HUA".into(),
+            name: "Huaxin Trading".into(),
+            group: "key-accounts".into(),
+            owner: "li".into(),
+        },
+    )?;
+
+    let lines = vec![
+        LineRequest {
+            product: "KIS-PRO".into(),
+            quantity: 1.into(),
+            special_price: None,
+            price_exception: None,
+        },
+        LineRequest {
+            product: "KIS-SEAT".into(),
+            quantity: 15.into(),
+            special_price: None,
+            price_exception: None,
+        },
+        LineRequest {
+            product: "KIS-IMPL".into(),
+            quantity: 5.into(),
+            special_price: None,
+            price_exception: None,
+        },
+    ];
+    let quote = run(
+        engine,
+        "li",
+        "quote:Q-2026-001",
+        CreateQuote {
+            id: "Q-2026-001".into(),
+            customer: "C-HUA".into(),
+            lines,
+            valid_until: today + Duration::days(30),
+        },
+    )?;
+    println!(
+        "\nLi Na quotes Huaxin Trading (P3.2a): {} for {} lines",
+        quote.current().total,
+        quote.current().lines.len()
+    );
+    for l in &quote.current().lines {
+        println!(
+            "  {:<9} {:>3} x {:>8} = {:>9}",
+            l.product, l.quantity, l.unit_price, l.line_total
+        );
+    }
+    let sent = engine.execute(
+        &Actor::new("li"),
+        &SendQuote {
+            id: "Q-2026-001".into(),
+        },
+    );
+    if let Err(e) = sent {
+        println!("  sending it now is refused: {e}");
+    }
+    run(
+        engine,
+        "li",
+        "submit:quote",
+        Submit {
+            kind: DocKind::Quote,
+            id: "Q-2026-001".into(),
+        },
+    )?;
+    let inbox = engine.inbox(&Actor::new("meng"))?;
+    println!(
+        "  submitted; Meng Li's inbox: {:?}",
+        inbox
+            .iter()
+            .map(|i| format!("{} {}", i.kind, i.id))
+            .collect::<Vec<_>>()
+    );
+    let refused = engine.execute(
+        &Actor::new("ma"),
+        &Decide {
+            kind: DocKind::Quote,
+            id: "Q-2026-001".into(),
+            verdict: Verdict::Approved,
+            comment: None,
+        },
+    );
+    if let Err(e) = refused {
+        println!("  Ma Jun (team West) tries to approve: {e}");
+    }
+    let out = run(
+        engine,
+        "meng",
+        "approve:quote",
+        Decide {
+            kind: DocKind::Quote,
+            id: "Q-2026-001".into(),
+            verdict: Verdict::Approved,
+            comment: Some("ok".into()),
+        },
+    )?;
+    let q = engine.quote(&Actor::new("li"), "Q-2026-001")?;
+    println!(
+        "  Meng Li approves (P3.2b): {:?}; director step: {}",
+        out.status,
+        q.current()
+            .approval
+            .as_ref()
+            .map_or("", |a| a.steps[1].planned.reason.as_str())
+    );
+    run(
+        engine,
+        "li",
+        "send:quote",
+        SendQuote {
+            id: "Q-2026-001".into(),
+        },
+    )?;
+    run(
+        engine,
+        "li",
+        "accept:quote",
+        RecordQuoteResponse {
+            id: "Q-2026-001".into(),
+            response: QuoteResponse::Accepted,
+        },
+    )?;
+    println!("  sent, and accepted by the customer");
+
+    run(
+        engine,
+        "li",
+        "contract:K-2026-001",
+        DraftContract {
+            id: "K-2026-001".into(),
+            quote: "Q-2026-001".into(),
+            delivery_date: Some(today + Duration::days(21)),
+            payment_terms: "30% on signing, 70% on delivery".into(),
+        },
+    )?;
+    run(
+        engine,
+        "li",
+        "submit:contract",
+        Submit {
+            kind: DocKind::Contract,
+            id: "K-2026-001".into(),
+        },
+    )?;
+    run(
+        engine,
+        "meng",
+        "approve:contract:1",
+        Decide {
+            kind: DocKind::Contract,
+            id: "K-2026-001".into(),
+            verdict: Verdict::Approved,
+            comment: None,
+        },
+    )?;
+    run(
+        engine,
+        "lu",
+        "approve:contract:2",
+        Decide {
+            kind: DocKind::Contract,
+            id: "K-2026-001".into(),
+            verdict: Verdict::Approved,
+            comment: Some("terms reviewed".into()),
+        },
+    )?;
+    run(
+        engine,
+        "li",
+        "sign:contract",
+        SignContract {
+            id: "K-2026-001".into(),
+            customer_signatory: "Mr. Huang (CEO)".into(),
+            signed_on: today,
+        },
+    )?;
+    let k = run(
+        engine,
+        "li",
+        "file:contract",
+        FileContract {
+            id: "K-2026-001".into(),
+            reference: "archive/2026/K-2026-001.pdf".into(),
+            sha256: "9f".repeat(32),
+        },
+    )?;
+    println!(
+        "\nThe contract (P3.4): reviewed by Meng Li then legal, signed, filed (P7.1): {:?}, {}",
+        k.status,
+        k.current_terms().total
+    );
+
+    let steps = vec![
+        StepPlan {
+            name: "production".into(),
+            due: today + Duration::days(7),
+        },
+        StepPlan {
+            name: "logistics".into(),
+            due: today + Duration::days(14),
+        },
+        StepPlan {
+            name: "delivery".into(),
+            due: today + Duration::days(21),
+        },
+    ];
+    run(
+        engine,
+        "li",
+        "order:O-2026-001",
+        CreateOrder {
+            id: "O-2026-001".into(),
+            contract: "K-2026-001".into(),
+            steps,
+        },
+    )?;
+    for step in ["production", "logistics", "delivery"] {
+        run(
+            engine,
+            "li",
+            &format!("order-step:{step}"),
+            CompleteOrderStep {
+                id: "O-2026-001".into(),
+                step: step.into(),
+                done_on: today,
+            },
+        )?;
+    }
+    let order = engine.order(&Actor::new("li"), "O-2026-001")?;
+    println!(
+        "The order (P3.5): {:?} after {} fulfilment steps",
+        order.status,
+        order.steps.len()
+    );
+    let mut revenue = Decimal::ZERO;
+    let mut cost = Decimal::ZERO;
+    engine.scan_sales_facts(
+        &Actor::new("dong"),
+        today - Duration::days(31),
+        today,
+        |f| {
+            revenue += f.amount;
+            cost += f.cost;
+            std::ops::ControlFlow::Continue(())
+        },
+    )?;
+    println!(
+        "Sales facts this month (P5.3a): revenue {revenue} CNY, cost {cost} CNY, profit {} CNY",
+        revenue - cost
     );
     Ok(())
 }

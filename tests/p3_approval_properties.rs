@@ -134,7 +134,7 @@ fn check(quote: &Quote) -> Result<(), String> {
                 ));
             }
             let authority = d.on_behalf_of.as_ref().unwrap_or(&d.by);
-            if &d.by == &a.submitter || authority == &a.submitter {
+            if d.by == a.submitter || authority == &a.submitter {
                 return Err("self-approval".into());
             }
             let expected = match step.planned.role {

@@ -2,10 +2,12 @@
 //! (or a backend serving many phones) on one database.
 //!
 //! Pure Rust (the sync `postgres` crate, no libpq). Correct under concurrency by
-//! PostgreSQL's own means: optimistic version checks as single conditional `UPDATE`s,
-//! counter reservations under a row lock, the audit chain's head under a row lock so
-//! that concurrent engines append one gapless chain, and retryable errors (serialization
-//! failures, deadlocks, lost connections) reported as `Unavailable` for the engine to retry.
+//! PostgreSQL's own means: each write transaction first locks the audit chain's head row
+//! (every command appends to that one chain, so writers are serialised there in any
+//! case; locking first makes the queue fair and spares lost races), version checks are
+//! single conditional `UPDATE`s, counter reservations run under a row lock, and
+//! retryable errors (serialization failures, deadlocks, lost connections) are reported
+//! as `Unavailable` for the engine to retry. Reads use a snapshot and never wait.
 
 #![warn(missing_docs)]
 

@@ -21,10 +21,15 @@ pub(crate) struct PgTx<'a> {
 
 impl<'a> PgTx<'a> {
     pub(crate) fn begin(mut conn: Pooled<'a, PgConn>, mode: TxMode) -> Result<Self, StoreError> {
-        // Writes run at READ COMMITTED with conditional updates and row locks; reads get
-        // one consistent snapshot.
+        // A writer queues on the audit chain's head row first. Every write ends by
+        // appending to the chain anyway, so writers are serialised there regardless;
+        // taking the lock at the start means each one reads what the previous committed
+        // (READ COMMITTED), wastes no work on a lost race, and the FIFO lock queue is
+        // fair under load. Reads get one consistent snapshot and never wait.
         let sql = match mode {
-            TxMode::Write => "BEGIN ISOLATION LEVEL READ COMMITTED",
+            TxMode::Write => {
+                "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM audit_head FOR UPDATE"
+            }
             TxMode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
         };
         if let Err(e) = conn.client.batch_execute(sql) {

@@ -68,16 +68,17 @@ pub fn save<T: Reviewable>(
     old: &Versioned<T>,
     doc: T,
 ) -> Result<Versioned<T>> {
-    let id = doc.doc_id();
-    queue::sync(ctx, T::DOC_KIND, &id, doc.approval(), doc.summary())?;
-    ctx.update(old, doc)
-}
-
-/// Inserts a new reviewed document (auto-submitted ones enter the queue).
-pub fn insert<T: Reviewable>(ctx: &mut CommandContext<'_>, doc: T) -> Result<Versioned<T>> {
-    let id = doc.doc_id();
-    queue::sync(ctx, T::DOC_KIND, &id, doc.approval(), doc.summary())?;
-    ctx.insert(&doc)
+    // The document first: it is the command's subject in the audit entry.
+    let saved = ctx.update(old, doc)?;
+    let id = saved.value.doc_id();
+    queue::sync(
+        ctx,
+        T::DOC_KIND,
+        &id,
+        saved.value.approval(),
+        saved.value.summary(),
+    )?;
+    Ok(saved)
 }
 
 /// Submits a document for review (its owner only).

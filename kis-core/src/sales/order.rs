@@ -219,35 +219,43 @@ impl Command for CompleteOrderStep {
         step.done_on = Some(self.done_on);
         if order.steps.iter().all(|s| s.done_on.is_some()) {
             order.status = OrderStatus::Delivered;
-            let delivered = order
-                .steps
-                .iter()
-                .filter_map(|s| s.done_on)
-                .max()
-                .unwrap_or(self.done_on);
-            for (i, line) in order.lines.iter().enumerate() {
-                let fact = SalesFact {
-                    id: SalesFact::make_id(delivered, &order.id, i + 1),
-                    date: delivered,
-                    order: order.id.clone(),
-                    contract: order.contract.clone(),
-                    customer: order.customer.clone(),
-                    product: line.product.clone(),
-                    quantity: line.quantity,
-                    amount: line.line_total,
-                    cost: ctx
-                        .policy()
-                        .rounding()
-                        .round_decimal(line.unit_cost * line.quantity),
-                    currency: order.total.currency,
-                    credits: vec![Credit {
-                        rep: order.owner.clone(),
-                        share_pct: Decimal::ONE_HUNDRED,
-                    }],
-                };
-                ctx.insert(&fact)?;
-            }
         }
-        Ok(ctx.update(&old, order)?.value)
+        // The order first: it is the command's subject in the audit entry.
+        let saved = ctx.update(&old, order)?.value;
+        if saved.status == OrderStatus::Delivered {
+            write_sales_facts(ctx, &saved)?;
+        }
+        Ok(saved)
     }
+}
+
+/// One sales fact per line of a delivered order, credited to its owner (P5.3a).
+fn write_sales_facts(ctx: &mut CommandContext<'_>, order: &Order) -> Result<()> {
+    let delivered = order
+        .steps
+        .iter()
+        .filter_map(|s| s.done_on)
+        .max()
+        .unwrap_or_else(|| ctx.today());
+    let rounding = ctx.policy().rounding();
+    for (i, line) in order.lines.iter().enumerate() {
+        let fact = SalesFact {
+            id: SalesFact::make_id(delivered, &order.id, i + 1),
+            date: delivered,
+            order: order.id.clone(),
+            contract: order.contract.clone(),
+            customer: order.customer.clone(),
+            product: line.product.clone(),
+            quantity: line.quantity,
+            amount: line.line_total,
+            cost: rounding.round_decimal(line.unit_cost * line.quantity),
+            currency: order.total.currency,
+            credits: vec![Credit {
+                rep: order.owner.clone(),
+                share_pct: Decimal::ONE_HUNDRED,
+            }],
+        };
+        ctx.insert(&fact)?;
+    }
+    Ok(())
 }
