@@ -40,7 +40,19 @@ fn policy_arg(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Arc<kis::Po
 }
 
 impl PyEngine {
-    fn run<C>(&self, py: Python<'_>, actor: &str, key: Option<&str>, cmd: C) -> PyResult<C::Output>
+    /// The wrapped engine.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.inner
+    }
+
+    /// Runs a command for `actor`, with the GIL released.
+    pub(crate) fn run<C>(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        key: Option<&str>,
+        cmd: C,
+    ) -> PyResult<C::Output>
     where
         C: Command + Send + Sync,
         C::Output: Send,

@@ -9,6 +9,8 @@ mod errors;
 mod money;
 mod policy;
 mod records;
+mod sales;
+mod sales_api;
 
 use pyo3::prelude::*;
 
@@ -30,4 +32,12 @@ mod _native {
     use super::policy::{PyPolicy, PyPolicyProblem};
     #[pymodule_export]
     use super::records::{PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser};
+    #[pymodule_export]
+    use super::sales::{
+        PyContract, PyContractChange, PyCustomer, PyFulfilmentStep, PyInboxItem, PyLateStep,
+        PyLine, PyOrder, PyPriceException, PyProduct, PyQuote, PyQuoteRevision, PyReview,
+        PyReviewOutcome, PyReviewStep, PySalesFact, PyTerms,
+    };
+    #[pymodule_export]
+    use super::sales_api::PyLineRequest;
 }

@@ -1,0 +1,132 @@
+"""The sales documents and their reviews from Python: a quote through its manager,
+a special price through manager and director, a contract through legal, an order."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+import kis
+
+TODAY = datetime.date(2026, 11, 27)
+
+
+@pytest.fixture
+def sales(org):
+    org.add_user("admin", "legal", "Lu Legal", "legal")
+    org.put_product("dir", "KIS-PRO", "KIS Professional", "software>erp", Decimal("1000"), kis.Money("600", "CNY"))
+    org.put_product("dir", "KIS-SEAT", "KIS seat", "software>seats", 100, "40")
+    org.add_customer("li", "C-LI", "Customer Li", "key-accounts", "li")
+    return org
+
+
+def test_a_rep_cannot_change_the_price_system(sales):
+    with pytest.raises(kis.NotAuthorized):
+        sales.put_product("li", "KIS-PRO", "KIS Professional", "software>erp", 1, 1)
+    with pytest.raises(kis.InvalidInput) as info:
+        sales.put_product("dir", "X", "X", "c", kis.Money("1", "EUR"), 1)
+    assert info.value.field == "product.list_price"
+
+
+def test_quote_review_send_contract_order_and_facts(sales):
+    lines = [kis.LineRequest("KIS-PRO", 2), kis.LineRequest("KIS-SEAT", Decimal("10"))]
+    q = sales.create_quote("li", "Q-1", "C-LI", lines, TODAY + datetime.timedelta(days=30))
+    assert q.status == "draft"
+    assert q.current.total == kis.Money("3000.00", "CNY")
+    assert [l.line_total for l in q.current.lines] == [Decimal("2000.00"), Decimal("1000.00")]
+    with pytest.raises(kis.InvalidState):
+        sales.send_quote("li", "Q-1")
+    out = sales.submit("li", "quote", "Q-1")
+    assert (out.status, out.current_role) == ("pending", "manager")
+    assert [i.id for i in sales.inbox("m-east")] == ["Q-1"]
+    assert sales.inbox("m-west") == []
+    with pytest.raises(kis.NotAuthorized) as info:
+        sales.approve("m-west", "quote", "Q-1")
+    assert "team" in info.value.reason
+    with pytest.raises(kis.NotAuthorized):
+        sales.approve("li", "quote", "Q-1")
+    assert sales.approve("m-east", "quote", "Q-1", "fine").status == "approved"
+    review = sales.quote("li", "Q-1").current.review
+    assert review.steps[1].reason == "skipped: total 3000.00 is not over 500000"
+    assert review.steps[0].decided_by == "m-east" and review.steps[0].verdict == "approved"
+    sales.send_quote("li", "Q-1")
+    assert sales.record_quote_response("li", "Q-1", "accepted").status == "accepted"
+    with pytest.raises(kis.InvalidInput):
+        sales.record_quote_response("li", "Q-1", "maybe")
+
+    sales.draft_contract("li", "K-1", "Q-1", "net 30", TODAY + datetime.timedelta(days=20))
+    sales.submit("li", "contract", "K-1")
+    sales.approve("m-east", "contract", "K-1")
+    with pytest.raises(kis.InvalidState):
+        sales.sign_contract("li", "K-1", "Mr. Chen", TODAY)
+    sales.approve("legal", "contract", "K-1")
+    assert sales.sign_contract("li", "K-1", "Mr. Chen", TODAY).status == "signed"
+    k = sales.file_contract("li", "K-1", "archive/K-1.pdf", "ab" * 32)
+    assert (k.status, k.filed_reference) == ("active", "archive/K-1.pdf")
+
+    order = sales.create_order("li", "O-1", "K-1", [("production", TODAY), ("delivery", TODAY + datetime.timedelta(days=3))])
+    assert [s.name for s in order.steps] == ["production", "delivery"]
+    sales.complete_order_step("li", "O-1", "production", TODAY)
+    assert sales.complete_order_step("li", "O-1", "delivery", TODAY).status == "delivered"
+    facts = sales.sales_facts("dir", TODAY, TODAY)
+    assert [(f.product, f.amount, f.cost) for f in facts] == [
+        ("KIS-PRO", Decimal("2000.00"), Decimal("1200.00")),
+        ("KIS-SEAT", Decimal("1000.00"), Decimal("400.00")),
+    ]
+    assert facts[0].credits == [("li", Decimal("100"))]
+    with pytest.raises(kis.NotAuthorized):
+        sales.sales_facts("li", TODAY, TODAY)
+
+
+def test_a_special_price_waits_for_its_exception(sales):
+    sales.file_price_exception(
+        "li", "PE-1", "C-LI", "KIS-PRO", Decimal("800"), 10, TODAY, TODAY + datetime.timedelta(days=30), "renewal"
+    )
+    special = kis.LineRequest("KIS-PRO", 5, Decimal("800"), "PE-1")
+    sales.create_quote("li", "Q-2", "C-LI", [special], TODAY + datetime.timedelta(days=30))
+    sales.submit("li", "quote", "Q-2")
+    with pytest.raises(kis.InvalidState) as info:
+        sales.approve("m-east", "quote", "Q-2")
+    assert "P4.1c" in info.value.reason
+    sales.submit("li", "price_exception", "PE-1")
+    with pytest.raises(kis.NotAuthorized):
+        sales.approve("dir", "price_exception", "PE-1")
+    sales.approve("m-east", "price_exception", "PE-1")
+    assert sales.approve("dir", "price_exception", "PE-1").status == "approved"
+    assert sales.approve("m-east", "quote", "Q-2").status == "approved"
+    assert sales.quote("li", "Q-2").current.lines[0].discount_pct == Decimal("20.00")
+
+
+def test_float_quantities_and_unknown_kinds_are_refused(sales):
+    with pytest.raises(kis.InvalidInput) as info:
+        kis.LineRequest("KIS-PRO", 1.5)
+    assert info.value.field == "quantity"
+    with pytest.raises(kis.InvalidInput) as info:
+        sales.submit("li", "invoice", "X")
+    assert info.value.field == "kind"
+
+
+def test_edit_after_approval_reopens_and_reject_needs_a_reason(sales, clock):
+    sales.create_quote("li", "Q-3", "C-LI", [kis.LineRequest("KIS-SEAT", 1)], TODAY + datetime.timedelta(days=9))
+    sales.submit("li", "quote", "Q-3")
+    sales.approve("m-east", "quote", "Q-3")
+    q = sales.edit_quote("li", "Q-3", [kis.LineRequest("KIS-SEAT", 2)], TODAY + datetime.timedelta(days=9))
+    assert (q.status, len(q.revisions), q.revisions[0].review.status) == ("submitted", 2, "approved")
+    with pytest.raises(kis.InvalidInput):
+        sales.reject("m-east", "quote", "Q-3", "  ")
+    assert sales.return_for_revision("m-east", "quote", "Q-3", "too few").status == "returned"
+    copy = sales.copy_quote("li", "Q-3", "Q-3b", TODAY + datetime.timedelta(days=9))
+    assert copy.current.review is None and copy.copied_from == "Q-3"
+    sales.submit("li", "quote", "Q-3")
+    assert sales.recall("li", "quote", "Q-3").status == "recalled"
+
+
+def test_delegation_and_escalation(sales, clock):
+    sales.create_quote("li", "Q-4", "C-LI", [kis.LineRequest("KIS-SEAT", 1)], TODAY + datetime.timedelta(days=9))
+    sales.submit("li", "quote", "Q-4")
+    sales.delegate("m-east", "m-west", TODAY, TODAY + datetime.timedelta(days=1))
+    item = sales.inbox("m-west")[0]
+    assert (item.id, item.on_behalf_of) == ("Q-4", "m-east")
+    clock.advance(datetime.timedelta(days=3))
+    assert [e.id for e in sales.escalations("dir")] == ["Q-4"]
+    assert sales.escalations("dir")[0].days_waiting == 3
