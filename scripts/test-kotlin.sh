@@ -10,12 +10,22 @@ K=$KIS_TOOLS/kt/node_modules/kotlin-compiler
 cargo build --workspace --quiet
 scripts/gen-bindings.sh
 mkdir -p target/kotlin
+rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/tests/kotlin/Main.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
 [ -f target/kotlin/kis-test.jar ] || { echo "kotlinc failed" >&2; exit 1; }
 java -Djna.library.path="$PWD/target/debug" \
   -cp "target/kotlin/kis-test.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
   MainKt examples/policy.toml
+
+# The sample a mobile developer copies must compile and run against the same bindings.
+"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt examples/kotlin/RepFlow.kt \
+  -cp /usr/share/java/jna.jar -d target/kotlin/rep-flow.jar 2>&1 | grep -v '^warning' || true
+sample_db=$(mktemp -d)/rep-flow.db
+java -Djna.library.path="$PWD/target/debug" \
+  -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+  RepFlowKt examples/policy.toml "$sample_db" | tee target/kotlin/rep-flow.log
+grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
 
 # Swift: generated (not compiled: no Swift toolchain on this machine); check the API is there.
 SW=target/bindings/swift/Kis.swift

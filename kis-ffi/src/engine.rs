@@ -23,7 +23,13 @@ pub struct KisEngine {
 }
 
 impl KisEngine {
-    fn run<C: Command>(
+    /// The wrapped engine.
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.inner
+    }
+
+    /// Runs a command for `actor`, with an optional idempotency key.
+    pub(crate) fn run<C: Command>(
         &self,
         actor: &str,
         key: Option<String>,

@@ -7,12 +7,17 @@ mod clock;
 mod engine;
 mod error;
 mod records;
+mod sales;
 mod values;
 
 pub use clock::ManualClock;
 pub use engine::KisEngine;
 pub use error::{KisError, PolicyProblem};
 pub use records::{AuditEntry, AuditReport, Money, PolicyVersion, Role, Team, User};
+pub use sales::{
+    Customer, DocumentKind, InboxItem, Line, LineRequest, PriceException, Product, Quote, Review,
+    ReviewOutcome, ReviewStep,
+};
 pub use values::{Amount, Day};
 
 uniffi::setup_scaffolding!();

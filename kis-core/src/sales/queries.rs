@@ -6,7 +6,7 @@ use std::ops::ControlFlow;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::{Contract, Order, OrderStatus, PriceException, Quote, SalesFact};
+use super::{Contract, Customer, Order, OrderStatus, PriceException, Product, Quote, SalesFact};
 use crate::engine::{Document, Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
@@ -62,6 +62,32 @@ fn visible<T: Document>(
 }
 
 impl Engine {
+    /// A product of the price system (every active user may read it, P4.1a).
+    pub fn product(&self, actor: &Actor, id: &str) -> Result<Product> {
+        self.acting_user(actor)?;
+        self.read(|tx| Ok(document::load::<Product>(tx, id)?.value))
+    }
+
+    /// The whole price system, in id order.
+    pub fn products(&self, actor: &Actor) -> Result<Vec<Product>> {
+        self.acting_user(actor)?;
+        self.read(|tx| document::all::<Product>(tx))
+    }
+
+    /// The customers the actor may see (P2): a rep their own, a manager their team's.
+    pub fn customers(&self, actor: &Actor) -> Result<Vec<Customer>> {
+        let viewer = self.acting_user(actor)?;
+        self.read(|tx| {
+            let mut out = Vec::new();
+            for c in document::all::<Customer>(tx)? {
+                if may_see(tx, &viewer, &c.owner)? {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+    }
+
     /// A quote (its owner, their manager, the director and back office may read it).
     pub fn quote(&self, actor: &Actor, id: &str) -> Result<Quote> {
         visible(self, actor, id, |q: &Quote| &q.owner)

@@ -88,6 +88,70 @@ fun main(args: Array<String>) {
             val report = engine.verifyAudit()
             expect(report.intact && report.entries > 5uL, "$report")
         }
+        check("the price system: the director sets prices, a rep cannot") {
+            engine.addUser("admin", "wang", "Wang Rep", Role.REP, "east", null)
+            engine.addUser("admin", "m-west", "Ma West", Role.MANAGER, null, null)
+            engine.addTeam("admin", "west", "Team West", "m-west", "dir", null)
+            val pro = Product("KIS-PRO", "KIS Professional", "software>erp", Money(BigDecimal("1000"), "CNY"), Money(BigDecimal("600"), "CNY"))
+            engine.putProduct("dir", pro, null)
+            engine.putProduct("dir", Product("KIS-SEAT", "Seat", "software>seats", Money(BigDecimal("100"), "CNY"), Money(BigDecimal("40"), "CNY")), null)
+            expectThrows<KisException.NotAuthorized> { engine.putProduct("li", pro, null) }
+            expect(engine.product("li", "KIS-PRO").listPrice.amount.compareTo(BigDecimal("1000")) == 0, "list price")
+            engine.addCustomer("li", Customer("C-LI", "Customer Li", "key-accounts", "li"), null)
+            expect(engine.customers("li").map { it.id } == listOf("C-LI"), "li's customers")
+            expect(engine.customers("wang").isEmpty(), "wang sees none of li's customers")
+        }
+        check("rep: quote, submit; manager: inbox, approve; rep: send") {
+            val lines = listOf(LineRequest("KIS-PRO", BigDecimal("2"), null, null), LineRequest("KIS-SEAT", BigDecimal("5"), null, null))
+            val q = engine.createQuote("li", "Q-1", "C-LI", lines, LocalDate.of(2026, 12, 31), null)
+            expect(q.total.amount == BigDecimal("2500.00") && q.status == "draft", "${q.total} ${q.status}")
+            expectThrows<KisException.InvalidState> { engine.sendQuote("li", "Q-1", null) }
+            val out = engine.submit("li", DocumentKind.QUOTE, "Q-1", null)
+            expect(out.status == "pending" && out.currentRole == Role.MANAGER, "$out")
+            val inbox = engine.inbox("m-east")
+            expect(inbox.map { it.id } == listOf("Q-1") && inbox[0].submitter == "li", "$inbox")
+            expect(engine.inbox("m-west").isEmpty(), "another team's manager sees nothing")
+            val approved = engine.approve("m-east", DocumentKind.QUOTE, "Q-1", "ok", null)
+            expect(approved.status == "approved", approved.status)
+            val review = engine.quote("li", "Q-1").review!!
+            expect(review.steps[1].reason == "skipped: total 2500.00 is not over 500000", review.steps[1].reason)
+            expect(engine.sendQuote("li", "Q-1", null).status == "sent", "sent")
+        }
+        check("a refused self-approval and another team's manager") {
+            engine.createQuote("wang", "Q-2", "C-WANG".also {
+                engine.addCustomer("wang", Customer(it, "Customer Wang", "retail", "wang"), null)
+            }, listOf(LineRequest("KIS-SEAT", BigDecimal.ONE, null, null)), LocalDate.of(2026, 12, 31), null)
+            engine.submit("wang", DocumentKind.QUOTE, "Q-2", null)
+            val own = expectThrows<KisException.NotAuthorized> { engine.approve("wang", DocumentKind.QUOTE, "Q-2", null, null) }
+            expect(own.reason.contains("own document"), own.reason)
+            val other = expectThrows<KisException.NotAuthorized> { engine.approve("m-west", DocumentKind.QUOTE, "Q-2", null, null) }
+            expect(other.reason.contains("team"), other.reason)
+            val rejected = engine.reject("m-east", DocumentKind.QUOTE, "Q-2", "wrong product", null)
+            expect(rejected.status == "rejected", rejected.status)
+        }
+        check("a special price waits for its price exception: manager, then director") {
+            engine.filePriceException("li", "PE-1", "C-LI", "KIS-PRO", BigDecimal("850"), BigDecimal("10"),
+                LocalDate.of(2026, 11, 27), LocalDate.of(2027, 1, 31), "renewal of a key account", null)
+            engine.createQuote("li", "Q-3", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("4"), BigDecimal("850"), "PE-1")), LocalDate.of(2026, 12, 31), null)
+            engine.submit("li", DocumentKind.QUOTE, "Q-3", null)
+            val blocked = expectThrows<KisException.InvalidState> { engine.approve("m-east", DocumentKind.QUOTE, "Q-3", null, null) }
+            expect(blocked.reason.contains("P4.1c"), blocked.reason)
+            engine.submit("li", DocumentKind.PRICE_EXCEPTION, "PE-1", null)
+            expectThrows<KisException.NotAuthorized> { engine.approve("dir", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null) }
+            engine.approve("m-east", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null)
+            engine.approve("dir", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null)
+            expect(engine.priceException("li", "PE-1").status == "approved", "exception approved")
+            val q = engine.approve("m-east", DocumentKind.QUOTE, "Q-3", null, null)
+            expect(q.status == "approved", q.status)
+            val line = engine.quote("li", "Q-3").lines[0]
+            expect(line.unitPrice.compareTo(BigDecimal("850")) == 0 && line.discountPct == BigDecimal("15.00"), "$line")
+        }
+        check("a bad quantity from the app is InvalidInput naming the line") {
+            val e = expectThrows<KisException.InvalidInput> {
+                engine.createQuote("li", "Q-4", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("1E+40"), null, null)), LocalDate.of(2026, 12, 31), null)
+            }
+            expect(e.field == "lines[0].quantity", e.field)
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
