@@ -17,6 +17,8 @@ use kis_core::store::{
 pub(crate) struct PgTx<'a> {
     conn: Option<Pooled<'a, PgConn>>,
     mode: TxMode,
+    /// The audit head, read under its lock when a write transaction began.
+    head: Option<(u64, String)>,
 }
 
 impl<'a> PgTx<'a> {
@@ -25,21 +27,37 @@ impl<'a> PgTx<'a> {
         // appending to the chain anyway, so writers are serialised there regardless;
         // taking the lock at the start means each one reads what the previous committed
         // (READ COMMITTED), wastes no work on a lost race, and the FIFO lock queue is
-        // fair under load. Reads get one consistent snapshot and never wait.
-        let sql = match mode {
-            TxMode::Write => {
-                "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT 1 FROM audit_head FOR UPDATE"
-            }
-            TxMode::Read => "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        // fair under load. The head read here serves the append. Reads get one
+        // consistent snapshot and never wait.
+        let begun = match mode {
+            TxMode::Write => conn
+                .client
+                .simple_query("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT seq, hash FROM audit_head FOR UPDATE")
+                .map(|messages| {
+                    messages.into_iter().find_map(|m| match m {
+                        postgres::SimpleQueryMessage::Row(row) => {
+                            let seq = row.get(0).and_then(|v| v.parse::<u64>().ok())?;
+                            Some((seq, row.get(1).unwrap_or_default().to_string()))
+                        }
+                        _ => None,
+                    })
+                }),
+            TxMode::Read => conn
+                .client
+                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .map(|()| None),
         };
-        if let Err(e) = conn.client.batch_execute(sql) {
-            conn.discard();
-            return Err(map(e));
+        match begun {
+            Ok(head) => Ok(PgTx {
+                conn: Some(conn),
+                mode,
+                head,
+            }),
+            Err(e) => {
+                conn.discard();
+                Err(map(e))
+            }
         }
-        Ok(PgTx {
-            conn: Some(conn),
-            mode,
-        })
     }
 
     fn conn(&mut self) -> &mut PgConn {
@@ -192,19 +210,21 @@ impl Transaction for PgTx<'_> {
         ceiling: Option<Decimal>,
     ) -> Result<Decimal, StoreError> {
         self.writable()?;
-        self.execute(
-            "INSERT INTO counters (key, value) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING",
-            &[&key],
-        )?;
         // The row lock makes concurrent reservations on one counter take turns; each sees
-        // the value the previous one committed.
-        let current: Decimal = self
-            .query_opt(
-                "SELECT value FROM counters WHERE key = $1 FOR UPDATE",
-                &[&key],
-            )?
-            .map(|r| r.get(0))
-            .ok_or_else(|| corrupt(format!("counter {key:?} vanished")))?;
+        // the value the previous one committed. A new counter is created, then locked.
+        let locked = "SELECT value FROM counters WHERE key = $1 FOR UPDATE";
+        let current: Decimal = match self.query_opt(locked, &[&key])? {
+            Some(row) => row.get(0),
+            None => {
+                self.execute(
+                    "INSERT INTO counters (key, value) VALUES ($1, 0) ON CONFLICT (key) DO NOTHING",
+                    &[&key],
+                )?;
+                self.query_opt(locked, &[&key])?
+                    .map(|r| r.get(0))
+                    .ok_or_else(|| corrupt(format!("counter {key:?} vanished")))?
+            }
+        };
         let next = check_counter_add(key, current, delta, ceiling)?;
         self.execute(
             "UPDATE counters SET value = $2 WHERE key = $1",
@@ -214,19 +234,20 @@ impl Transaction for PgTx<'_> {
     }
 
     fn audit_head(&mut self) -> Result<Option<(u64, String)>, StoreError> {
-        let row = match self.mode {
-            // A writer locks the head until it commits: appends from all servers queue here.
-            TxMode::Write => self.query_opt("SELECT seq, hash FROM audit_head FOR UPDATE", &[])?,
-            TxMode::Read => self.query_opt("SELECT seq, hash FROM audit_head", &[])?,
-        };
-        let row = row.ok_or_else(|| corrupt("audit_head row missing"))?;
+        if self.mode == TxMode::Write {
+            // Read under the lock taken at BEGIN; kept current by `audit_append`.
+            return Ok(self.head.clone().filter(|(seq, _)| *seq > 0));
+        }
+        let row = self
+            .query_opt("SELECT seq, hash FROM audit_head", &[])?
+            .ok_or_else(|| corrupt("audit_head row missing"))?;
         let seq = row.get::<_, i64>(0) as u64;
         Ok((seq > 0).then(|| (seq, row.get(1))))
     }
 
     fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
         self.writable()?;
-        let head = self.audit_head()?.map_or(0, |(seq, _)| seq);
+        let head = self.head.as_ref().map_or(0, |(seq, _)| *seq);
         if record.seq != head + 1 {
             return Err(StoreError::Conflict {
                 collection: "audit".to_string(),
@@ -237,20 +258,25 @@ impl Transaction for PgTx<'_> {
         }
         let seq = record.seq as i64;
         let docs = DocKey::encode_list(&record.documents);
+        let collections: Vec<&str> = record
+            .documents
+            .iter()
+            .map(|d| d.collection.as_str())
+            .collect();
+        let ids: Vec<&str> = record.documents.iter().map(|d| d.id.as_str()).collect();
+        // The entry, its document index and the new head: one round trip.
         self.execute(
-            "INSERT INTO audit (seq, hash, documents, entry) VALUES ($1, $2, $3, $4)",
-            &[&seq, &record.hash, &docs, &record.entry],
+            "WITH entry AS (
+                 INSERT INTO audit (seq, hash, documents, entry) VALUES ($1, $2, $3, $4) RETURNING seq
+             ), refs AS (
+                 INSERT INTO audit_documents (collection, id, seq)
+                 SELECT DISTINCT d.c, d.i, entry.seq FROM entry, unnest($5::text[], $6::text[]) AS d (c, i)
+                 ON CONFLICT DO NOTHING
+             )
+             UPDATE audit_head SET seq = (SELECT seq FROM entry), hash = $2",
+            &[&seq, &record.hash, &docs, &record.entry, &collections, &ids],
         )?;
-        for doc in &record.documents {
-            self.execute(
-                "INSERT INTO audit_documents (collection, id, seq) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                &[&doc.collection, &doc.id, &seq],
-            )?;
-        }
-        self.execute(
-            "UPDATE audit_head SET seq = $1, hash = $2",
-            &[&seq, &record.hash],
-        )?;
+        self.head = Some((record.seq, record.hash.clone()));
         Ok(())
     }
 
