@@ -17,6 +17,7 @@ pub mod ids;
 pub mod money;
 pub mod org;
 pub mod policy;
+pub mod pricing;
 pub mod sales;
 pub mod store;
 

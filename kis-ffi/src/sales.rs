@@ -135,6 +135,64 @@ fn core_lines(lines: Vec<LineRequest>) -> Result<Vec<CoreLineRequest>, KisError>
         .collect()
 }
 
+/// One step of a price's explanation.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct TraceStep {
+    /// The rule id, or the guard's policy key.
+    pub rule: String,
+    /// "applied", "outranked", "not_matched" or "guard".
+    pub outcome: String,
+    /// Why.
+    pub detail: String,
+    /// The unit price after this step, when it changed it.
+    pub unit_price: Option<Amount>,
+}
+
+fn trace(steps: &[kis::pricing::TraceStep]) -> Vec<TraceStep> {
+    steps
+        .iter()
+        .map(|t| TraceStep {
+            rule: t.rule.clone(),
+            outcome: enum_name(&t.outcome),
+            detail: t.detail.clone(),
+            unit_price: t.unit_price.map(Amount::from_decimal),
+        })
+        .collect()
+}
+
+/// The price of a line, with its explanation.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct PricedLine {
+    /// List price per unit.
+    pub list_price: Amount,
+    /// The engine's unit price.
+    pub unit_price: Amount,
+    /// Units charged.
+    pub quantity: Amount,
+    /// Units given free on top.
+    pub free_units: Amount,
+    /// Rounded line total.
+    pub line_total: Amount,
+    /// The rules applied, in order.
+    pub applied: Vec<String>,
+    /// Every rule considered, and what it did or why not.
+    pub trace: Vec<TraceStep>,
+}
+
+impl From<kis::pricing::PricedLine> for PricedLine {
+    fn from(p: kis::pricing::PricedLine) -> Self {
+        PricedLine {
+            list_price: Amount::from_decimal(p.list_price),
+            unit_price: Amount::from_decimal(p.unit_price),
+            quantity: Amount::from_decimal(p.quantity),
+            free_units: Amount::from_decimal(p.free_units),
+            line_total: Amount::from_decimal(p.line_total),
+            trace: trace(&p.trace),
+            applied: p.applied,
+        }
+    }
+}
+
 /// A priced line, with how its price came about.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct Line {
@@ -142,6 +200,14 @@ pub struct Line {
     pub product: String,
     /// Quantity.
     pub quantity: Amount,
+    /// List price per unit.
+    pub list_price: Amount,
+    /// Units given free on top.
+    pub free_units: Amount,
+    /// The rules that set the engine price.
+    pub rules: Vec<String>,
+    /// How the engine price came about.
+    pub trace: Vec<TraceStep>,
     /// The engine's unit price.
     pub engine_price: Amount,
     /// The unit price charged.
@@ -159,6 +225,10 @@ impl From<&s::Line> for Line {
         Line {
             product: l.product.clone(),
             quantity: Amount::from_decimal(l.quantity),
+            list_price: Amount::from_decimal(l.list_price),
+            free_units: Amount::from_decimal(l.free_units),
+            rules: l.rules.clone(),
+            trace: trace(&l.trace),
             engine_price: Amount::from_decimal(l.engine_price),
             unit_price: Amount::from_decimal(l.unit_price),
             line_total: Amount::from_decimal(l.line_total),
@@ -369,6 +439,21 @@ impl KisEngine {
     /// One product (its list price is the engine price until price rules land).
     pub fn product(&self, actor: String, id: String) -> Result<Product, KisError> {
         Ok(self.engine().product(&Actor::new(actor), &id)?.into())
+    }
+
+    /// The price a customer gets today for `quantity` units of a product, with the trace.
+    pub fn price_for(
+        &self,
+        actor: String,
+        customer: String,
+        product: String,
+        quantity: Amount,
+    ) -> Result<PricedLine, KisError> {
+        let quantity = quantity.parse("quantity")?;
+        Ok(self
+            .engine()
+            .price_for(&Actor::new(actor), &customer, &product, quantity)?
+            .into())
     }
 
     /// The customers the actor may see.

@@ -35,8 +35,8 @@ mod _native {
     #[pymodule_export]
     use super::sales::{
         PyContract, PyContractChange, PyCustomer, PyFulfilmentStep, PyInboxItem, PyLateStep,
-        PyLine, PyOrder, PyPriceException, PyProduct, PyQuote, PyQuoteRevision, PyReview,
-        PyReviewOutcome, PyReviewStep, PySalesFact, PyTerms,
+        PyLine, PyOrder, PyPriceException, PyPricedLine, PyProduct, PyQuote, PyQuoteRevision,
+        PyReview, PyReviewOutcome, PyReviewStep, PySalesFact, PyTerms, PyTraceStep,
     };
     #[pymodule_export]
     use super::sales_api::PyLineRequest;

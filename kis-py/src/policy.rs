@@ -111,6 +111,48 @@ impl PyPolicy {
             .round_decimal(convert::decimal(amount, "amount")?))
     }
 
+    /// Warnings that do not stop loading: price rules decided only by the tie-break.
+    #[getter]
+    fn lints(&self) -> Vec<PyPolicyProblem> {
+        self.inner.lints().iter().cloned().map(Into::into).collect()
+    }
+
+    /// Prices one line under this policy, with the trace (pure: no store needed).
+    /// Amounts are Decimal, int or str in the policy currency.
+    #[pyo3(signature = (product, category, list_price, cost, quantity, date, customer = None, customer_group = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn price(
+        &self,
+        product: &str,
+        category: &str,
+        list_price: &Bound<'_, PyAny>,
+        cost: &Bound<'_, PyAny>,
+        quantity: &Bound<'_, PyAny>,
+        date: chrono::NaiveDate,
+        customer: Option<&str>,
+        customer_group: Option<&str>,
+    ) -> PyResult<crate::sales::PyPricedLine> {
+        let req = kis::pricing::PriceRequest {
+            product,
+            category,
+            list_price: convert::decimal(list_price, "list_price")?,
+            cost: convert::decimal(cost, "cost")?,
+            currency: self.inner.general().currency,
+            customer,
+            customer_group,
+            quantity: convert::decimal(quantity, "quantity")?,
+            date,
+        };
+        if req.quantity <= Decimal::ZERO {
+            return Err(crate::errors::invalid(
+                quantity.py(),
+                "quantity",
+                "must be positive",
+            ));
+        }
+        Ok(self.inner.price_book().price(&req, true).into())
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Policy(hash='{}', currency='{}')",

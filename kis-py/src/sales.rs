@@ -17,6 +17,31 @@ fn enum_name<T: serde::Serialize>(v: &T) -> String {
         .unwrap_or_default()
 }
 
+/// One step of a price's explanation.
+#[pyclass(module = "kis", name = "TraceStep", frozen, get_all)]
+#[derive(Clone)]
+pub struct PyTraceStep {
+    /// The rule id, or the guard's policy key.
+    pub rule: String,
+    /// "applied", "outranked", "not_matched" or "guard".
+    pub outcome: String,
+    /// Why.
+    pub detail: String,
+    /// The unit price after this step, when it changed it.
+    pub unit_price: Option<Decimal>,
+}
+
+impl From<&kis::pricing::TraceStep> for PyTraceStep {
+    fn from(t: &kis::pricing::TraceStep) -> Self {
+        PyTraceStep {
+            rule: t.rule.clone(),
+            outcome: enum_name(&t.outcome),
+            detail: t.detail.clone(),
+            unit_price: t.unit_price,
+        }
+    }
+}
+
 /// A priced line.
 #[pyclass(module = "kis", name = "Line", frozen, get_all)]
 #[derive(Clone)]
@@ -25,6 +50,14 @@ pub struct PyLine {
     pub product: String,
     /// Quantity.
     pub quantity: Decimal,
+    /// List price per unit.
+    pub list_price: Decimal,
+    /// Units given free on top.
+    pub free_units: Decimal,
+    /// The rules that set the engine price.
+    pub rules: Vec<String>,
+    /// How the engine price came about.
+    pub trace: Vec<PyTraceStep>,
     /// The engine's unit price.
     pub engine_price: Decimal,
     /// The unit price charged.
@@ -44,6 +77,10 @@ impl From<&kis::sales::Line> for PyLine {
         PyLine {
             product: l.product.clone(),
             quantity: l.quantity,
+            list_price: l.list_price,
+            free_units: l.free_units,
+            rules: l.rules.clone(),
+            trace: l.trace.iter().map(Into::into).collect(),
             engine_price: l.engine_price,
             unit_price: l.unit_price,
             unit_cost: l.unit_cost,
@@ -589,6 +626,39 @@ impl From<kis::sales::Customer> for PyCustomer {
             name: c.name,
             group: c.group,
             owner: s(&c.owner),
+        }
+    }
+}
+
+/// The price of one line under a policy, with its explanation.
+#[pyclass(module = "kis", name = "PricedLine", frozen, get_all)]
+pub struct PyPricedLine {
+    /// List price per unit.
+    pub list_price: Decimal,
+    /// The engine's unit price.
+    pub unit_price: Decimal,
+    /// Units charged.
+    pub quantity: Decimal,
+    /// Units given free on top.
+    pub free_units: Decimal,
+    /// `unit_price * quantity`, rounded once by policy.
+    pub line_total: Decimal,
+    /// The rules applied, in order.
+    pub applied: Vec<String>,
+    /// Every rule considered, and what it did or why not.
+    pub trace: Vec<PyTraceStep>,
+}
+
+impl From<kis::pricing::PricedLine> for PyPricedLine {
+    fn from(p: kis::pricing::PricedLine) -> Self {
+        PyPricedLine {
+            trace: p.trace.iter().map(Into::into).collect(),
+            list_price: p.list_price,
+            unit_price: p.unit_price,
+            quantity: p.quantity,
+            free_units: p.free_units,
+            line_total: p.line_total,
+            applied: p.applied,
         }
     }
 }

@@ -647,6 +647,25 @@ impl PyEngine {
         Ok(items.into_iter().map(Into::into).collect())
     }
 
+    /// The price a customer gets today for `quantity` units of a product, with the trace.
+    fn price_for(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        customer: &str,
+        product: &str,
+        quantity: &Bound<'_, PyAny>,
+    ) -> PyResult<PyPricedLine> {
+        let quantity = convert::decimal(quantity, "quantity")?;
+        Ok(py
+            .detach(|| {
+                self.engine()
+                    .price_for(&Actor::new(actor), customer, product, quantity)
+            })
+            .or_raise(py)?
+            .into())
+    }
+
     /// A quote the actor may read.
     fn quote(&self, py: Python<'_>, actor: &str, id: &str) -> PyResult<PyQuote> {
         Ok(py

@@ -16,7 +16,8 @@ def sales(org):
     org.add_user("admin", "legal", "Lu Legal", "legal")
     org.put_product("dir", "KIS-PRO", "KIS Professional", "software>erp", Decimal("1000"), kis.Money("600", "CNY"))
     org.put_product("dir", "KIS-SEAT", "KIS seat", "software>seats", 100, "40")
-    org.add_customer("li", "C-LI", "Customer Li", "key-accounts", "li")
+    org.add_customer("li", "C-LI", "Customer Li", "retail", "li")
+    org.add_customer("li", "C-KEY", "Key Co", "key-accounts", "li")
     return org
 
 
@@ -130,3 +131,39 @@ def test_delegation_and_escalation(sales, clock):
     clock.advance(datetime.timedelta(days=3))
     assert [e.id for e in sales.escalations("dir")] == ["Q-4"]
     assert sales.escalations("dir")[0].days_waiting == 3
+
+
+def test_a_key_account_line_shows_how_its_price_came_about(sales):
+    q = sales.create_quote("li", "Q-K", "C-KEY", [kis.LineRequest("KIS-PRO", 3)], TODAY + datetime.timedelta(days=9))
+    line = q.current.lines[0]
+    assert (line.list_price, line.engine_price, line.line_total) == (Decimal("1000"), Decimal("900"), Decimal("2700.00"))
+    assert line.rules == ["key-accounts-10"]
+    outcomes = {t.rule: t.outcome for t in line.trace}
+    assert outcomes["key-accounts-10"] == "applied"
+    assert outcomes["volume-schedule"] == "outranked"
+    assert outcomes["double-eleven"] == "not_matched"
+
+
+def test_policy_price_is_pure_and_explained(policy):
+    line = policy.price("KIS-SEAT", "software>seats", Decimal("100"), "40", 7, datetime.date(2026, 11, 5), "C-9", "retail")
+    # The double-eleven promotion (200 off, compound) runs 2026-11-01..11; the engine never
+    # gives more than max_line_discount_pct (40%) off list, so it stops at 60.
+    assert line.applied == ["double-eleven", "buy-3-get-1"]
+    assert line.unit_price == Decimal("60")
+    assert line.free_units == Decimal("2")
+    guard = [t for t in line.trace if t.outcome == "guard"]
+    assert [g.rule for g in guard] == ["pricing.max_line_discount_pct"]
+    assert policy.lints == []
+    with pytest.raises(kis.InvalidInput):
+        policy.price("KIS-SEAT", "software", 100, 40, 0.5, datetime.date(2026, 11, 5))
+    with pytest.raises(kis.InvalidInput):
+        policy.price("KIS-SEAT", "software", 100, 40, 0, datetime.date(2026, 11, 5))
+
+
+def test_price_for_a_customer_today(sales):
+    line = sales.price_for("li", "C-KEY", "KIS-PRO", 2)
+    assert (line.unit_price, line.line_total, line.applied) == (Decimal("900"), Decimal("1800.00"), ["key-accounts-10"])
+    with pytest.raises(kis.NotAuthorized):
+        sales.price_for("zhao", "C-KEY", "KIS-PRO", 2)
+    with pytest.raises(kis.InvalidInput):
+        sales.price_for("li", "C-KEY", "KIS-PRO", 0)

@@ -149,7 +149,8 @@ pub fn setup_org(engine: &Engine) -> Org {
 }
 
 /// Products and customers for the sales scenarios: KIS-PRO (list 1000, cost 600),
-/// KIS-SEAT (list 100, cost 40); customer C-LI (owned by li, key-accounts), C-WANG (wang),
+/// KIS-SEAT (list 100, cost 40); customer C-LI (owned by li, retail: no group rule of the
+/// example policy applies), C-WANG (wang),
 /// C-ZHAO (zhao, retail).
 pub fn setup_catalogue(engine: &Engine, org: &Org) {
     use kis::sales::{AddCustomer, Product, PutProduct};
@@ -170,7 +171,7 @@ pub fn setup_catalogue(engine: &Engine, org: &Org) {
             .unwrap();
     }
     for (id, owner, group, actor) in [
-        ("C-LI", "li", "key-accounts", &org.rep_li),
+        ("C-LI", "li", "retail", &org.rep_li),
         ("C-WANG", "wang", "retail", &org.rep_wang),
         ("C-ZHAO", "zhao", "retail", &org.rep_zhao),
     ] {

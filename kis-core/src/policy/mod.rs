@@ -14,6 +14,8 @@ mod locate;
 mod pricing;
 mod values;
 
+use std::sync::{Arc, OnceLock};
+
 use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -36,6 +38,7 @@ use check::{Check, KeyPath};
 use locate::{Seg, line_col, path_at, path_text, span_of};
 
 use crate::money::RoundingPolicy;
+use crate::pricing::PriceBook;
 
 /// The sections of a policy file.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -55,11 +58,20 @@ pub struct PolicyFile {
 }
 
 /// A validated policy, with its source text and content hash (its version id).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Policy {
     source: String,
     hash: String,
     file: PolicyFile,
+    lints: Vec<PolicyProblem>,
+    /// The compiled price rules, built on first use and shared by clones.
+    book: Arc<OnceLock<PriceBook>>,
+}
+
+impl PartialEq for Policy {
+    fn eq(&self, other: &Policy) -> bool {
+        self.hash == other.hash
+    }
 }
 
 impl Policy {
@@ -99,11 +111,32 @@ impl Policy {
                 .collect();
             return Err(PolicyError::Invalid { problems });
         }
+        let lints = crate::pricing::lint(&file.pricing)
+            .into_iter()
+            .map(|(_, later, message)| {
+                let path = KeyPath::root().k("pricing").k("rules").i(later);
+                locate(text, &doc, &path.0, message)
+            })
+            .collect();
         Ok(Policy {
             hash: content_hash(text),
             source: text.to_string(),
             file,
+            lints,
+            book: Arc::new(OnceLock::new()),
         })
+    }
+
+    /// Warnings that do not stop the policy from loading but that its author should see:
+    /// price rules whose order rests on the tie-break (P4.1).
+    pub fn lints(&self) -> &[PolicyProblem] {
+        &self.lints
+    }
+
+    /// The compiled price rules (built once per policy, on first use).
+    pub fn price_book(&self) -> &PriceBook {
+        self.book
+            .get_or_init(|| PriceBook::new(&self.file.pricing, self.rounding()))
     }
 
     /// The text the policy was read from.

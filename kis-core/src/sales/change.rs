@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::contract::{Contract, ContractStatus, Terms, owner_or_manager};
-use super::lines::{LineRequest, max_discount, price_lines};
+use super::lines::{LineRequest, PricingFor, max_discount, price_lines};
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable};
 use crate::engine::{Command, CommandContext, Document};
 use crate::error::{Error, Result};
@@ -163,7 +163,14 @@ impl Command for RequestContractChange {
         }
         let current = contract.current_terms().clone();
         let (lines, total) = match &self.lines {
-            Some(requests) => price_lines(ctx, requests)?,
+            Some(requests) => {
+                let who = PricingFor {
+                    customer: &contract.customer,
+                    group: &contract.customer_group,
+                    date: ctx.today(),
+                };
+                price_lines(ctx, requests, who)?
+            }
             None => (current.lines.clone(), current.total),
         };
         let proposed = Terms {

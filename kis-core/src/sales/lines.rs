@@ -1,14 +1,17 @@
-//! Pricing document lines from the catalogue. Until the pricing engine lands (its own
-//! issue), the engine price of a product is its list price; a lower price needs a price
-//! exception (P4.1c), and a rep never sets a price of their own (P4.1b).
+//! Pricing document lines: the engine price comes from the price book (P4.1, P4.2) for
+//! the customer, quantity and day; a lower price needs a price exception (P4.1c), and a
+//! rep never sets a price of their own (P4.1b).
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+use chrono::NaiveDate;
 
 use super::catalogue::Product;
 use crate::engine::CommandContext;
 use crate::error::{Error, Result};
 use crate::money::{Money, RoundingPolicy};
+use crate::pricing::{PriceBook, PriceRequest, TraceStep};
 
 /// A line as a user asks for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,7 +35,9 @@ pub struct Line {
     pub product: String,
     /// The quantity.
     pub quantity: Decimal,
-    /// The engine's unit price.
+    /// The list price per unit.
+    pub list_price: Decimal,
+    /// The engine's unit price (the price rules applied to the list price).
     pub engine_price: Decimal,
     /// The unit price charged (the engine price, or a special price).
     pub unit_price: Decimal,
@@ -44,6 +49,12 @@ pub struct Line {
     pub discount_pct: Decimal,
     /// The price exception behind a special price.
     pub price_exception: Option<String>,
+    /// Units given free on top (buy N get M).
+    pub free_units: Decimal,
+    /// The rules that set the engine price, in the order applied.
+    pub rules: Vec<String>,
+    /// How the engine price came about: every rule considered (P3.3 keeps it per revision).
+    pub trace: Vec<TraceStep>,
 }
 
 impl Line {
@@ -59,11 +70,23 @@ impl Line {
     }
 }
 
-/// Prices `requests` against the catalogue. Returns the lines and their total (the sum
-/// of the rounded line totals).
+/// Who and when a document's lines are priced for.
+#[derive(Debug, Clone, Copy)]
+pub struct PricingFor<'a> {
+    /// The customer.
+    pub customer: &'a str,
+    /// The customer's group.
+    pub group: &'a str,
+    /// The pricing day.
+    pub date: NaiveDate,
+}
+
+/// Prices `requests` with the policy's price book. Returns the lines and their total
+/// (the sum of the rounded line totals).
 pub fn price_lines(
     ctx: &mut CommandContext<'_>,
     requests: &[LineRequest],
+    who: PricingFor<'_>,
 ) -> Result<(Vec<Line>, Money)> {
     if requests.is_empty() {
         return Err(Error::invalid(
@@ -71,8 +94,8 @@ pub fn price_lines(
             "a document needs at least one line",
         ));
     }
-    let rounding = ctx.policy().rounding();
-    let currency = ctx.policy().general().currency;
+    let policy = ctx.policy().clone();
+    let currency = policy.general().currency;
     let mut lines = Vec::with_capacity(requests.len());
     for (i, r) in requests.iter().enumerate() {
         let product = ctx
@@ -84,10 +107,41 @@ pub fn price_lines(
                 )
             })?
             .value;
-        lines.push(price_line(i, r, &product, rounding)?);
+        lines.push(price_line(
+            i,
+            r,
+            &product,
+            policy.price_book(),
+            policy.rounding(),
+            who,
+        )?);
     }
     let total = lines.iter().map(|l| l.line_total).sum();
     Ok((lines, Money::new(total, currency)))
+}
+
+/// The engine price of `quantity` units of `product` for a customer on a day.
+pub fn engine_price(
+    book: &PriceBook,
+    product: &Product,
+    quantity: Decimal,
+    who: PricingFor<'_>,
+    explain: bool,
+) -> crate::pricing::PricedLine {
+    book.price(
+        &PriceRequest {
+            product: &product.id,
+            category: &product.category,
+            list_price: product.list_price.amount,
+            cost: product.cost.amount,
+            currency: product.list_price.currency,
+            customer: Some(who.customer),
+            customer_group: Some(who.group),
+            quantity,
+            date: who.date,
+        },
+        explain,
+    )
 }
 
 /// Prices one line (pure).
@@ -95,7 +149,9 @@ pub fn price_line(
     i: usize,
     r: &LineRequest,
     product: &Product,
+    book: &PriceBook,
     rounding: RoundingPolicy,
+    who: PricingFor<'_>,
 ) -> Result<Line> {
     if r.quantity <= Decimal::ZERO {
         return Err(Error::invalid(
@@ -103,20 +159,21 @@ pub fn price_line(
             format!("{} must be positive", r.quantity),
         ));
     }
-    let engine_price = product.list_price.amount;
+    let priced = engine_price(book, product, r.quantity, who, true);
+    let engine = priced.unit_price;
     let unit_price = match (r.special_price, &r.price_exception) {
-        (None, None) => engine_price,
+        (None, None) => engine,
         (Some(p), Some(_)) if p < Decimal::ZERO => {
             return Err(Error::invalid(
                 format!("lines[{i}].special_price"),
                 "must not be negative",
             ));
         }
-        (Some(p), Some(_)) if p >= engine_price => {
+        (Some(p), Some(_)) if p >= engine => {
             return Err(Error::invalid(
                 format!("lines[{i}].special_price"),
                 format!(
-                    "{p} is not below the engine price {engine_price}; reps do not change prices (P4.1b)"
+                    "{p} is not below the engine price {engine}; reps do not change prices (P4.1b)"
                 ),
             ));
         }
@@ -134,21 +191,29 @@ pub fn price_line(
             ));
         }
     };
-    let line_total = rounding.round_decimal(unit_price * r.quantity);
-    let discount_pct = if engine_price.is_zero() {
+    let line_total = if r.special_price.is_some() {
+        rounding.round_decimal(unit_price * r.quantity)
+    } else {
+        priced.line_total
+    };
+    let discount_pct = if engine.is_zero() {
         Decimal::ZERO
     } else {
-        ((engine_price - unit_price) / engine_price * Decimal::ONE_HUNDRED).round_dp(2)
+        ((engine - unit_price) / engine * Decimal::ONE_HUNDRED).round_dp(2)
     };
     Ok(Line {
         product: r.product.clone(),
         quantity: r.quantity,
-        engine_price,
+        list_price: priced.list_price,
+        engine_price: engine,
         unit_price,
         unit_cost: product.cost.amount,
         line_total,
         discount_pct,
         price_exception: r.price_exception.clone(),
+        free_units: priced.free_units,
+        rules: priced.applied,
+        trace: priced.trace,
     })
 }
 

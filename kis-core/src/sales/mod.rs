@@ -19,7 +19,7 @@ pub use contract::{
     Filing, SignContract, Signing, Terms,
 };
 pub use facts::{Credit, SalesFact};
-pub use lines::{Line, LineRequest, price_line};
+pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
 pub use queries::LateStep;

@@ -217,12 +217,25 @@ impl Command for FilePriceException {
                 )
             })?
             .value;
-        if self.price < Decimal::ZERO || self.price >= product.list_price.amount {
+        let who = super::lines::PricingFor {
+            customer: &customer.id,
+            group: &customer.group,
+            date: ctx.today(),
+        };
+        let engine_price = super::lines::engine_price(
+            ctx.policy().price_book(),
+            &product,
+            self.max_quantity.max(Decimal::ONE),
+            who,
+            false,
+        )
+        .unit_price;
+        if self.price < Decimal::ZERO || self.price >= engine_price {
             return Err(Error::invalid(
                 "price",
                 format!(
-                    "{} must be below the engine price {} and not negative",
-                    self.price, product.list_price.amount
+                    "{} must be below the engine price {engine_price} and not negative",
+                    self.price
                 ),
             ));
         }
@@ -247,7 +260,7 @@ impl Command for FilePriceException {
             customer_group: customer.group,
             product: product.id,
             price: self.price,
-            engine_price: product.list_price.amount,
+            engine_price,
             max_quantity: self.max_quantity,
             valid_from: self.valid_from,
             valid_to: self.valid_to,

@@ -68,6 +68,50 @@ impl Engine {
         self.read(|tx| Ok(document::load::<Product>(tx, id)?.value))
     }
 
+    /// The price `customer` gets today for `quantity` units of `product`, with the trace
+    /// of every rule considered (what a rep's phone shows). The actor must be allowed to
+    /// see the customer (P2).
+    pub fn price_for(
+        &self,
+        actor: &Actor,
+        customer: &str,
+        product: &str,
+        quantity: rust_decimal::Decimal,
+    ) -> Result<crate::pricing::PricedLine> {
+        let viewer = self.acting_user(actor)?;
+        if quantity <= rust_decimal::Decimal::ZERO {
+            return Err(Error::invalid(
+                "quantity",
+                format!("{quantity} must be positive"),
+            ));
+        }
+        let policy = self.policy();
+        let today = self.today();
+        self.read(|tx| {
+            let customer = document::load::<Customer>(tx, customer)?.value;
+            if !may_see(tx, &viewer, &customer.owner)? {
+                return Err(Error::not_authorized(
+                    &viewer.id,
+                    format!("price for customer {}", customer.id),
+                    "the customer belongs to another team (P2)",
+                ));
+            }
+            let product = document::load::<Product>(tx, product)?.value;
+            let who = super::PricingFor {
+                customer: &customer.id,
+                group: &customer.group,
+                date: today,
+            };
+            Ok(super::engine_price(
+                policy.price_book(),
+                &product,
+                quantity,
+                who,
+                true,
+            ))
+        })
+    }
+
     /// The whole price system, in id order.
     pub fn products(&self, actor: &Actor) -> Result<Vec<Product>> {
         self.acting_user(actor)?;

@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Customer;
-use super::lines::{Line, LineRequest, max_discount, price_lines};
+use super::lines::{Line, LineRequest, PricingFor, max_discount, price_lines};
 use super::price_exception::PriceException;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
 use crate::engine::{Command, CommandContext, Document};
@@ -209,9 +209,15 @@ fn new_revision(
     number: u32,
     lines: &[LineRequest],
     valid_until: NaiveDate,
+    customer: (&str, &str),
 ) -> Result<QuoteRevision> {
     check_valid_until(ctx, valid_until)?;
-    let (lines, total) = price_lines(ctx, lines)?;
+    let who = PricingFor {
+        customer: customer.0,
+        group: customer.1,
+        date: ctx.today(),
+    };
+    let (lines, total) = price_lines(ctx, lines, who)?;
     Ok(QuoteRevision {
         number,
         lines,
@@ -260,7 +266,13 @@ impl Command for CreateQuote {
                 format!("customer {} belongs to {}", customer.id, customer.owner),
             ));
         }
-        let revision = new_revision(ctx, 1, &self.lines, self.valid_until)?;
+        let revision = new_revision(
+            ctx,
+            1,
+            &self.lines,
+            self.valid_until,
+            (&customer.id, &customer.group),
+        )?;
         let quote = Quote {
             id: self.id.clone(),
             customer: customer.id,
@@ -306,13 +318,25 @@ impl Command for EditQuote {
             QuoteStatus::Draft => {
                 let number = quote.current().number;
                 let approval = quote.current().approval.clone();
-                let mut revision = new_revision(ctx, number, &self.lines, self.valid_until)?;
+                let mut revision = new_revision(
+                    ctx,
+                    number,
+                    &self.lines,
+                    self.valid_until,
+                    (&old.value.customer, &old.value.customer_group),
+                )?;
                 revision.approval = approval;
                 *quote.current_mut() = revision;
             }
             QuoteStatus::Submitted | QuoteStatus::Approved | QuoteStatus::Sent => {
                 let number = quote.current().number + 1;
-                let revision = new_revision(ctx, number, &self.lines, self.valid_until)?;
+                let revision = new_revision(
+                    ctx,
+                    number,
+                    &self.lines,
+                    self.valid_until,
+                    (&old.value.customer, &old.value.customer_group),
+                )?;
                 quote.revisions.push(revision);
                 quote.sent_at = None;
                 ops::open_round(ctx, &mut quote)?;
@@ -361,7 +385,13 @@ impl Command for CopyQuote {
         validate_id("id", &self.id)?;
         let source = ctx.load::<Quote>(&self.from)?.value;
         let requests: Vec<LineRequest> = source.current().lines.iter().map(Line::request).collect();
-        let revision = new_revision(ctx, 1, &requests, self.valid_until)?;
+        let revision = new_revision(
+            ctx,
+            1,
+            &requests,
+            self.valid_until,
+            (&source.customer, &source.customer_group),
+        )?;
         let quote = Quote {
             id: self.id.clone(),
             status: QuoteStatus::Draft,

@@ -97,9 +97,18 @@ fun main(args: Array<String>) {
             engine.putProduct("dir", Product("KIS-SEAT", "Seat", "software>seats", Money(BigDecimal("100"), "CNY"), Money(BigDecimal("40"), "CNY")), null)
             expectThrows<KisException.NotAuthorized> { engine.putProduct("li", pro, null) }
             expect(engine.product("li", "KIS-PRO").listPrice.amount.compareTo(BigDecimal("1000")) == 0, "list price")
-            engine.addCustomer("li", Customer("C-LI", "Customer Li", "key-accounts", "li"), null)
-            expect(engine.customers("li").map { it.id } == listOf("C-LI"), "li's customers")
+            engine.addCustomer("li", Customer("C-LI", "Customer Li", "retail", "li"), null)
+            engine.addCustomer("li", Customer("C-KEY", "Key Co", "key-accounts", "li"), null)
+            expect(engine.customers("li").map { it.id } == listOf("C-KEY", "C-LI"), "li's customers")
             expect(engine.customers("wang").isEmpty(), "wang sees none of li's customers")
+        }
+        check("rep: a customer's price today, with the trace of every rule") {
+            val p = engine.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal("3"))
+            expect(p.unitPrice.compareTo(BigDecimal("900")) == 0 && p.lineTotal == BigDecimal("2700.00"), "$p")
+            expect(p.applied == listOf("key-accounts-10"), "${p.applied}")
+            val outcomes = p.trace.associate { it.rule to it.outcome }
+            expect(outcomes["volume-schedule"] == "outranked" && outcomes["double-eleven"] == "not_matched", "$outcomes")
+            expectThrows<KisException.InvalidInput> { engine.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal.ZERO) }
         }
         check("rep: quote, submit; manager: inbox, approve; rep: send") {
             val lines = listOf(LineRequest("KIS-PRO", BigDecimal("2"), null, null), LineRequest("KIS-SEAT", BigDecimal("5"), null, null))

@@ -39,6 +39,7 @@ from ._native import (
     PolicyProblem,
     PolicyVersion,
     PriceException,
+    PricedLine,
     Product,
     Quote,
     QuoteRevision,
@@ -49,6 +50,7 @@ from ._native import (
     StoreError,
     Team,
     Terms,
+    TraceStep,
     User,
 )
 
@@ -82,6 +84,7 @@ __all__ = [
     "PolicyProblem",
     "PolicyVersion",
     "PriceException",
+    "PricedLine",
     "Product",
     "Quote",
     "QuoteRevision",
@@ -92,5 +95,6 @@ __all__ = [
     "StoreError",
     "Team",
     "Terms",
+    "TraceStep",
     "User",
 ]

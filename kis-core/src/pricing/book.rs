@@ -1,0 +1,458 @@
+//! The price book: the policy's rules compiled into an index, and the pricing of a line.
+//! Pure and deterministic: the same rules (in any order), product, customer, quantity
+//! and date always give the same price and the same trace.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::scope::{CATEGORY_SEPARATOR, CustomerKey, ProductKey};
+use super::trace::{Outcome, TraceStep};
+use crate::money::{Currency, RoundingPolicy};
+use crate::policy::{Action, PriceRule, PricingPolicy, Stacking, TierMode};
+
+/// What a line is priced for.
+#[derive(Debug, Clone, Copy)]
+pub struct PriceRequest<'a> {
+    /// Product id.
+    pub product: &'a str,
+    /// The product's category path (`software>erp`).
+    pub category: &'a str,
+    /// List price per unit.
+    pub list_price: Decimal,
+    /// Cost per unit (markup rules and the floor guard use it).
+    pub cost: Decimal,
+    /// Currency of the prices.
+    pub currency: Currency,
+    /// The customer, if known.
+    pub customer: Option<&'a str>,
+    /// The customer's group, if known.
+    pub customer_group: Option<&'a str>,
+    /// Units ordered.
+    pub quantity: Decimal,
+    /// The pricing date (validity windows).
+    pub date: NaiveDate,
+}
+
+/// A priced line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PricedLine {
+    /// The list price per unit.
+    pub list_price: Decimal,
+    /// The engine's unit price (exact; `line_total` is what is rounded).
+    pub unit_price: Decimal,
+    /// Units charged.
+    pub quantity: Decimal,
+    /// Units given free on top (buy N get M).
+    pub free_units: Decimal,
+    /// `unit_price * quantity`, rounded once by policy.
+    pub line_total: Decimal,
+    /// The rules that changed the price or gave free units, in the order applied.
+    pub applied: Vec<String>,
+    /// Every rule considered, and what it did or why not (empty when not asked for).
+    pub trace: Vec<TraceStep>,
+}
+
+#[derive(Debug, Clone)]
+struct Compiled {
+    rule: PriceRule,
+    product: ProductKey,
+    customer: CustomerKey,
+}
+
+impl Compiled {
+    fn is_free_units(&self) -> bool {
+        self.rule.action.free_units.is_some()
+    }
+
+    /// The precedence among exclusive rules: higher priority, then the more specific
+    /// product scope, then the more specific customer scope, then the later `valid.from`,
+    /// then the rule id. A total order, so the file's order never matters.
+    fn outranks(&self, other: &Compiled) -> Ordering {
+        other
+            .rule
+            .priority
+            .cmp(&self.rule.priority)
+            .then_with(|| other.product.specificity().cmp(&self.product.specificity()))
+            .then_with(|| {
+                other
+                    .customer
+                    .specificity()
+                    .cmp(&self.customer.specificity())
+            })
+            .then_with(|| valid_from(other).cmp(&valid_from(self)))
+            .then_with(|| self.rule.id.cmp(&other.rule.id))
+    }
+}
+
+fn valid_from(c: &Compiled) -> Option<NaiveDate> {
+    c.rule.valid.as_ref().map(|w| w.from)
+}
+
+/// Rules of one product scope, by customer scope.
+#[derive(Debug, Default, Clone)]
+struct Bucket {
+    by_customer: HashMap<String, Vec<usize>>,
+    by_group: HashMap<String, Vec<usize>>,
+    all: Vec<usize>,
+}
+
+impl Bucket {
+    fn add(&mut self, key: &CustomerKey, rule: usize) {
+        match key {
+            CustomerKey::Customer(c) => self.by_customer.entry(c.clone()).or_default().push(rule),
+            CustomerKey::Group(g) => self.by_group.entry(g.clone()).or_default().push(rule),
+            CustomerKey::All => self.all.push(rule),
+        }
+    }
+
+    fn collect(&self, customer: Option<&str>, group: Option<&str>, out: &mut Vec<usize>) {
+        if let Some(rules) = customer.and_then(|c| self.by_customer.get(c)) {
+            out.extend(rules);
+        }
+        if let Some(rules) = group.and_then(|g| self.by_group.get(g)) {
+            out.extend(rules);
+        }
+        out.extend(&self.all);
+    }
+}
+
+/// The compiled price rules of a policy.
+#[derive(Debug, Clone)]
+pub struct PriceBook {
+    rules: Vec<Compiled>,
+    by_product: HashMap<String, Bucket>,
+    by_category: HashMap<String, Bucket>,
+    all_products: Bucket,
+    rounding: RoundingPolicy,
+    floor_margin_pct: Decimal,
+    max_line_discount_pct: Option<Decimal>,
+}
+
+impl PriceBook {
+    /// Compiles the rules of `[pricing]`, rounding by `rounding`.
+    pub fn new(pricing: &PricingPolicy, rounding: RoundingPolicy) -> PriceBook {
+        let mut rules: Vec<Compiled> = pricing
+            .rules
+            .iter()
+            .map(|r| Compiled {
+                rule: r.clone(),
+                product: ProductKey::of(r),
+                customer: CustomerKey::of(r),
+            })
+            .collect();
+        // Index order is the rule id order, not the file order.
+        rules.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
+        let mut book = PriceBook {
+            by_product: HashMap::new(),
+            by_category: HashMap::new(),
+            all_products: Bucket::default(),
+            rounding,
+            floor_margin_pct: pricing.floor_margin_pct,
+            max_line_discount_pct: pricing.max_line_discount_pct,
+            rules: Vec::new(),
+        };
+        for (i, c) in rules.iter().enumerate() {
+            let bucket = match &c.product {
+                ProductKey::Product(p) => book.by_product.entry(p.clone()).or_default(),
+                ProductKey::Category(cat) => book.by_category.entry(cat.clone()).or_default(),
+                ProductKey::All => &mut book.all_products,
+            };
+            bucket.add(&c.customer, i);
+        }
+        book.rules = rules;
+        book
+    }
+
+    /// The number of rules.
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Whether there are no rules.
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The rules whose product and customer scopes cover the request.
+    fn candidates(&self, req: &PriceRequest<'_>) -> Vec<usize> {
+        let mut out = Vec::new();
+        let (customer, group) = (req.customer, req.customer_group);
+        if let Some(b) = self.by_product.get(req.product) {
+            b.collect(customer, group, &mut out);
+        }
+        let mut path = req.category.trim();
+        while !path.is_empty() {
+            if let Some(b) = self.by_category.get(path) {
+                b.collect(customer, group, &mut out);
+            }
+            path = path.rfind(CATEGORY_SEPARATOR).map_or("", |i| &path[..i]);
+        }
+        self.all_products.collect(customer, group, &mut out);
+        out
+    }
+
+    /// Prices one line. With `explain`, the result carries the full trace.
+    pub fn price(&self, req: &PriceRequest<'_>, explain: bool) -> PricedLine {
+        let mut trace = Vec::new();
+        let mut note = |rule: &str, outcome: Outcome, detail: String, unit: Option<Decimal>| {
+            if explain {
+                trace.push(TraceStep {
+                    rule: rule.to_string(),
+                    outcome,
+                    detail,
+                    unit_price: unit,
+                });
+            }
+        };
+        let mut candidates = self.candidates(req);
+        candidates.sort_by(|a, b| self.rules[*a].outranks(&self.rules[*b]));
+        let mut exclusive = Vec::new();
+        let mut additive = Vec::new();
+        let mut compound = Vec::new();
+        let mut free = Vec::new();
+        for i in candidates {
+            let c = &self.rules[i];
+            match mismatch(&c.rule, req) {
+                Some(why) => note(&c.rule.id, Outcome::NotMatched, why, None),
+                None if c.is_free_units() => free.push(c),
+                None => match c.rule.stacking {
+                    Stacking::Exclusive => exclusive.push(c),
+                    Stacking::Additive => additive.push(c),
+                    Stacking::Compound => compound.push(c),
+                },
+            }
+        }
+        let list = req.list_price;
+        let qty = req.quantity;
+        let mut unit = list;
+        let mut applied = Vec::new();
+        // 1. The best exclusive rule, on the list price.
+        if let Some((winner, rest)) = exclusive.split_first() {
+            let (new_unit, how) = apply_exclusive(&winner.rule.action, list, req.cost, qty);
+            unit = new_unit;
+            applied.push(winner.rule.id.clone());
+            note(&winner.rule.id, Outcome::Applied, how, Some(unit));
+            for c in rest {
+                note(
+                    &c.rule.id,
+                    Outcome::Outranked,
+                    format!(
+                        "outranked by {} (priority, then specificity, then later start, then id)",
+                        winner.rule.id
+                    ),
+                    None,
+                );
+            }
+        }
+        // 2. Additive percentages, summed, on the price so far.
+        if !additive.is_empty() {
+            let total_pct: Decimal = additive
+                .iter()
+                .filter_map(|c| c.rule.action.percent_off)
+                .sum();
+            unit = non_negative(unit * (Decimal::ONE - total_pct / Decimal::ONE_HUNDRED));
+            for c in &additive {
+                applied.push(c.rule.id.clone());
+                let pct = c.rule.action.percent_off.unwrap_or_default();
+                note(
+                    &c.rule.id,
+                    Outcome::Applied,
+                    format!("additive {pct}% off (additive rules together: {total_pct}%)"),
+                    Some(unit),
+                );
+            }
+        }
+        // 3. Compound rules, each on the price the previous left, in precedence order.
+        for c in &compound {
+            let before = unit;
+            let how = match (c.rule.action.percent_off, c.rule.action.amount_off) {
+                (Some(p), _) => {
+                    unit = non_negative(unit * (Decimal::ONE - p / Decimal::ONE_HUNDRED));
+                    format!("compound {p}% off {before}")
+                }
+                (None, Some(a)) => {
+                    unit = non_negative(unit - a);
+                    format!("compound {a} off {before}")
+                }
+                _ => "no change".to_string(),
+            };
+            applied.push(c.rule.id.clone());
+            note(&c.rule.id, Outcome::Applied, how, Some(unit));
+        }
+        // 4. Guards: the largest discount the engine gives, and the margin floor.
+        if !applied.is_empty() {
+            if let Some(max) = self.max_line_discount_pct {
+                let cap = list * (Decimal::ONE - max / Decimal::ONE_HUNDRED);
+                if unit < cap {
+                    unit = cap;
+                    note(
+                        "pricing.max_line_discount_pct",
+                        Outcome::Guard,
+                        format!("capped at {max}% off list; more needs a price exception (P4.1c)"),
+                        Some(unit),
+                    );
+                }
+            }
+            let floor = (req.cost * (Decimal::ONE + self.floor_margin_pct / Decimal::ONE_HUNDRED))
+                .min(list);
+            if unit < floor {
+                unit = floor;
+                note(
+                    "pricing.floor_margin_pct",
+                    Outcome::Guard,
+                    format!(
+                        "clamped to cost {} + {}% = {floor}",
+                        req.cost, self.floor_margin_pct
+                    ),
+                    Some(unit),
+                );
+            }
+        }
+        // 5. Free units: the best free-units rule, alongside the price.
+        let mut free_units = Decimal::ZERO;
+        if let Some((winner, rest)) = free.split_first()
+            && let Some(f) = &winner.rule.action.free_units
+        {
+            let per = Decimal::from(f.per);
+            let times = if f.recursive {
+                (qty / per).floor()
+            } else {
+                Decimal::from(u8::from(qty >= per))
+            };
+            free_units = times * Decimal::from(f.get);
+            applied.push(winner.rule.id.clone());
+            note(
+                &winner.rule.id,
+                Outcome::Applied,
+                format!(
+                    "buy {} get {}{}: {free_units} free",
+                    f.per,
+                    f.get,
+                    if f.recursive { ", repeating" } else { ", once" }
+                ),
+                None,
+            );
+            for c in rest {
+                note(
+                    &c.rule.id,
+                    Outcome::Outranked,
+                    format!("outranked by {}", winner.rule.id),
+                    None,
+                );
+            }
+        }
+        let line_total = self.rounding.round_decimal(unit * qty);
+        PricedLine {
+            list_price: list,
+            unit_price: unit.normalize(),
+            quantity: qty,
+            free_units,
+            line_total,
+            applied,
+            trace,
+        }
+    }
+}
+
+fn non_negative(d: Decimal) -> Decimal {
+    d.max(Decimal::ZERO)
+}
+
+/// Which condition of a rule fails for a request, if any.
+fn mismatch(rule: &PriceRule, req: &PriceRequest<'_>) -> Option<String> {
+    if let Some(c) = rule.currency
+        && c != req.currency
+    {
+        return Some(format!("currency {} is not {c}", req.currency));
+    }
+    if let Some(min) = rule.min_qty
+        && req.quantity < min
+    {
+        return Some(format!("quantity {} is below min_qty {min}", req.quantity));
+    }
+    if let Some(max) = rule.max_qty
+        && req.quantity > max
+    {
+        return Some(format!("quantity {} is above max_qty {max}", req.quantity));
+    }
+    if let Some(w) = &rule.valid
+        && (req.date < w.from || req.date > w.to)
+    {
+        return Some(format!(
+            "{} is outside the window {}..{}",
+            req.date, w.from, w.to
+        ));
+    }
+    None
+}
+
+/// The unit price an exclusive rule gives from the list price, and how.
+fn apply_exclusive(
+    action: &Action,
+    list: Decimal,
+    cost: Decimal,
+    qty: Decimal,
+) -> (Decimal, String) {
+    let hundred = Decimal::ONE_HUNDRED;
+    if let Some(p) = action.fixed_price {
+        return (p, format!("fixed price {p}"));
+    }
+    if let Some(p) = action.percent_off {
+        return (
+            non_negative(list * (Decimal::ONE - p / hundred)),
+            format!("{p}% off list {list}"),
+        );
+    }
+    if let Some(a) = action.amount_off {
+        return (non_negative(list - a), format!("{a} off list {list}"));
+    }
+    if let Some(m) = action.markup_on_cost_pct {
+        return (
+            cost * (Decimal::ONE + m / hundred),
+            format!("cost {cost} + {m}%"),
+        );
+    }
+    if let Some(tiers) = &action.tiers {
+        let mode = action.mode.unwrap_or(TierMode::Range);
+        return match mode {
+            TierMode::Range => {
+                let reached = tiers.iter().rfind(|t| t.from <= qty);
+                match reached {
+                    Some(t) => (
+                        list * (Decimal::ONE - t.percent_off / hundred),
+                        format!(
+                            "range tier from {}: {}% off every unit",
+                            t.from, t.percent_off
+                        ),
+                    ),
+                    None => (list, format!("quantity {qty} is below the first tier")),
+                }
+            }
+            TierMode::Slab => {
+                let mut total = Decimal::ZERO;
+                let mut parts = Vec::new();
+                for (i, t) in tiers.iter().enumerate() {
+                    let next_from = tiers.get(i + 1).map(|n| n.from);
+                    let last = t.to.or(next_from.map(|n| n - Decimal::ONE));
+                    let start = t.from.max(Decimal::ONE);
+                    let end = last.map_or(qty, |l| l.min(qty));
+                    if end < start {
+                        continue;
+                    }
+                    let units = end - start + Decimal::ONE;
+                    total += units * list * (Decimal::ONE - t.percent_off / hundred);
+                    parts.push(format!("{units} at {}% off", t.percent_off));
+                }
+                if qty.is_zero() {
+                    return (list, "no units".into());
+                }
+                (total / qty, format!("slab tiers: {}", parts.join(", ")))
+            }
+        };
+    }
+    (list, "no price change".into())
+}
