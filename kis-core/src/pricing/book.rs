@@ -61,6 +61,10 @@ struct Compiled {
     rule: PriceRule,
     product: ProductKey,
     customer: CustomerKey,
+    /// Precomputed for ranking: product and customer specificity, start of validity.
+    product_rank: u32,
+    customer_rank: u32,
+    starts: Option<NaiveDate>,
 }
 
 impl Compiled {
@@ -76,20 +80,11 @@ impl Compiled {
             .rule
             .priority
             .cmp(&self.rule.priority)
-            .then_with(|| other.product.specificity().cmp(&self.product.specificity()))
-            .then_with(|| {
-                other
-                    .customer
-                    .specificity()
-                    .cmp(&self.customer.specificity())
-            })
-            .then_with(|| valid_from(other).cmp(&valid_from(self)))
+            .then_with(|| other.product_rank.cmp(&self.product_rank))
+            .then_with(|| other.customer_rank.cmp(&self.customer_rank))
+            .then_with(|| other.starts.cmp(&self.starts))
             .then_with(|| self.rule.id.cmp(&other.rule.id))
     }
-}
-
-fn valid_from(c: &Compiled) -> Option<NaiveDate> {
-    c.rule.valid.as_ref().map(|w| w.from)
 }
 
 /// Rules of one product scope, by customer scope.
@@ -138,10 +133,16 @@ impl PriceBook {
         let mut rules: Vec<Compiled> = pricing
             .rules
             .iter()
-            .map(|r| Compiled {
-                rule: r.clone(),
-                product: ProductKey::of(r),
-                customer: CustomerKey::of(r),
+            .map(|r| {
+                let (product, customer) = (ProductKey::of(r), CustomerKey::of(r));
+                Compiled {
+                    product_rank: product.specificity(),
+                    customer_rank: customer.specificity(),
+                    starts: r.valid.as_ref().map(|w| w.from),
+                    rule: r.clone(),
+                    product,
+                    customer,
+                }
             })
             .collect();
         // Index order is the rule id order, not the file order.
@@ -198,16 +199,18 @@ impl PriceBook {
     /// Prices one line. With `explain`, the result carries the full trace.
     pub fn price(&self, req: &PriceRequest<'_>, explain: bool) -> PricedLine {
         let mut trace = Vec::new();
-        let mut note = |rule: &str, outcome: Outcome, detail: String, unit: Option<Decimal>| {
-            if explain {
-                trace.push(TraceStep {
-                    rule: rule.to_string(),
-                    outcome,
-                    detail,
-                    unit_price: unit,
-                });
-            }
-        };
+        // The detail is a closure: its text is built only when a trace is asked for.
+        let mut note =
+            |rule: &str, outcome: Outcome, detail: &dyn Fn() -> String, unit: Option<Decimal>| {
+                if explain {
+                    trace.push(TraceStep {
+                        rule: rule.to_string(),
+                        outcome,
+                        detail: detail(),
+                        unit_price: unit,
+                    });
+                }
+            };
         let mut candidates = self.candidates(req);
         candidates.sort_by(|a, b| self.rules[*a].outranks(&self.rules[*b]));
         let mut exclusive = Vec::new();
@@ -217,7 +220,16 @@ impl PriceBook {
         for i in candidates {
             let c = &self.rules[i];
             match mismatch(&c.rule, req) {
-                Some(why) => note(&c.rule.id, Outcome::NotMatched, why, None),
+                Some(why) => {
+                    if explain {
+                        note(
+                            &c.rule.id,
+                            Outcome::NotMatched,
+                            &|| why.describe(&c.rule, req),
+                            None,
+                        );
+                    }
+                }
                 None if c.is_free_units() => free.push(c),
                 None => match c.rule.stacking {
                     Stacking::Exclusive => exclusive.push(c),
@@ -232,18 +244,26 @@ impl PriceBook {
         let mut applied = Vec::new();
         // 1. The best exclusive rule, on the list price.
         if let Some((winner, rest)) = exclusive.split_first() {
-            let (new_unit, how) = apply_exclusive(&winner.rule.action, list, req.cost, qty);
+            let (new_unit, how) =
+                apply_exclusive(&winner.rule.action, list, req.cost, qty, explain);
             unit = new_unit;
             applied.push(winner.rule.id.clone());
-            note(&winner.rule.id, Outcome::Applied, how, Some(unit));
+            note(
+                &winner.rule.id,
+                Outcome::Applied,
+                &|| how.clone(),
+                Some(unit),
+            );
             for c in rest {
                 note(
                     &c.rule.id,
                     Outcome::Outranked,
-                    format!(
-                        "outranked by {} (priority, then specificity, then later start, then id)",
-                        winner.rule.id
-                    ),
+                    &|| {
+                        format!(
+                            "outranked by {} (priority, then specificity, then later start, then id)",
+                            winner.rule.id
+                        )
+                    },
                     None,
                 );
             }
@@ -261,7 +281,7 @@ impl PriceBook {
                 note(
                     &c.rule.id,
                     Outcome::Applied,
-                    format!("additive {pct}% off (additive rules together: {total_pct}%)"),
+                    &|| format!("additive {pct}% off (additive rules together: {total_pct}%)"),
                     Some(unit),
                 );
             }
@@ -281,7 +301,7 @@ impl PriceBook {
                 _ => "no change".to_string(),
             };
             applied.push(c.rule.id.clone());
-            note(&c.rule.id, Outcome::Applied, how, Some(unit));
+            note(&c.rule.id, Outcome::Applied, &|| how.clone(), Some(unit));
         }
         // 4. Guards: the largest discount the engine gives, and the margin floor.
         if !applied.is_empty() {
@@ -292,7 +312,11 @@ impl PriceBook {
                     note(
                         "pricing.max_line_discount_pct",
                         Outcome::Guard,
-                        format!("capped at {max}% off list; more needs a price exception (P4.1c)"),
+                        &|| {
+                            format!(
+                                "capped at {max}% off list; more needs a price exception (P4.1c)"
+                            )
+                        },
                         Some(unit),
                     );
                 }
@@ -304,10 +328,12 @@ impl PriceBook {
                 note(
                     "pricing.floor_margin_pct",
                     Outcome::Guard,
-                    format!(
-                        "clamped to cost {} + {}% = {floor}",
-                        req.cost, self.floor_margin_pct
-                    ),
+                    &|| {
+                        format!(
+                            "clamped to cost {} + {}% = {floor}",
+                            req.cost, self.floor_margin_pct
+                        )
+                    },
                     Some(unit),
                 );
             }
@@ -328,19 +354,21 @@ impl PriceBook {
             note(
                 &winner.rule.id,
                 Outcome::Applied,
-                format!(
-                    "buy {} get {}{}: {free_units} free",
-                    f.per,
-                    f.get,
-                    if f.recursive { ", repeating" } else { ", once" }
-                ),
+                &|| {
+                    format!(
+                        "buy {} get {}{}: {free_units} free",
+                        f.per,
+                        f.get,
+                        if f.recursive { ", repeating" } else { ", once" }
+                    )
+                },
                 None,
             );
             for c in rest {
                 note(
                     &c.rule.id,
                     Outcome::Outranked,
-                    format!("outranked by {}", winner.rule.id),
+                    &|| format!("outranked by {}", winner.rule.id),
                     None,
                 );
             }
@@ -362,32 +390,70 @@ fn non_negative(d: Decimal) -> Decimal {
     d.max(Decimal::ZERO)
 }
 
+/// Which condition of a rule failed (put in words only when a trace is asked for).
+#[derive(Debug, Clone, Copy)]
+enum Mismatch {
+    Currency,
+    BelowMin,
+    AboveMax,
+    OutsideWindow,
+}
+
+impl Mismatch {
+    fn describe(self, rule: &PriceRule, req: &PriceRequest<'_>) -> String {
+        match self {
+            Mismatch::Currency => {
+                let wanted = rule.currency.map(|c| c.to_string()).unwrap_or_default();
+                format!("currency {} is not {wanted}", req.currency)
+            }
+            Mismatch::BelowMin => {
+                format!(
+                    "quantity {} is below min_qty {}",
+                    req.quantity,
+                    rule.min_qty.unwrap_or_default()
+                )
+            }
+            Mismatch::AboveMax => {
+                format!(
+                    "quantity {} is above max_qty {}",
+                    req.quantity,
+                    rule.max_qty.unwrap_or_default()
+                )
+            }
+            Mismatch::OutsideWindow => match &rule.valid {
+                Some(w) => format!("{} is outside the window {}..{}", req.date, w.from, w.to),
+                None => String::new(),
+            },
+        }
+    }
+}
+
 /// Which condition of a rule fails for a request, if any.
-fn mismatch(rule: &PriceRule, req: &PriceRequest<'_>) -> Option<String> {
-    if let Some(c) = rule.currency
-        && c != req.currency
-    {
-        return Some(format!("currency {} is not {c}", req.currency));
+fn mismatch(rule: &PriceRule, req: &PriceRequest<'_>) -> Option<Mismatch> {
+    if rule.currency.is_some_and(|c| c != req.currency) {
+        return Some(Mismatch::Currency);
     }
-    if let Some(min) = rule.min_qty
-        && req.quantity < min
-    {
-        return Some(format!("quantity {} is below min_qty {min}", req.quantity));
+    if rule.min_qty.is_some_and(|min| req.quantity < min) {
+        return Some(Mismatch::BelowMin);
     }
-    if let Some(max) = rule.max_qty
-        && req.quantity > max
-    {
-        return Some(format!("quantity {} is above max_qty {max}", req.quantity));
+    if rule.max_qty.is_some_and(|max| req.quantity > max) {
+        return Some(Mismatch::AboveMax);
     }
-    if let Some(w) = &rule.valid
-        && (req.date < w.from || req.date > w.to)
+    if rule
+        .valid
+        .as_ref()
+        .is_some_and(|w| req.date < w.from || req.date > w.to)
     {
-        return Some(format!(
-            "{} is outside the window {}..{}",
-            req.date, w.from, w.to
-        ));
+        return Some(Mismatch::OutsideWindow);
     }
     None
+}
+
+/// Formats only when a trace is asked for.
+macro_rules! say {
+    ($explain:expr, $($arg:tt)*) => {
+        if $explain { format!($($arg)*) } else { String::new() }
+    };
 }
 
 /// The unit price an exclusive rule gives from the list price, and how.
@@ -396,24 +462,25 @@ fn apply_exclusive(
     list: Decimal,
     cost: Decimal,
     qty: Decimal,
+    explain: bool,
 ) -> (Decimal, String) {
     let hundred = Decimal::ONE_HUNDRED;
     if let Some(p) = action.fixed_price {
-        return (p, format!("fixed price {p}"));
+        return (p, say!(explain, "fixed price {p}"));
     }
     if let Some(p) = action.percent_off {
         return (
             non_negative(list * (Decimal::ONE - p / hundred)),
-            format!("{p}% off list {list}"),
+            say!(explain, "{p}% off list {list}"),
         );
     }
     if let Some(a) = action.amount_off {
-        return (non_negative(list - a), format!("{a} off list {list}"));
+        return (non_negative(list - a), say!(explain, "{a} off list {list}"));
     }
     if let Some(m) = action.markup_on_cost_pct {
         return (
             cost * (Decimal::ONE + m / hundred),
-            format!("cost {cost} + {m}%"),
+            say!(explain, "cost {cost} + {m}%"),
         );
     }
     if let Some(tiers) = &action.tiers {
@@ -424,12 +491,17 @@ fn apply_exclusive(
                 match reached {
                     Some(t) => (
                         list * (Decimal::ONE - t.percent_off / hundred),
-                        format!(
+                        say!(
+                            explain,
                             "range tier from {}: {}% off every unit",
-                            t.from, t.percent_off
+                            t.from,
+                            t.percent_off
                         ),
                     ),
-                    None => (list, format!("quantity {qty} is below the first tier")),
+                    None => (
+                        list,
+                        say!(explain, "quantity {qty} is below the first tier"),
+                    ),
                 }
             }
             TierMode::Slab => {
@@ -445,12 +517,15 @@ fn apply_exclusive(
                     }
                     let units = end - start + Decimal::ONE;
                     total += units * list * (Decimal::ONE - t.percent_off / hundred);
-                    parts.push(format!("{units} at {}% off", t.percent_off));
+                    parts.push(say!(explain, "{units} at {}% off", t.percent_off));
                 }
                 if qty.is_zero() {
-                    return (list, "no units".into());
+                    return (list, String::new());
                 }
-                (total / qty, format!("slab tiers: {}", parts.join(", ")))
+                (
+                    total / qty,
+                    say!(explain, "slab tiers: {}", parts.join(", ")),
+                )
             }
         };
     }
