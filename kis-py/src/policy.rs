@@ -153,6 +153,87 @@ impl PyPolicy {
         Ok(self.inner.price_book().price(&req, true).into())
     }
 
+    /// Prices many lines at once (pure, GIL released while pricing), for analysis.
+    /// `products` maps a product id to `(category, list_price, cost)`; each line is
+    /// `(product, customer, customer_group, quantity, date)`. Returns columns:
+    /// `unit_price`, `line_total`, `free_units` (Decimal) and `rule` (the first rule
+    /// applied, or None).
+    fn price_batch<'py>(
+        &self,
+        py: Python<'py>,
+        products: std::collections::HashMap<String, (String, Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+        lines: Vec<(
+            String,
+            Option<String>,
+            Option<String>,
+            Bound<'py, PyAny>,
+            chrono::NaiveDate,
+        )>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        let mut catalogue = std::collections::HashMap::with_capacity(products.len());
+        for (id, (category, list, cost)) in products {
+            let prices = (
+                convert::decimal(&list, "list_price")?,
+                convert::decimal(&cost, "cost")?,
+            );
+            catalogue.insert(id, (category, prices));
+        }
+        let mut rows = Vec::with_capacity(lines.len());
+        for (i, (product, customer, group, qty, date)) in lines.into_iter().enumerate() {
+            let quantity = convert::decimal(&qty, "quantity")?;
+            if !catalogue.contains_key(&product) {
+                return Err(crate::errors::invalid(
+                    py,
+                    &format!("lines[{i}].product"),
+                    &format!("{product:?} is not in products"),
+                ));
+            }
+            rows.push((product, customer, group, quantity, date));
+        }
+        let policy = &self.inner;
+        let priced: Vec<kis::pricing::PricedLine> = py.detach(|| {
+            let currency = policy.general().currency;
+            rows.iter()
+                .map(|(product, customer, group, quantity, date)| {
+                    let (category, (list, cost)) = &catalogue[product];
+                    let req = kis::pricing::PriceRequest {
+                        product,
+                        category,
+                        list_price: *list,
+                        cost: *cost,
+                        currency,
+                        customer: customer.as_deref(),
+                        customer_group: group.as_deref(),
+                        quantity: *quantity,
+                        date: *date,
+                    };
+                    policy.price_book().price(&req, false)
+                })
+                .collect()
+        });
+        let out = pyo3::types::PyDict::new(py);
+        out.set_item(
+            "unit_price",
+            priced.iter().map(|p| p.unit_price).collect::<Vec<_>>(),
+        )?;
+        out.set_item(
+            "line_total",
+            priced.iter().map(|p| p.line_total).collect::<Vec<_>>(),
+        )?;
+        out.set_item(
+            "free_units",
+            priced.iter().map(|p| p.free_units).collect::<Vec<_>>(),
+        )?;
+        out.set_item(
+            "rule",
+            priced
+                .into_iter()
+                .map(|p| p.applied.into_iter().next())
+                .collect::<Vec<_>>(),
+        )?;
+        Ok(out)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Policy(hash='{}', currency='{}')",

@@ -167,3 +167,20 @@ def test_price_for_a_customer_today(sales):
         sales.price_for("zhao", "C-KEY", "KIS-PRO", 2)
     with pytest.raises(kis.InvalidInput):
         sales.price_for("li", "C-KEY", "KIS-PRO", 0)
+
+
+def test_price_batch_matches_single_pricing(policy):
+    products = {"KIS-PRO": ("software>erp", Decimal("1000"), Decimal("600")), "KIS-SEAT": ("software>seats", 100, 40)}
+    day = datetime.date(2026, 11, 27)
+    lines = [("KIS-PRO", "C-1", "key-accounts", 3, day), ("KIS-SEAT", None, "retail", 7, day), ("KIS-PRO", None, None, 60, day)]
+    out = policy.price_batch(products, lines)
+    assert out["line_total"] == [Decimal("2700.00"), Decimal("700.00"), Decimal("52800.00")]
+    assert out["rule"] == ["key-accounts-10", "buy-3-get-1", "volume-schedule"]
+    assert out["free_units"][1] == Decimal("2")
+    single = policy.price("KIS-PRO", "software>erp", 1000, 600, 60, day)
+    assert single.line_total == out["line_total"][2]
+    with pytest.raises(kis.InvalidInput) as info:
+        policy.price_batch(products, [("NOPE", None, None, 1, day)])
+    assert info.value.field == "lines[0].product"
+    with pytest.raises(kis.InvalidInput):
+        policy.price_batch(products, [("KIS-PRO", None, None, 1.5, day)])

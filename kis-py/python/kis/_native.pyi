@@ -98,6 +98,11 @@ class Policy:
         customer: Optional[str] = None,
         customer_group: Optional[str] = None,
     ) -> PricedLine: ...
+    def price_batch(
+        self,
+        products: dict[str, tuple[str, _AmountLike, _AmountLike]],
+        lines: list[tuple[str, Optional[str], Optional[str], _AmountLike, datetime.date]],
+    ) -> dict[str, list[Any]]: ...
 
 @final
 class Money:
