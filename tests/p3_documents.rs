@@ -1005,3 +1005,199 @@ fn p2_a_manager_reads_only_their_teams_documents() {
         ));
     }
 }
+
+#[test]
+fn rejection_paths_of_contracts_changes_and_price_exceptions() {
+    for (name, store) in backends() {
+        let (engine, _) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        quote(&engine, &org, "Q-20", vec![line("KIS-SEAT", 3)]);
+        submit(&engine, &org.rep_li, DocKind::Quote, "Q-20").unwrap();
+        approve(&engine, &org.east_manager, DocKind::Quote, "Q-20").unwrap();
+        engine
+            .execute(&org.rep_li, &SendQuote { id: "Q-20".into() })
+            .unwrap();
+        engine
+            .execute(
+                &org.rep_li,
+                &RecordQuoteResponse {
+                    id: "Q-20".into(),
+                    response: QuoteResponse::Accepted,
+                },
+            )
+            .unwrap();
+        engine
+            .execute(
+                &org.rep_li,
+                &DraftContract {
+                    id: "K-20".into(),
+                    quote: "Q-20".into(),
+                    delivery_date: None,
+                    payment_terms: "net 30".into(),
+                },
+            )
+            .unwrap();
+        // Legal rejects after the manager approved: back to the rep, nothing signed.
+        submit(&engine, &org.rep_li, DocKind::Contract, "K-20").unwrap();
+        approve(&engine, &org.east_manager, DocKind::Contract, "K-20").unwrap();
+        let out = engine
+            .execute(
+                &org.legal,
+                &Decide {
+                    kind: DocKind::Contract,
+                    id: "K-20".into(),
+                    verdict: Verdict::Rejected,
+                    comment: Some("liability clause missing".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(out.status, ApprovalStatus::Rejected, "{name}");
+        let k = engine.contract(&org.rep_li, "K-20").unwrap();
+        assert_eq!(k.status, ContractStatus::Draft);
+        assert_eq!(
+            k.approval.as_ref().unwrap().steps[1]
+                .decision
+                .as_ref()
+                .unwrap()
+                .comment
+                .as_deref(),
+            Some("liability clause missing")
+        );
+        let sign = SignContract {
+            id: "K-20".into(),
+            customer_signatory: "X".into(),
+            signed_on: day0(),
+        };
+        assert!(matches!(
+            engine.execute(&org.rep_li, &sign),
+            Err(Error::InvalidState { .. })
+        ));
+        // Resubmitted: the review starts again from the manager.
+        assert_eq!(
+            submit(&engine, &org.rep_li, DocKind::Contract, "K-20")
+                .unwrap()
+                .current_role,
+            Some(Role::Manager)
+        );
+        approve(&engine, &org.east_manager, DocKind::Contract, "K-20").unwrap();
+        approve(&engine, &org.legal, DocKind::Contract, "K-20").unwrap();
+        engine.execute(&org.rep_li, &sign).unwrap();
+        // The director returns a change request: the contract keeps its terms.
+        let change = RequestContractChange {
+            id: "CC-20".into(),
+            contract: "K-20".into(),
+            lines: None,
+            delivery_date: None,
+            payment_terms: Some("net 90".into()),
+            reason: "cash flow".into(),
+        };
+        engine.execute(&org.rep_li, &change).unwrap();
+        submit(&engine, &org.rep_li, DocKind::ContractChange, "CC-20").unwrap();
+        approve(&engine, &org.east_manager, DocKind::ContractChange, "CC-20").unwrap();
+        engine
+            .execute(
+                &org.director,
+                &Decide {
+                    kind: DocKind::ContractChange,
+                    id: "CC-20".into(),
+                    verdict: Verdict::Returned,
+                    comment: Some("net 60 at most".into()),
+                },
+            )
+            .unwrap();
+        let k = engine.contract(&org.rep_li, "K-20").unwrap();
+        assert_eq!(
+            (k.terms.len(), k.current_terms().payment_terms.as_str()),
+            (1, "net 30")
+        );
+        // A rejected price exception grants nothing.
+        engine
+            .execute(
+                &org.rep_li,
+                &FilePriceException {
+                    id: "PE-20".into(),
+                    customer: "C-LI".into(),
+                    product: "KIS-SEAT".into(),
+                    price: dec("50"),
+                    max_quantity: dec("5"),
+                    valid_from: day0(),
+                    valid_to: day0(),
+                    reason: "r".into(),
+                },
+            )
+            .unwrap();
+        submit(&engine, &org.rep_li, DocKind::PriceException, "PE-20").unwrap();
+        engine
+            .execute(
+                &org.east_manager,
+                &Decide {
+                    kind: DocKind::PriceException,
+                    id: "PE-20".into(),
+                    verdict: Verdict::Rejected,
+                    comment: Some("too deep".into()),
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            engine.price_exception(&org.rep_li, "PE-20").unwrap().status,
+            ExceptionStatus::Draft
+        );
+        assert!(engine.inbox(&org.director).unwrap().is_empty());
+    }
+}
+
+#[test]
+fn replayed_submit_and_approve_do_nothing_the_second_time() {
+    for (name, store) in backends() {
+        let (engine, _) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        quote(&engine, &org, "Q-21", vec![line("KIS-PRO", 600)]);
+        let submit_cmd = Submit {
+            kind: DocKind::Quote,
+            id: "Q-21".into(),
+        };
+        let approve_cmd = Decide {
+            kind: DocKind::Quote,
+            id: "Q-21".into(),
+            verdict: Verdict::Approved,
+            comment: None,
+        };
+        let first = engine
+            .execute_idempotent(&org.rep_li, "phone-1", &submit_cmd)
+            .unwrap();
+        let approved = engine
+            .execute_idempotent(&org.east_manager, "tablet-7", &approve_cmd)
+            .unwrap();
+        let entries = engine.audit_trail(&Default::default()).unwrap().len();
+        // A lost connection: both are sent again with their keys.
+        assert_eq!(
+            engine
+                .execute_idempotent(&org.rep_li, "phone-1", &submit_cmd)
+                .unwrap(),
+            first,
+            "{name}"
+        );
+        assert_eq!(
+            engine
+                .execute_idempotent(&org.east_manager, "tablet-7", &approve_cmd)
+                .unwrap(),
+            approved
+        );
+        assert_eq!(
+            engine.audit_trail(&Default::default()).unwrap().len(),
+            entries,
+            "nothing written"
+        );
+        let q = engine.quote(&org.rep_li, "Q-21").unwrap();
+        assert_eq!(q.approval().unwrap().round, 1, "not resubmitted");
+        assert_eq!(
+            q.approval().unwrap().current().map(|s| s.planned.role),
+            Some(Role::Director),
+            "the director step still waits"
+        );
+        // Without the key, the same approval is a second decision and is refused.
+        assert!(engine.execute(&org.east_manager, &approve_cmd).is_err());
+    }
+}

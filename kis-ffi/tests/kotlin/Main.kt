@@ -205,6 +205,21 @@ fun main(args: Array<String>) {
         expect(e.backend == "sqlite" && !e.retryable, "${e.backend} ${e.retryable}")
     }
 
+    check("the same API on PostgreSQL: only the location changes") {
+        val url = System.getenv("KIS_TEST_POSTGRES_URL")
+        if (url == null) {
+            if (System.getenv("KIS_SKIP_POSTGRES") != "1") throw AssertionError("KIS_TEST_POSTGRES_URL is not set: run scripts/test.sh")
+            println("SKIPPED: PostgreSQL (KIS_SKIP_POSTGRES=1)")
+        } else {
+            KisEngine.open(url, policy).use { pg ->
+                expect(pg.backend() == "postgres", pg.backend())
+                expect(pg.policyVersions().isNotEmpty(), "policy version recorded")
+                expect(pg.verifyAudit().intact, "audit chain intact")
+                expectThrows<KisException.NotAuthorized> { pg.users("nobody-${System.nanoTime()}") }
+            }
+        }
+    }
+
     db.delete()
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)
