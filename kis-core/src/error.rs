@@ -76,6 +76,22 @@ pub enum Error {
         /// Why the command does not apply now.
         reason: String,
     },
+    /// A claim would take spending past its budget, and the policy says stop (P6.3).
+    #[error(
+        "budget {budget} exceeded ({scope}): {consumed} already used of {limit}, and this claim asks {requested} (P6.3)"
+    )]
+    BudgetExceeded {
+        /// The budget (`year:team:category`).
+        budget: String,
+        /// `annual`, or the months checked (`accumulated to 3`).
+        scope: String,
+        /// The budget for that scope.
+        limit: rust_decimal::Decimal,
+        /// Approved and pending spending before this claim.
+        consumed: rust_decimal::Decimal,
+        /// What this claim adds.
+        requested: rust_decimal::Decimal,
+    },
     /// An idempotency key was reused with a different command or content.
     #[error(
         "idempotency key {key:?} was first used for a different command or content; \

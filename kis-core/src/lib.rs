@@ -13,6 +13,7 @@ pub mod audit;
 pub mod clock;
 pub mod engine;
 pub mod error;
+pub mod expense;
 pub mod ids;
 pub mod money;
 pub mod org;

@@ -55,6 +55,15 @@ pub enum KisError {
         delta: Amount,
         ceiling: Option<Amount>,
     },
+    /// A claim would pass its budget and the policy says stop (P6.3).
+    #[error("budget {budget} exceeded ({scope}): {} already used of {}, and this claim asks {} (P6.3)", consumed.0, limit.0, requested.0)]
+    BudgetExceeded {
+        budget: String,
+        scope: String,
+        limit: Amount,
+        consumed: Amount,
+        requested: Amount,
+    },
     /// An idempotency key was reused for a different command.
     #[error("idempotency key {key:?} was first used for a different command or content")]
     IdempotencyKeyReused { key: String },
@@ -112,6 +121,19 @@ impl From<kis::Error> for KisError {
                 reason,
             },
             E::IdempotencyKeyReused { key } => KisError::IdempotencyKeyReused { key },
+            E::BudgetExceeded {
+                budget,
+                scope,
+                limit,
+                consumed,
+                requested,
+            } => KisError::BudgetExceeded {
+                budget,
+                scope,
+                limit: Amount::from_decimal(limit),
+                consumed: Amount::from_decimal(consumed),
+                requested: Amount::from_decimal(requested),
+            },
             E::Money(kis::MoneyError::CurrencyMismatch { left, right, .. }) => {
                 KisError::CurrencyMismatch {
                     left: left.to_string(),

@@ -11,6 +11,12 @@ use crate::policy::PyPolicyProblem;
 
 create_exception!(
     kis,
+    BudgetExceeded,
+    KisError,
+    "A claim would pass its budget and the policy says stop; `.budget`, `.scope`, `.limit`, `.consumed`, `.requested`."
+);
+create_exception!(
+    kis,
     KisError,
     PyException,
     "Base class of every error kis raises."
@@ -153,6 +159,23 @@ pub fn to_py(py: Python<'_>, e: kis::Error) -> PyErr {
                 ("kind", s(py, kind)),
                 ("id", s(py, &id)),
                 ("reason", s(py, &reason)),
+            ],
+        ),
+        E::BudgetExceeded {
+            budget,
+            scope,
+            limit,
+            consumed,
+            requested,
+        } => with(
+            BudgetExceeded::new_err(msg),
+            py,
+            &[
+                ("budget", s(py, &budget)),
+                ("scope", s(py, &scope)),
+                ("limit", opt(py, Some(limit))),
+                ("consumed", opt(py, Some(consumed))),
+                ("requested", opt(py, Some(requested))),
             ],
         ),
         E::IdempotencyKeyReused { key } => with(

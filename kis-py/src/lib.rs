@@ -23,8 +23,9 @@ mod _native {
     use super::engine::PyEngine;
     #[pymodule_export]
     use super::errors::{
-        AlreadyExists, Conflict, CurrencyMismatch, IdempotencyKeyReused, InvalidInput,
-        InvalidState, KisError, LimitExceeded, NotAuthorized, NotFound, PolicyError, StoreError,
+        AlreadyExists, BudgetExceeded, Conflict, CurrencyMismatch, IdempotencyKeyReused,
+        InvalidInput, InvalidState, KisError, LimitExceeded, NotAuthorized, NotFound, PolicyError,
+        StoreError,
     };
     #[pymodule_export]
     use super::money::PyMoney;

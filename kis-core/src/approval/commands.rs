@@ -8,7 +8,8 @@ use super::ops;
 use super::reviewable::Reviewable;
 use super::state::{ApprovalStatus, Verdict};
 use crate::engine::{Command, CommandContext, Versioned};
-use crate::error::{Error, Result};
+use crate::error::Result;
+use crate::expense::{Budget, ExpenseClaim};
 use crate::sales::{Contract, ContractChange, PriceException, Quote};
 
 /// Where a document's review stands after a command.
@@ -49,10 +50,8 @@ macro_rules! for_kind {
             DocKind::PriceException => ops::$op::<PriceException>($($arg),*).map(|d| outcome(&d)),
             DocKind::Contract => ops::$op::<Contract>($($arg),*).map(|d| outcome(&d)),
             DocKind::ContractChange => ops::$op::<ContractChange>($($arg),*).map(|d| outcome(&d)),
-            DocKind::ExpenseClaim | DocKind::Budget => Err(Error::invalid(
-                "kind",
-                format!("{} documents are not part of this version of kis (expenses, P6)", $kind),
-            )),
+            DocKind::ExpenseClaim => ops::$op::<ExpenseClaim>($($arg),*).map(|d| outcome(&d)),
+            DocKind::Budget => ops::$op::<Budget>($($arg),*).map(|d| outcome(&d)),
         }
     };
 }

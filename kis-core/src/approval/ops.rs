@@ -101,6 +101,7 @@ pub fn submit<T: Reviewable>(ctx: &mut CommandContext<'_>, id: &str) -> Result<V
         .check_submittable()
         .map_err(|reason| state_error(&old.value, reason))?;
     let mut doc = old.value.clone();
+    doc.on_submitted(ctx)?;
     open_round(ctx, &mut doc)?;
     save(ctx, &old, doc)
 }
@@ -180,8 +181,10 @@ pub fn decide<T: Reviewable>(
         doc.check_final_approval(ctx)?;
     }
     doc.on_outcome(outcome);
-    if outcome == ApprovalStatus::Approved {
-        doc.on_approved(ctx)?;
+    match outcome {
+        ApprovalStatus::Approved => doc.on_approved(ctx)?,
+        ApprovalStatus::Rejected | ApprovalStatus::Returned => doc.on_withdrawn(ctx)?,
+        ApprovalStatus::Pending | ApprovalStatus::Recalled => {}
     }
     save(ctx, &old, doc)
 }
@@ -209,6 +212,7 @@ pub fn recall<T: Reviewable>(ctx: &mut CommandContext<'_>, id: &str) -> Result<V
     }
     approval.status = ApprovalStatus::Recalled;
     doc.on_outcome(ApprovalStatus::Recalled);
+    doc.on_withdrawn(ctx)?;
     save(ctx, &old, doc)
 }
 

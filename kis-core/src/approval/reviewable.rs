@@ -41,7 +41,20 @@ pub trait Reviewable: Document + Clone {
 
     /// What follows a full approval beyond the document itself (a contract change
     /// produces an amendment of its contract).
-    fn on_approved(&self, _ctx: &mut CommandContext<'_>) -> Result<()> {
+    fn on_approved(&mut self, _ctx: &mut CommandContext<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    /// Runs when the document is submitted, before its review opens (an expense claim
+    /// registers its receipts and reserves its budget here). An error refuses the
+    /// submission and nothing is written.
+    fn on_submitted(&mut self, _ctx: &mut CommandContext<'_>) -> Result<()> {
+        Ok(())
+    }
+
+    /// Runs when a submitted document goes back to its owner (rejected, returned or
+    /// recalled): what `on_submitted` reserved is released.
+    fn on_withdrawn(&mut self, _ctx: &mut CommandContext<'_>) -> Result<()> {
         Ok(())
     }
 }

@@ -94,7 +94,7 @@ impl Reviewable for ContractChange {
     }
 
     /// The approved change becomes the contract's next terms (an amendment).
-    fn on_approved(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
+    fn on_approved(&mut self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let old = ctx.load::<Contract>(&self.contract)?;
         let mut contract = old.value.clone();
         if !matches!(

@@ -22,7 +22,7 @@ pub use facts::{Credit, SalesFact};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
-pub use queries::LateStep;
+pub use queries::{LateStep, may_see};
 pub use quote::{
     CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
     RecordQuoteResponse, SendQuote,

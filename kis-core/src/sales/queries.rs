@@ -31,7 +31,7 @@ pub struct LateStep {
 }
 
 /// Whether `viewer` may read a document owned by `owner` (P2).
-pub(crate) fn may_see(tx: &mut dyn Transaction, viewer: &User, owner: &UserId) -> Result<bool> {
+pub fn may_see(tx: &mut dyn Transaction, viewer: &User, owner: &UserId) -> Result<bool> {
     Ok(match viewer.role {
         Role::Rep | Role::Marketing => &viewer.id == owner,
         Role::Manager => {

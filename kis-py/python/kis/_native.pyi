@@ -46,6 +46,13 @@ class LimitExceeded(KisError):
     delta: decimal.Decimal
     ceiling: Optional[decimal.Decimal]
 
+class BudgetExceeded(KisError):
+    budget: str
+    scope: str
+    limit: decimal.Decimal
+    consumed: decimal.Decimal
+    requested: decimal.Decimal
+
 class IdempotencyKeyReused(KisError):
     key: str
 

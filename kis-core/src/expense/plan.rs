@@ -1,0 +1,119 @@
+//! Budget arithmetic (P6.1, P6.3): the monthly distribution and the budget accumulated
+//! over the months so far. Pure.
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::money::RoundingPolicy;
+
+/// An annual amount spread over the twelve months by percentages (even when none given).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetPlan {
+    /// The annual amount.
+    pub annual: Decimal,
+    /// Percent of the year per month, January first; sums to 100.
+    pub distribution: [Decimal; 12],
+}
+
+impl BudgetPlan {
+    /// A plan; `distribution` of `None` spreads the year evenly.
+    pub fn new(annual: Decimal, distribution: Option<Vec<Decimal>>) -> Result<BudgetPlan> {
+        if annual < Decimal::ZERO {
+            return Err(Error::invalid("annual", format!("{annual} is negative")));
+        }
+        let distribution = match distribution {
+            None => [Decimal::ONE_HUNDRED / Decimal::from(12); 12],
+            Some(d) => {
+                let months: [Decimal; 12] = d.clone().try_into().map_err(|_| {
+                    Error::invalid(
+                        "distribution",
+                        format!(
+                            "{} values given; give one percentage per month (12)",
+                            d.len()
+                        ),
+                    )
+                })?;
+                if let Some(m) = months.iter().position(|p| *p < Decimal::ZERO) {
+                    return Err(Error::invalid(
+                        "distribution",
+                        format!("month {} is negative", m + 1),
+                    ));
+                }
+                let sum: Decimal = months.iter().sum();
+                if sum != Decimal::ONE_HUNDRED {
+                    return Err(Error::invalid(
+                        "distribution",
+                        format!("the months sum to {sum}%, not 100%"),
+                    ));
+                }
+                months
+            }
+        };
+        Ok(BudgetPlan {
+            annual,
+            distribution,
+        })
+    }
+
+    /// The budget of the months January..=`month` (1-12), rounded by policy. With an
+    /// even spread, the year's remainder of rounding lands in December.
+    pub fn accumulated(&self, month: u32, rounding: RoundingPolicy) -> Decimal {
+        let month = month.clamp(1, 12) as usize;
+        if month == 12 {
+            return self.annual;
+        }
+        let pct: Decimal = self.distribution[..month].iter().sum();
+        rounding.round_decimal(self.annual * pct / Decimal::ONE_HUNDRED)
+    }
+
+    /// The budget of one month.
+    pub fn month(&self, month: u32, rounding: RoundingPolicy) -> Decimal {
+        let before = if month <= 1 {
+            Decimal::ZERO
+        } else {
+            self.accumulated(month - 1, rounding)
+        };
+        self.accumulated(month, rounding) - before
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    const CENTS: RoundingPolicy = RoundingPolicy {
+        scale: 2,
+        mode: crate::money::RoundingMode::HalfUp,
+    };
+
+    #[test]
+    fn p6_1_accumulated_budget_with_and_without_a_distribution() {
+        let mut dist = vec![d("8"); 10];
+        dist.extend([d("10"), d("10")]);
+        let plan = BudgetPlan::new(d("120000"), Some(dist)).unwrap();
+        assert_eq!(plan.accumulated(3, CENTS), d("28800.00"));
+        assert_eq!(plan.month(11, CENTS), d("12000.00"));
+        let even = BudgetPlan::new(d("60000"), None).unwrap();
+        assert_eq!(even.accumulated(5, CENTS), d("25000.00"));
+        assert_eq!(even.accumulated(12, CENTS), d("60000"));
+        let odd = BudgetPlan::new(d("100"), None).unwrap();
+        assert_eq!(odd.accumulated(11, CENTS), d("91.67"));
+        assert_eq!(odd.month(12, CENTS), d("8.33"));
+    }
+
+    #[test]
+    fn a_distribution_must_have_twelve_months_summing_to_100() {
+        assert!(BudgetPlan::new(d("1"), Some(vec![d("50"), d("50")])).is_err());
+        assert!(BudgetPlan::new(d("1"), Some(vec![d("10"); 12])).is_err());
+        let mut neg = vec![d("10"); 12];
+        neg[0] = d("-10");
+        neg[1] = d("30");
+        assert!(BudgetPlan::new(d("1"), Some(neg)).is_err());
+        assert!(BudgetPlan::new(d("-1"), None).is_err());
+    }
+}

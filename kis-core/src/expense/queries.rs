@@ -1,0 +1,153 @@
+//! Budget status and claims, as each role may see them (P2, P6).
+
+use std::ops::ControlFlow;
+
+use chrono::Datelike;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::budget::{Budget, BudgetStatus};
+use super::claim::{ExpenseClaim, consumption_key};
+use crate::engine::{Engine, document};
+use crate::error::{Error, Result};
+use crate::ids::TeamId;
+use crate::org::{Actor, Directory, Role, Team};
+use crate::sales::may_see;
+
+/// Where one budget stands today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetStatusLine {
+    /// The team.
+    pub team: TeamId,
+    /// The category.
+    pub category: String,
+    /// The annual budget in force (zero if none is approved yet).
+    pub annual: Decimal,
+    /// The budget accumulated to the current month.
+    pub to_date: Decimal,
+    /// Approved and pending spending this year.
+    pub consumed: Decimal,
+    /// Approved and pending spending to the current month.
+    pub consumed_to_date: Decimal,
+    /// `annual - consumed`.
+    pub remaining: Decimal,
+    /// Whether a proposal waits for finance.
+    pub proposal_pending: bool,
+}
+
+impl Engine {
+    /// Budget vs consumed vs remaining for `year`, per team and category: the director,
+    /// finance and admins see every team, a manager their own.
+    pub fn budget_status(&self, actor: &Actor, year: i32) -> Result<Vec<BudgetStatusLine>> {
+        let viewer = self.acting_user(actor)?;
+        if !matches!(
+            viewer.role,
+            Role::Director | Role::Finance | Role::Admin | Role::Manager
+        ) {
+            return Err(Error::not_authorized(
+                &viewer.id,
+                "read budgets",
+                "budgets are for managers, the director and finance",
+            ));
+        }
+        let today = self.today();
+        let month = if today.year() == year {
+            today.month()
+        } else if today.year() > year {
+            12
+        } else {
+            1
+        };
+        let rounding = self.policy().rounding();
+        self.read(|tx| {
+            let teams: Vec<Team> = Directory::new(tx).teams()?;
+            let mut out = Vec::new();
+            let mut budgets = Vec::new();
+            document::scan::<Budget>(tx, &format!("{year}:"), |b| {
+                budgets.push(b.value);
+                ControlFlow::Continue(())
+            })?;
+            for b in budgets {
+                let visible = viewer.role != Role::Manager
+                    || teams
+                        .iter()
+                        .any(|t| t.id == b.team && t.manager == viewer.id);
+                if !visible {
+                    continue;
+                }
+                let plan = b.plan_in_force().cloned();
+                let consumed = tx.counter_get(&consumption_key(&b.id, None))?;
+                let mut consumed_to_date = Decimal::ZERO;
+                for m in 1..=month {
+                    consumed_to_date += tx.counter_get(&consumption_key(&b.id, Some(m)))?;
+                }
+                let annual = plan.as_ref().map_or(Decimal::ZERO, |p| p.annual);
+                out.push(BudgetStatusLine {
+                    to_date: plan
+                        .as_ref()
+                        .map_or(Decimal::ZERO, |p| p.accumulated(month, rounding)),
+                    remaining: annual - consumed,
+                    team: b.team,
+                    category: b.category,
+                    annual,
+                    consumed,
+                    consumed_to_date,
+                    proposal_pending: b.status == BudgetStatus::Submitted,
+                });
+            }
+            Ok(out)
+        })
+    }
+
+    /// A budget (with its versions and review).
+    pub fn budget(&self, actor: &Actor, id: &str) -> Result<Budget> {
+        let viewer = self.acting_user(actor)?;
+        self.read(|tx| {
+            let b = document::load::<Budget>(tx, id)?.value;
+            let allowed = match viewer.role {
+                Role::Director | Role::Finance | Role::Admin => true,
+                Role::Manager => document::get::<Team>(tx, b.team.as_str())?
+                    .is_some_and(|t| t.value.manager == viewer.id),
+                _ => false,
+            };
+            if !allowed {
+                return Err(Error::not_authorized(
+                    &viewer.id,
+                    format!("read budget {id}"),
+                    "budgets are for the team's manager, the director and finance",
+                ));
+            }
+            Ok(b)
+        })
+    }
+
+    /// An expense claim (its claimant, their manager, the director and finance).
+    pub fn expense_claim(&self, actor: &Actor, id: &str) -> Result<ExpenseClaim> {
+        let viewer = self.acting_user(actor)?;
+        self.read(|tx| {
+            let c = document::load::<ExpenseClaim>(tx, id)?.value;
+            if !may_see(tx, &viewer, &c.claimant)? {
+                return Err(Error::not_authorized(
+                    &viewer.id,
+                    format!("read claim {id}"),
+                    "it belongs to another team (P2)",
+                ));
+            }
+            Ok(c)
+        })
+    }
+
+    /// The claims the actor may see, in id order.
+    pub fn expense_claims(&self, actor: &Actor) -> Result<Vec<ExpenseClaim>> {
+        let viewer = self.acting_user(actor)?;
+        self.read(|tx| {
+            let mut out = Vec::new();
+            for c in document::all::<ExpenseClaim>(tx)? {
+                if may_see(tx, &viewer, &c.claimant)? {
+                    out.push(c);
+                }
+            }
+            Ok(out)
+        })
+    }
+}
