@@ -8,6 +8,18 @@ use rust_decimal::Decimal;
 use crate::convert;
 use crate::errors::OrRaise;
 
+/// A product for batch pricing: `(category, list_price, cost)`.
+type CatalogueEntry<'py> = (String, Bound<'py, PyAny>, Bound<'py, PyAny>);
+
+/// A line for batch pricing: `(product, customer, customer_group, quantity, date)`.
+type BatchLine<'py> = (
+    String,
+    Option<String>,
+    Option<String>,
+    Bound<'py, PyAny>,
+    chrono::NaiveDate,
+);
+
 /// One problem of an invalid policy file.
 #[pyclass(module = "kis", name = "PolicyProblem", frozen, get_all)]
 #[derive(Clone)]
@@ -161,14 +173,8 @@ impl PyPolicy {
     fn price_batch<'py>(
         &self,
         py: Python<'py>,
-        products: std::collections::HashMap<String, (String, Bound<'py, PyAny>, Bound<'py, PyAny>)>,
-        lines: Vec<(
-            String,
-            Option<String>,
-            Option<String>,
-            Bound<'py, PyAny>,
-            chrono::NaiveDate,
-        )>,
+        products: std::collections::HashMap<String, CatalogueEntry<'py>>,
+        lines: Vec<BatchLine<'py>>,
     ) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let mut catalogue = std::collections::HashMap::with_capacity(products.len());
         for (id, (category, list, cost)) in products {
