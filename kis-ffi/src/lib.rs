@@ -6,6 +6,7 @@
 mod clock;
 mod engine;
 mod error;
+mod expense;
 mod records;
 mod sales;
 mod values;

@@ -36,6 +36,10 @@ pub enum DocumentKind {
     Contract,
     /// A contract change (P7.3).
     ContractChange,
+    /// An expense claim (P6.2).
+    ExpenseClaim,
+    /// An expense budget (P6.1).
+    Budget,
 }
 
 impl From<DocumentKind> for DocKind {
@@ -45,6 +49,8 @@ impl From<DocumentKind> for DocKind {
             DocumentKind::PriceException => DocKind::PriceException,
             DocumentKind::Contract => DocKind::Contract,
             DocumentKind::ContractChange => DocKind::ContractChange,
+            DocumentKind::ExpenseClaim => DocKind::ExpenseClaim,
+            DocumentKind::Budget => DocKind::Budget,
         }
     }
 }
@@ -270,7 +276,7 @@ pub struct Review {
     pub steps: Vec<ReviewStep>,
 }
 
-fn review(a: &kis::approval::Approval) -> Review {
+pub(crate) fn review(a: &kis::approval::Approval) -> Review {
     Review {
         round: a.round,
         status: enum_name(&a.status),

@@ -6,6 +6,7 @@ mod clock;
 mod convert;
 mod engine;
 mod errors;
+mod expense;
 mod money;
 mod policy;
 mod records;
@@ -27,6 +28,8 @@ mod _native {
         InvalidInput, InvalidState, KisError, LimitExceeded, NotAuthorized, NotFound, PolicyError,
         StoreError,
     };
+    #[pymodule_export]
+    use super::expense::{PyBudgetStatus, PyClaimLine, PyExpenseClaim, PyReceipt};
     #[pymodule_export]
     use super::money::PyMoney;
     #[pymodule_export]

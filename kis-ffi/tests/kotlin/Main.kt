@@ -161,6 +161,30 @@ fun main(args: Array<String>) {
             }
             expect(e.field == "lines[0].quantity", e.field)
         }
+        check("expenses: finance approves the budget; a claim past it is refused; a photo hash travels") {
+            clock.set(Instant.parse("2026-11-20T01:00:00Z"))
+            val id = engine.proposeBudget("m-east", 2026, "east", "travel", BigDecimal("1000"), null, null, null)
+            engine.submit("m-east", DocumentKind.BUDGET, id, null)
+            expectThrows<KisException.NotAuthorized> { engine.approve("dir", DocumentKind.BUDGET, id, null, null) }
+            engine.approve("fin", DocumentKind.BUDGET, id, null, null)
+            val day = LocalDate.of(2026, 11, 10)
+            fun flight(n: String, amount: String) = ClaimLine("travel", day, BigDecimal(amount), "flight",
+                Receipt("Air China", n, day, BigDecimal(amount), "ab".repeat(32)), null, null)
+            engine.fileClaim("li", "EX-1", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K1", "700")), null)
+            engine.submit("li", DocumentKind.EXPENSE_CLAIM, "EX-1", null)
+            engine.fileClaim("li", "EX-2", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K2", "400")), null)
+            val refused = expectThrows<KisException.BudgetExceeded> { engine.submit("li", DocumentKind.EXPENSE_CLAIM, "EX-2", null) }
+            expect(refused.scope == "annual" && refused.consumed.compareTo(BigDecimal("700")) == 0 && refused.requested.compareTo(BigDecimal("400")) == 0, "$refused")
+            expect(refused.message!!.startsWith("budget 2026:east:travel exceeded (annual)"), "${refused.message}")
+            val status = engine.budgetStatus("m-east", 2026)[0]
+            expect(status.consumed.compareTo(BigDecimal("700")) == 0 && status.remaining.compareTo(BigDecimal("300")) == 0, "$status")
+            engine.approve("m-east", DocumentKind.EXPENSE_CLAIM, "EX-1", null, null)
+            engine.sanctionClaimLine("fin", "EX-1", 0u, BigDecimal("650"), "economy fare", null)
+            engine.approve("fin", DocumentKind.EXPENSE_CLAIM, "EX-1", null, null)
+            val paid = engine.markClaimPaid("fin", "EX-1", null)
+            expect(paid.status == "paid" && paid.lines[0].receipt!!.fileSha256 == "ab".repeat(32), "$paid")
+            expect(engine.budgetStatus("fin", 2026)[0].consumed.compareTo(BigDecimal("650")) == 0, "sanctioned amount counts")
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
