@@ -14,7 +14,10 @@ use std::process::{Command, Stdio};
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
 use common::*;
+use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::expense::{ClaimLine, FileClaim, ProposeBudget, Receipt};
 use kis::org::UpdateUser;
 use kis::store::{self, Expected};
 use kis::*;
@@ -23,6 +26,8 @@ use rust_decimal::Decimal;
 const ROUNDS: usize = 60;
 const ATTEMPTS: usize = 150;
 const CEILING: &str = "5000.00";
+const CLAIMS: usize = 25;
+const TRAVEL_BUDGET: i64 = 6000;
 
 /// The child's side: does nothing unless started by a race below.
 #[test]
@@ -87,6 +92,52 @@ fn child_worker() {
             )
             .unwrap();
     }
+    // 4. Expense claims against one budget, each with its own receipt.
+    let rep = Actor::new(if me == "alpha" { "li" } else { "wang" });
+    let today = engine.today();
+    for i in 0..CLAIMS {
+        let amount = Decimal::from(90 + (i * 53 + me.len() * 7) % 200);
+        let id = format!("{me}-{i}");
+        let receipt = Receipt {
+            issuer: "Hotel".into(),
+            number: id.clone(),
+            date: today,
+            amount,
+            file_sha256: None,
+        };
+        let line = ClaimLine {
+            category: "travel".into(),
+            date: today,
+            amount,
+            description: "hotel".into(),
+            event: None,
+            receipt: Some(receipt),
+            sanctioned: None,
+            sanction_reason: None,
+        };
+        engine
+            .execute(
+                &rep,
+                &FileClaim {
+                    id: id.clone(),
+                    period_from: today,
+                    period_to: today,
+                    lines: vec![line],
+                },
+            )
+            .unwrap();
+        match engine.execute(
+            &rep,
+            &Submit {
+                kind: DocKind::ExpenseClaim,
+                id,
+            },
+        ) {
+            Ok(_) => println!("RACE claimed {amount}"),
+            Err(Error::BudgetExceeded { .. }) => {}
+            Err(e) => panic!("claim failed: {e}"),
+        }
+    }
     println!("RACE done");
 }
 
@@ -106,6 +157,42 @@ fn race(location: &str) {
         Ok::<_, StoreError>(())
     })
     .unwrap();
+    let org = Org::actors();
+    let year = engine.today().year();
+    engine
+        .execute(
+            &org.director,
+            &ProposeBudget {
+                year,
+                team: "east".into(),
+                category: "travel".into(),
+                annual: Decimal::from(TRAVEL_BUDGET),
+                distribution: None,
+                reason: None,
+            },
+        )
+        .unwrap();
+    let budget_id = format!("{year}:east:travel");
+    engine
+        .execute(
+            &org.director,
+            &Submit {
+                kind: DocKind::Budget,
+                id: budget_id.clone(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.finance,
+            &Decide {
+                kind: DocKind::Budget,
+                id: budget_id.clone(),
+                verdict: Verdict::Approved,
+                comment: None,
+            },
+        )
+        .unwrap();
     let entries_before = engine.audit_trail(&Default::default()).unwrap().len();
     let dir = tempfile::tempdir().unwrap();
     let go = dir.path().join("go");
@@ -134,6 +221,8 @@ fn race(location: &str) {
     std::fs::write(&go, "go").unwrap();
     let started = Instant::now();
     let mut granted = Decimal::ZERO;
+    let mut claimed = Decimal::ZERO;
+    let mut claims_ok = 0usize;
     let mut wins: HashMap<String, usize> = HashMap::new();
     for child in children {
         let out = child.wait_with_output().unwrap();
@@ -151,6 +240,9 @@ fn race(location: &str) {
         {
             if let Some(v) = line.strip_prefix("RACE granted ") {
                 granted += Decimal::from_str(v).unwrap();
+            } else if let Some(v) = line.strip_prefix("RACE claimed ") {
+                claimed += Decimal::from_str(v).unwrap();
+                claims_ok += 1;
             } else if let Some(id) = line.strip_prefix("RACE won ") {
                 *wins.entry(id.to_string()).or_default() += 1;
             }
@@ -180,10 +272,25 @@ fn race(location: &str) {
     })
     .unwrap();
     assert_eq!(approved, ROUNDS);
-    // Both engines' commands are in one gapless, verified chain.
+    // The budget: approved + pending never passed it, and equals what was accepted.
+    let status = engine.budget_status(&org.finance, year).unwrap();
+    assert_eq!(status[0].consumed, claimed, "nothing lost");
+    assert!(
+        claimed <= Decimal::from(TRAVEL_BUDGET),
+        "overspent: {claimed}"
+    );
+    assert!(
+        claimed > Decimal::from(TRAVEL_BUDGET - 300),
+        "the budget should be nearly used: {claimed}"
+    );
+    // Both engines' commands are in one gapless, verified chain: 40 renames, and a
+    // filing plus an accepted submission per claim (a refused one writes nothing).
     let report = engine.verify_audit().unwrap();
     assert!(report.is_intact(), "{report:?}");
-    assert_eq!(report.entries as usize, entries_before + 80);
+    assert_eq!(
+        report.entries as usize,
+        entries_before + 80 + 2 * CLAIMS + claims_ok
+    );
 }
 
 #[test]

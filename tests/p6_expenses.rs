@@ -24,13 +24,24 @@ fn day(s: &str) -> NaiveDate {
 /// An engine whose clock stands at 09:00 Beijing time on `date`, with the policy's
 /// `monthly` budget action replaced.
 fn engine_at(store: Arc<dyn Store>, date: &str, monthly: &str) -> (Engine, Arc<ManualClock>) {
-    let policy = Policy::from_toml(
-        &POLICY.replace("monthly = \"warn\"", &format!("monthly = \"{monthly}\"")),
-    )
-    .unwrap();
+    engine_with(store, date, "stop", monthly)
+}
+
+/// [`engine_at`] with the `annual` action replaced too.
+fn engine_with(
+    store: Arc<dyn Store>,
+    date: &str,
+    annual: &str,
+    monthly: &str,
+) -> (Engine, Arc<ManualClock>) {
+    let text = POLICY.replace(
+        "on_exceed = { annual = \"stop\", monthly = \"warn\" }",
+        &format!("on_exceed = {{ annual = \"{annual}\", monthly = \"{monthly}\" }}"),
+    );
+    let policy = Policy::from_toml(&text).unwrap();
     let d = day(date);
     let clock = Arc::new(ManualClock::new(
-        Utc.with_ymd_and_hms(d.year_ce().1 as i32, d.month0() + 1, d.day0() + 1, 1, 0, 0)
+        Utc.with_ymd_and_hms(d.year(), d.month(), d.day(), 1, 0, 0)
             .unwrap(),
     ));
     (
@@ -767,6 +778,75 @@ fn p6_3_many_threads_never_overspend_a_budget() {
         assert!(
             used > dec("4500"),
             "{name}: the budget should be nearly used, got {used}"
+        );
+    }
+}
+
+#[test]
+fn p6_3_the_finance_audit_lists_split_claims_weekend_dinners_reused_images_and_overruns() {
+    for (name, store) in backends() {
+        let (engine, _) = engine_with(store, "2026-11-20", "warn", "ignore");
+        let org = setup_org(&engine);
+        approved_budget(&engine, &org, "travel", "250", None);
+        approved_budget(&engine, &org, "entertainment", "10000", None);
+        let small = |d: &str, amount: &str| ClaimLine {
+            receipt: None,
+            ..travel(d, amount, "x")
+        };
+        // Split: two claims of 150 each on one day (threshold 200).
+        for id in ["SP-1", "SP-2"] {
+            file(
+                &engine,
+                &org.rep_li,
+                id,
+                "2026-11-01",
+                "2026-11-30",
+                vec![small("2026-11-16", "150")],
+            )
+            .unwrap();
+            submit(&engine, &org.rep_li, id).unwrap();
+        }
+        // A Saturday dinner, and one photo behind two receipt numbers.
+        let mut dinner = travel("2026-11-14", "800", "D-1");
+        dinner.category = "entertainment".into();
+        dinner.description = "dinner".into();
+        dinner.receipt.as_mut().unwrap().file_sha256 = Some("ab".repeat(32));
+        let mut lunch = travel("2026-11-16", "600", "D-2");
+        lunch.category = "entertainment".into();
+        lunch.description = "lunch".into();
+        lunch.receipt.as_mut().unwrap().file_sha256 = Some("ab".repeat(32));
+        file(
+            &engine,
+            &org.rep_wang,
+            "EN-1",
+            "2026-11-01",
+            "2026-11-30",
+            vec![dinner, lunch],
+        )
+        .unwrap();
+        submit(&engine, &org.rep_wang, "EN-1").unwrap();
+        assert!(matches!(
+            engine.expense_audit(&org.rep_li, day("2026-11-01"), day("2026-11-30")),
+            Err(Error::NotAuthorized { .. })
+        ));
+        let findings = engine
+            .expense_audit(&org.finance, day("2026-11-01"), day("2026-11-30"))
+            .unwrap();
+        let kinds: Vec<FindingKind> = findings.iter().map(|f| f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                FindingKind::OverBudget,
+                FindingKind::ReusedReceiptImage,
+                FindingKind::SplitClaims,
+                FindingKind::WeekendEntertainment
+            ],
+            "{name}: {findings:#?}"
+        );
+        assert_eq!(findings[2].subjects, ["SP-1", "SP-2"]);
+        assert_eq!(
+            findings[0].detail,
+            "300 used against an annual budget of 250"
         );
     }
 }

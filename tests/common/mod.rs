@@ -100,6 +100,23 @@ pub struct Org {
     pub legal: Actor,
 }
 
+impl Org {
+    /// The actors of [`setup_org`], for an organisation set up elsewhere.
+    pub fn actors() -> Org {
+        Org {
+            admin: Actor::new("admin"),
+            director: Actor::new("dir"),
+            east_manager: Actor::new("m-east"),
+            west_manager: Actor::new("m-west"),
+            rep_li: Actor::new("li"),
+            rep_wang: Actor::new("wang"),
+            rep_zhao: Actor::new("zhao"),
+            finance: Actor::new("fin"),
+            legal: Actor::new("legal"),
+        }
+    }
+}
+
 pub fn setup_org(engine: &Engine) -> Org {
     engine
         .bootstrap_admin("admin", "Ada Admin")

@@ -3,11 +3,13 @@
 //! (P6.2); budget control that reserves pending claims atomically, by the policy's
 //! stop / warn / ignore, with finance sanctioning less and overriding warnings (P6.3).
 
+mod audit;
 mod budget;
 mod claim;
 mod plan;
 mod queries;
 
+pub use audit::{Finding, FindingKind, audit};
 pub use budget::{Budget, BudgetStatus, BudgetVersion, ProposeBudget};
 pub use claim::{
     ClaimLine, ClaimStatus, ExpenseClaim, FileClaim, MarkClaimPaid, OverrideBudgetWarning, Receipt,
