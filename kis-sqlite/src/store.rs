@@ -47,6 +47,9 @@ impl Default for SqliteOptions {
 pub struct SqliteStore {
     pool: Pool<Connection>,
     path: Option<PathBuf>,
+    /// Writers of this process queue here before `BEGIN IMMEDIATE`, instead of polling
+    /// SQLite's lock through the busy handler's sleeps (other processes still do).
+    writer: std::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for SqliteStore {
@@ -76,6 +79,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool: Pool::new(first, options.pool_size, Box::new(opener)),
             path: Some(path),
+            writer: std::sync::Mutex::new(()),
         })
     }
 
@@ -88,6 +92,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool: Pool::new(first, 1, Box::new(refuse)),
             path: None,
+            writer: std::sync::Mutex::new(()),
         })
     }
 
@@ -157,7 +162,13 @@ impl Store for SqliteStore {
     }
 
     fn begin(&self, mode: TxMode) -> Result<Box<dyn Transaction + '_>, StoreError> {
+        // Take the in-process writer turn before a connection, so a waiting writer does
+        // not hold a connection readers could use.
+        let turn = match mode {
+            TxMode::Write => Some(self.writer.lock().unwrap_or_else(|p| p.into_inner())),
+            TxMode::Read => None,
+        };
         let conn = self.pool.get()?;
-        Ok(Box::new(SqliteTx::begin(conn, mode)?))
+        Ok(Box::new(SqliteTx::begin(conn, mode, turn)?))
     }
 }

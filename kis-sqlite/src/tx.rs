@@ -17,12 +17,16 @@ pub(crate) struct SqliteTx<'a> {
     conn: Pooled<'a, rusqlite::Connection>,
     mode: TxMode,
     open: bool,
+    /// This process's writer turn, held until the transaction ends (dropped after the
+    /// connection's COMMIT or ROLLBACK, as fields drop after `Drop::drop`).
+    _turn: Option<std::sync::MutexGuard<'a, ()>>,
 }
 
 impl<'a> SqliteTx<'a> {
     pub(crate) fn begin(
         conn: Pooled<'a, rusqlite::Connection>,
         mode: TxMode,
+        turn: Option<std::sync::MutexGuard<'a, ()>>,
     ) -> Result<Self, StoreError> {
         // IMMEDIATE takes the write lock now, so a write transaction never fails later on
         // a lock upgrade (which DEFERRED does under contention, despite busy_timeout).
@@ -37,6 +41,7 @@ impl<'a> SqliteTx<'a> {
             conn,
             mode,
             open: true,
+            _turn: turn,
         })
     }
 
