@@ -45,6 +45,9 @@ pub struct Finding {
     pub detail: String,
 }
 
+/// Claimant, category and day: where split claims are looked for.
+type DayKey<'a> = (&'a str, &'a str, NaiveDate);
+
 /// Audits the claims (submitted, approved or paid) with expenses dated `from..=to`.
 /// Pure: the caller loads the claims and the budget consumption.
 pub fn audit(
@@ -68,7 +71,7 @@ pub fn audit(
         .filter(|c| c.status != ClaimStatus::Draft)
         .collect();
     let mut images: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    let mut per_day: BTreeMap<(&str, &str, NaiveDate), Vec<(&str, Decimal)>> = BTreeMap::new();
+    let mut per_day: BTreeMap<DayKey<'_>, Vec<(&str, Decimal)>> = BTreeMap::new();
     for c in &live {
         for (i, l) in c.lines.iter().enumerate() {
             if l.date < from || l.date > to {
