@@ -422,6 +422,7 @@ fn sales_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
             id: "O-2026-001".into(),
             contract: "K-2026-001".into(),
             steps,
+            credits: None,
         },
     )?;
     for step in ["production", "logistics", "delivery"] {

@@ -611,6 +611,7 @@ fn p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered() 
                     id: "O-6".into(),
                     contract: "K-6".into(),
                     steps,
+                    credits: None,
                 },
             )
             .unwrap();

@@ -15,6 +15,7 @@ pub mod engine;
 pub mod error;
 pub mod expense;
 pub mod ids;
+pub mod kpi;
 pub mod money;
 pub mod org;
 pub mod policy;

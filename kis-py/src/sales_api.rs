@@ -468,6 +468,7 @@ impl PyEngine {
                     id,
                     contract,
                     steps,
+                    credits: None,
                 },
             )?
             .into())

@@ -62,6 +62,8 @@ pub struct Order {
     pub total: Money,
     /// The fulfilment steps, in order.
     pub steps: Vec<FulfilmentStep>,
+    /// Who is credited with the sale (shares sum to 100); the owner alone by default.
+    pub credits: Vec<Credit>,
     /// Where it stands.
     pub status: OrderStatus,
     /// When it was created.
@@ -96,6 +98,10 @@ pub struct CreateOrder {
     pub contract: String,
     /// The fulfilment steps.
     pub steps: Vec<StepPlan>,
+    /// Reps credited with the sale and their shares in percent (sum 100); `None`: the
+    /// contract's owner alone (P5.3a).
+    #[serde(default)]
+    pub credits: Option<Vec<Credit>>,
 }
 
 impl Command for CreateOrder {
@@ -137,6 +143,36 @@ impl Command for CreateOrder {
                 ));
             }
         }
+        let credits = match &self.credits {
+            None => vec![Credit {
+                rep: contract.owner.clone(),
+                share_pct: Decimal::ONE_HUNDRED,
+            }],
+            Some(credits) => {
+                let total: Decimal = credits.iter().map(|c| c.share_pct).sum();
+                if credits.is_empty()
+                    || total != Decimal::ONE_HUNDRED
+                    || credits.iter().any(|c| c.share_pct <= Decimal::ZERO)
+                {
+                    return Err(Error::invalid(
+                        "credits",
+                        format!("shares must be positive and sum to 100, not {total}"),
+                    ));
+                }
+                for (i, c) in credits.iter().enumerate() {
+                    match ctx.get::<crate::org::User>(c.rep.as_str())? {
+                        Some(u) if u.value.role == crate::org::Role::Rep => {}
+                        _ => {
+                            return Err(Error::invalid(
+                                format!("credits[{i}].rep"),
+                                format!("{} is not a rep", c.rep),
+                            ));
+                        }
+                    }
+                }
+                credits.clone()
+            }
+        };
         let terms = contract.current_terms();
         let order = Order {
             id: self.id.clone(),
@@ -155,6 +191,7 @@ impl Command for CreateOrder {
                     done_on: None,
                 })
                 .collect(),
+            credits,
             status: OrderStatus::Open,
             created_at: ctx.now(),
         };
@@ -250,10 +287,7 @@ fn write_sales_facts(ctx: &mut CommandContext<'_>, order: &Order) -> Result<()> 
             amount: line.line_total,
             cost: rounding.round_decimal(line.unit_cost * line.quantity),
             currency: order.total.currency,
-            credits: vec![Credit {
-                rep: order.owner.clone(),
-                share_pct: Decimal::ONE_HUNDRED,
-            }],
+            credits: order.credits.clone(),
         };
         ctx.insert(&fact)?;
     }

@@ -1,0 +1,409 @@
+//! The scoreboard of a period (P5.2): every rep's and team's scorecard, and the awards
+//! (P4.3), under the policy in force for the period or a "what if" policy.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::ControlFlow;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use super::data::{Rating, Survey, Targets};
+use super::score::{Metrics, Scorecard, score};
+use crate::engine::{Document, Engine, document};
+use crate::error::{Error, Result};
+use crate::ids::{TeamId, UserId};
+use crate::org::{Actor, Role, Team, User};
+use crate::policy::Policy;
+use crate::sales::{Contract, Customer, SalesFact};
+
+/// A scoring period (P5.2: monthly for the bonus, annual for promotion and pay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Period {
+    /// One month.
+    Month {
+        /// Year.
+        year: i32,
+        /// Month, 1-12.
+        month: u32,
+    },
+    /// One calendar year.
+    Year(i32),
+}
+
+impl Period {
+    /// First day.
+    pub fn first(&self) -> NaiveDate {
+        match *self {
+            Period::Month { year, month } => {
+                NaiveDate::from_ymd_opt(year, month, 1).unwrap_or(NaiveDate::MIN)
+            }
+            Period::Year(year) => NaiveDate::from_ymd_opt(year, 1, 1).unwrap_or(NaiveDate::MIN),
+        }
+    }
+
+    /// Last day.
+    pub fn last(&self) -> NaiveDate {
+        match *self {
+            Period::Month { year, month } => {
+                let next = if month == 12 {
+                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(year, month + 1, 1)
+                };
+                next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
+            }
+            Period::Year(year) => NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(NaiveDate::MAX),
+        }
+    }
+
+    fn contains(&self, d: NaiveDate) -> bool {
+        self.first() <= d && d <= self.last()
+    }
+
+    fn check(&self) -> Result<()> {
+        if let Period::Month { month, .. } = self
+            && !(1..=12).contains(month)
+        {
+            return Err(Error::invalid("month", format!("{month} is not a month")));
+        }
+        Ok(())
+    }
+}
+
+/// One rep's scorecard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RepScore {
+    /// The rep.
+    pub rep: UserId,
+    /// Their team.
+    pub team: Option<TeamId>,
+    /// What they achieved.
+    pub actuals: Metrics,
+    /// Their targets for the period.
+    pub targets: Metrics,
+    /// The score and its breakdown.
+    pub card: Scorecard,
+}
+
+/// A team's scorecard, on its totals against its rolled-up targets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamScore {
+    /// The team.
+    pub team: TeamId,
+    /// The team's totals (satisfaction and rating: averages).
+    pub actuals: Metrics,
+    /// The rolled-up targets.
+    pub targets: Metrics,
+    /// The score.
+    pub card: Scorecard,
+}
+
+/// An award of the period (P4.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Award {
+    /// `performance`, `new_customer` or `team`.
+    pub kind: String,
+    /// The winners (rep or team ids), best first.
+    pub winners: Vec<String>,
+    /// The rule applied, ties included.
+    pub rule: String,
+}
+
+/// The scoreboard of a period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scoreboard {
+    /// The period.
+    pub period: Period,
+    /// The policy version it was scored under.
+    pub policy_version: String,
+    /// Reps the actor may see, best score first.
+    pub reps: Vec<RepScore>,
+    /// Teams the actor may see, best score first.
+    pub teams: Vec<TeamScore>,
+    /// The period's awards.
+    pub awards: Vec<Award>,
+}
+
+fn avg(values: &[Decimal]) -> Option<Decimal> {
+    (!values.is_empty())
+        .then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(4))
+}
+
+fn sum_opt(values: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
+    values
+        .flatten()
+        .fold(None, |acc, v| Some(acc.unwrap_or_default() + v))
+}
+
+/// A team's figures from its members': totals summed, levels averaged.
+fn roll_up<'a>(members: impl Iterator<Item = &'a Metrics> + Clone) -> Metrics {
+    let levels = |f: fn(&Metrics) -> Option<Decimal>| {
+        avg(&members.clone().filter_map(f).collect::<Vec<_>>())
+    };
+    Metrics {
+        revenue: sum_opt(members.clone().map(|m| m.revenue)),
+        profit: sum_opt(members.clone().map(|m| m.profit)),
+        new_customers: sum_opt(members.clone().map(|m| m.new_customers)),
+        satisfaction: levels(|m| m.satisfaction),
+        supervisor: levels(|m| m.supervisor),
+    }
+}
+
+impl Engine {
+    /// Scores a period. The policy is the one in force on the period's last day, or
+    /// `what_if` (an analyst's question: how would this period score under other rules?).
+    pub fn scoreboard(
+        &self,
+        actor: &Actor,
+        period: Period,
+        what_if: Option<&Policy>,
+    ) -> Result<Scoreboard> {
+        period.check()?;
+        let viewer = self.acting_user(actor)?;
+        let policy: Arc<Policy> = match what_if {
+            Some(p) => Arc::new(p.clone()),
+            None => match self.policy_in_force(period.last()) {
+                Ok(p) => p,
+                Err(Error::NotFound { .. }) => self.policy(),
+                Err(e) => return Err(e),
+            },
+        };
+        let rounding = policy.rounding();
+        // Sales amount and profit per rep, weighted by each rep's share (P5.3a).
+        let mut sales: HashMap<UserId, (Decimal, Decimal)> = HashMap::new();
+        let (first, last) = (period.first(), period.last());
+        self.read(|tx| {
+            let mut month =
+                NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
+            while month <= last {
+                tx.scan(
+                    SalesFact::COLLECTION,
+                    &month.format("%Y-%m-").to_string(),
+                    &mut |r| {
+                        if let Ok(f) = document::decode::<SalesFact>(r)
+                            && period.contains(f.value.date)
+                        {
+                            let f = f.value;
+                            for c in &f.credits {
+                                let share = c.share_pct / Decimal::ONE_HUNDRED;
+                                let e = sales.entry(c.rep.clone()).or_default();
+                                e.0 += f.amount * share;
+                                e.1 += (f.amount - f.cost) * share;
+                            }
+                        }
+                        ControlFlow::Continue(())
+                    },
+                )?;
+                month = match month.checked_add_months(chrono::Months::new(1)) {
+                    Some(m) => m,
+                    None => break,
+                };
+            }
+            Ok::<_, Error>(())
+        })?;
+        let (users, teams, targets, surveys, ratings, first_orders, owners) = self.read(|tx| {
+            let users = document::all::<User>(tx)?;
+            let teams = document::all::<Team>(tx)?;
+            let year = first.year();
+            let mut targets = HashMap::new();
+            document::scan::<Targets>(tx, &format!("{year}:"), |t| {
+                targets.insert(t.value.rep.clone(), t.value);
+                ControlFlow::Continue(())
+            })?;
+            let surveys = document::all::<Survey>(tx)?;
+            let mut ratings = Vec::new();
+            document::scan::<Rating>(tx, &format!("{year}-"), |r| {
+                ratings.push(r.value);
+                ControlFlow::Continue(())
+            })?;
+            // When each customer first signed (P5: new in the month of its first signed order).
+            let mut first_orders: BTreeMap<String, NaiveDate> = BTreeMap::new();
+            for c in document::all::<Contract>(tx)? {
+                if let Some(s) = &c.signing {
+                    let e = first_orders
+                        .entry(c.customer.clone())
+                        .or_insert(s.signed_on);
+                    *e = (*e).min(s.signed_on);
+                }
+            }
+            let owners: HashMap<String, UserId> = document::all::<Customer>(tx)?
+                .into_iter()
+                .map(|c| (c.id, c.owner))
+                .collect();
+            Ok::<_, Error>((
+                users,
+                teams,
+                targets,
+                surveys,
+                ratings,
+                first_orders,
+                owners,
+            ))
+        })?;
+        let mut new_customers: HashMap<UserId, Decimal> = HashMap::new();
+        for (customer, signed) in &first_orders {
+            if period.contains(*signed)
+                && let Some(owner) = owners.get(customer)
+            {
+                *new_customers.entry(owner.clone()).or_default() += Decimal::ONE;
+            }
+        }
+        let kpi = policy.kpi();
+        let mut reps: Vec<RepScore> = users
+            .iter()
+            .filter(|u| u.role == Role::Rep)
+            .map(|u| {
+                let (revenue, profit) = sales.get(&u.id).copied().unwrap_or_default();
+                let scores: Vec<Decimal> = surveys
+                    .iter()
+                    .filter(|s| s.rep == u.id && period.contains(s.date))
+                    .map(|s| s.score)
+                    .collect();
+                let rated: Vec<Decimal> = ratings
+                    .iter()
+                    .filter(|r| {
+                        r.rep == u.id
+                            && match period {
+                                Period::Month { month, .. } => r.month == month,
+                                Period::Year(_) => true,
+                            }
+                    })
+                    .map(|r| r.score)
+                    .collect();
+                let actuals = Metrics {
+                    revenue: Some(rounding.round_decimal(revenue)),
+                    profit: Some(rounding.round_decimal(profit)),
+                    new_customers: Some(new_customers.get(&u.id).copied().unwrap_or_default()),
+                    satisfaction: avg(&scores),
+                    supervisor: avg(&rated),
+                };
+                let targets = match (targets.get(&u.id), period) {
+                    (None, _) => Metrics::default(),
+                    (Some(t), Period::Month { month, .. }) => t.month(month, rounding),
+                    (Some(t), Period::Year(_)) => t.annual.clone(),
+                };
+                let card = score(kpi, &actuals, &targets);
+                RepScore {
+                    rep: u.id.clone(),
+                    team: u.team.clone(),
+                    actuals,
+                    targets,
+                    card,
+                }
+            })
+            .collect();
+        reps.sort_by(|a, b| {
+            b.card
+                .score
+                .cmp(&a.card.score)
+                .then_with(|| a.rep.cmp(&b.rep))
+        });
+        // Teams: the same scoring on their totals.
+        let mut team_scores: Vec<TeamScore> = teams
+            .iter()
+            .map(|t| {
+                let members: Vec<&RepScore> = reps
+                    .iter()
+                    .filter(|r| r.team.as_ref() == Some(&t.id))
+                    .collect();
+                let actuals = roll_up(members.iter().map(|r| &r.actuals));
+                let targets = roll_up(members.iter().map(|r| &r.targets));
+                let card = score(kpi, &actuals, &targets);
+                TeamScore {
+                    team: t.id.clone(),
+                    actuals,
+                    targets,
+                    card,
+                }
+            })
+            .collect();
+        team_scores.sort_by(|a, b| {
+            b.card
+                .score
+                .cmp(&a.card.score)
+                .then_with(|| a.team.cmp(&b.team))
+        });
+        let awards = awards(&policy, &reps, &team_scores);
+        // What the actor may see (P2): a rep their own card, a manager their team's.
+        let led: Vec<TeamId> = teams
+            .iter()
+            .filter(|t| t.manager == viewer.id)
+            .map(|t| t.id.clone())
+            .collect();
+        let (reps, team_scores) = match viewer.role {
+            Role::Director | Role::Finance | Role::Admin => (reps, team_scores),
+            Role::Manager => (
+                reps.into_iter()
+                    .filter(|r| r.team.as_ref().is_some_and(|t| led.contains(t)))
+                    .collect(),
+                team_scores
+                    .into_iter()
+                    .filter(|t| led.contains(&t.team))
+                    .collect(),
+            ),
+            _ => (
+                reps.into_iter().filter(|r| r.rep == viewer.id).collect(),
+                Vec::new(),
+            ),
+        };
+        Ok(Scoreboard {
+            period,
+            policy_version: policy.hash().to_string(),
+            reps,
+            teams: team_scores,
+            awards,
+        })
+    }
+}
+
+/// The awards of P4.3 by the policy's rules; ties are broken by id, and said so.
+fn awards(policy: &Policy, reps: &[RepScore], teams: &[TeamScore]) -> Vec<Award> {
+    let rules = &policy.kpi().awards;
+    let performance: Vec<String> = reps
+        .iter()
+        .filter(|r| r.card.score >= rules.performance.min_score)
+        .take(rules.performance.top as usize)
+        .map(|r| r.rep.to_string())
+        .collect();
+    let min_new = Decimal::from(rules.new_customer.min_new_customers);
+    let mut newcomers: Vec<&RepScore> = reps
+        .iter()
+        .filter(|r| r.actuals.new_customers.unwrap_or_default() >= min_new)
+        .collect();
+    newcomers.sort_by(|a, b| {
+        b.actuals
+            .new_customers
+            .cmp(&a.actuals.new_customers)
+            .then_with(|| a.rep.cmp(&b.rep))
+    });
+    let team: Vec<String> = teams
+        .iter()
+        .take(rules.team.top as usize)
+        .map(|t| t.team.to_string())
+        .collect();
+    vec![
+        Award {
+            kind: "performance".into(),
+            winners: performance,
+            rule: format!(
+                "score at least {}, best {}; equal scores by rep id",
+                rules.performance.min_score, rules.performance.top
+            ),
+        },
+        Award {
+            kind: "new_customer".into(),
+            winners: newcomers.iter().map(|r| r.rep.to_string()).collect(),
+            rule: format!("at least {min_new} new customers, most first; equal counts by rep id"),
+        },
+        Award {
+            kind: "team".into(),
+            winners: team,
+            rule: format!(
+                "best {} team score(s); equal scores by team id",
+                rules.team.top
+            ),
+        },
+    ]
+}

@@ -1,0 +1,10 @@
+//! KPI scoring (P5) and awards (P4.3): targets per rep, sales facts, new customers,
+//! surveys and ratings, scored monthly and annually with every score's breakdown.
+
+mod board;
+mod data;
+mod score;
+
+pub use board::{Award, Period, RepScore, Scoreboard, TeamScore};
+pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};
+pub use score::{Metric, MetricLine, Metrics, Scorecard, score};

@@ -1,0 +1,527 @@
+//! P5 KPI scoring and P4.3 awards, from real documents: a delivered order's lines are
+//! the sales facts scored; targets, surveys and ratings come through their commands.
+
+mod common;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use common::*;
+use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::kpi::*;
+use kis::sales::*;
+use kis::*;
+use rust_decimal::Decimal;
+
+fn dec(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn set_day(clock: &ManualClock, d: &str) {
+    let d = day(d);
+    clock.set(
+        Utc.with_ymd_and_hms(
+            chrono::Datelike::year(&d),
+            chrono::Datelike::month(&d),
+            chrono::Datelike::day(&d),
+            2,
+            0,
+            0,
+        )
+        .unwrap(),
+    );
+}
+
+/// Sells `qty` KIS-PRO (1000 each, cost 600) to li's customer on `date`: quote, reviews,
+/// contract signed that day, order delivered that day, credited as `credits`.
+fn sell(
+    engine: &Engine,
+    org: &Org,
+    clock: &ManualClock,
+    n: u32,
+    qty: i64,
+    date: &str,
+    credits: Option<Vec<Credit>>,
+) {
+    set_day(clock, date);
+    let d = day(date);
+    let (q, k, o) = (format!("Q-{n}"), format!("K-{n}"), format!("O-{n}"));
+    engine
+        .execute(
+            &org.rep_li,
+            &CreateQuote {
+                id: q.clone(),
+                customer: "C-LI".into(),
+                lines: vec![line("KIS-PRO", qty)],
+                valid_until: d,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &Submit {
+                kind: DocKind::Quote,
+                id: q.clone(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.east_manager,
+            &Decide {
+                kind: DocKind::Quote,
+                id: q.clone(),
+                verdict: Verdict::Approved,
+                comment: None,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(&org.rep_li, &SendQuote { id: q.clone() })
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &RecordQuoteResponse {
+                id: q.clone(),
+                response: QuoteResponse::Accepted,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &DraftContract {
+                id: k.clone(),
+                quote: q,
+                delivery_date: None,
+                payment_terms: "net 30".into(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &Submit {
+                kind: DocKind::Contract,
+                id: k.clone(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.east_manager,
+            &Decide {
+                kind: DocKind::Contract,
+                id: k.clone(),
+                verdict: Verdict::Approved,
+                comment: None,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.legal,
+            &Decide {
+                kind: DocKind::Contract,
+                id: k.clone(),
+                verdict: Verdict::Approved,
+                comment: None,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &SignContract {
+                id: k.clone(),
+                customer_signatory: "Mr. Chen".into(),
+                signed_on: d,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &CreateOrder {
+                id: o.clone(),
+                contract: k,
+                steps: vec![StepPlan {
+                    name: "delivery".into(),
+                    due: d,
+                }],
+                credits,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            &org.rep_li,
+            &CompleteOrderStep {
+                id: o,
+                step: "delivery".into(),
+                done_on: d,
+            },
+        )
+        .unwrap();
+}
+
+fn rep<'a>(board: &'a Scoreboard, id: &str) -> &'a RepScore {
+    board.reps.iter().find(|r| r.rep.as_str() == id).unwrap()
+}
+
+fn month(m: u32) -> Period {
+    Period::Month {
+        year: 2026,
+        month: m,
+    }
+}
+
+#[test]
+fn p5_scenario_1_monthly_targets_by_distribution() {
+    let (engine, _) = engine_on(std::sync::Arc::new(MemoryStore::new()));
+    let org = setup_org(&engine);
+    let annual = Metrics {
+        revenue: Some(dec("120000")),
+        ..Default::default()
+    };
+    let even = engine
+        .execute(
+            &org.director,
+            &SetTargets {
+                rep: "li".into(),
+                year: 2026,
+                annual: annual.clone(),
+                distribution: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        even.month(1, engine.policy().rounding()).revenue,
+        Some(dec("10000.00"))
+    );
+    let spread: Vec<Decimal> = ["5", "9", "9", "9", "9", "9", "9", "9", "8", "8", "8", "8"]
+        .iter()
+        .map(|s| dec(s))
+        .collect();
+    let t = engine
+        .execute(
+            &org.east_manager,
+            &SetTargets {
+                rep: "li".into(),
+                year: 2026,
+                annual,
+                distribution: Some(spread),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        t.month(1, engine.policy().rounding()).revenue,
+        Some(dec("6000.00"))
+    );
+    // Only the director or the rep's own manager sets targets.
+    let other = SetTargets {
+        rep: "li".into(),
+        year: 2026,
+        annual: Metrics::default(),
+        distribution: None,
+    };
+    assert!(matches!(
+        engine.execute(&org.west_manager, &other),
+        Err(Error::NotAuthorized { .. })
+    ));
+    assert!(matches!(
+        engine.execute(&org.rep_li, &other),
+        Err(Error::NotAuthorized { .. })
+    ));
+}
+
+#[test]
+fn p5_scenario_2_and_3_split_credit_and_new_customers_from_real_sales() {
+    for (name, store) in backends() {
+        let (engine, clock) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        let split = vec![
+            Credit {
+                rep: "li".into(),
+                share_pct: dec("60"),
+            },
+            Credit {
+                rep: "wang".into(),
+                share_pct: dec("40"),
+            },
+        ];
+        sell(&engine, &org, &clock, 1, 10, "2026-03-10", Some(split));
+        sell(&engine, &org, &clock, 2, 2, "2026-04-10", None);
+        let march = engine.scoreboard(&org.director, month(3), None).unwrap();
+        let (li, wang) = (rep(&march, "li"), rep(&march, "wang"));
+        // 10 units at 1000 with a 10-unit tier of 5% off: 9500.00 revenue, 6000 cost.
+        assert_eq!(
+            (li.actuals.revenue, wang.actuals.revenue),
+            (Some(dec("5700.00")), Some(dec("3800.00"))),
+            "{name}"
+        );
+        assert_eq!(
+            (li.actuals.profit, wang.actuals.profit),
+            (Some(dec("2100.00")), Some(dec("1400.00")))
+        );
+        // C-LI first signed in March: new in March for its owner, and in no other month.
+        assert_eq!(
+            (li.actuals.new_customers, wang.actuals.new_customers),
+            (Some(dec("1")), Some(dec("0")))
+        );
+        let april = engine.scoreboard(&org.director, month(4), None).unwrap();
+        assert_eq!(rep(&april, "li").actuals.new_customers, Some(dec("0")));
+        assert_eq!(rep(&april, "li").actuals.revenue, Some(dec("2000.00")));
+        // The year adds up; a bad split is refused.
+        let year = engine
+            .scoreboard(&org.director, Period::Year(2026), None)
+            .unwrap();
+        assert_eq!(rep(&year, "li").actuals.revenue, Some(dec("7700.00")));
+        let bad = CreateOrder {
+            id: "O-X".into(),
+            contract: "K-2".into(),
+            steps: vec![StepPlan {
+                name: "d".into(),
+                due: day("2026-04-10"),
+            }],
+            credits: Some(vec![Credit {
+                rep: "li".into(),
+                share_pct: dec("70"),
+            }]),
+        };
+        assert!(
+            matches!(engine.execute(&org.rep_li, &bad), Err(Error::Invalid(ref e)) if e.field == "credits")
+        );
+    }
+}
+
+#[test]
+fn p5_scores_surveys_ratings_bands_visibility_and_awards() {
+    for (name, store) in backends() {
+        let (engine, clock) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        let targets = Metrics {
+            revenue: Some(dec("96000")),
+            profit: Some(dec("24000")),
+            new_customers: Some(dec("12")),
+            satisfaction: Some(dec("80")),
+            supervisor: Some(dec("80")),
+        };
+        engine
+            .execute(
+                &org.director,
+                &SetTargets {
+                    rep: "li".into(),
+                    year: 2026,
+                    annual: targets.clone(),
+                    distribution: None,
+                },
+            )
+            .unwrap();
+        engine
+            .execute(
+                &org.director,
+                &SetTargets {
+                    rep: "wang".into(),
+                    year: 2026,
+                    annual: targets,
+                    distribution: None,
+                },
+            )
+            .unwrap();
+        sell(&engine, &org, &clock, 1, 9, "2026-03-10", None);
+        engine
+            .execute(
+                &org.admin,
+                &kis::org::AddUser {
+                    id: "mkt".into(),
+                    name: "Mo Marketing".into(),
+                    role: Role::Marketing,
+                    team: None,
+                },
+            )
+            .unwrap();
+        engine
+            .execute(
+                &Actor::new("mkt"),
+                &RecordSurvey {
+                    id: "S-1".into(),
+                    customer: "C-LI".into(),
+                    date: day("2026-03-12"),
+                    score: dec("90"),
+                    channel: SurveyChannel::Phone,
+                },
+            )
+            .unwrap();
+        let own = RecordSurvey {
+            id: "S-2".into(),
+            customer: "C-LI".into(),
+            date: day("2026-03-12"),
+            score: dec("100"),
+            channel: SurveyChannel::Questionnaire,
+        };
+        assert!(
+            matches!(
+                engine.execute(&org.rep_li, &own),
+                Err(Error::NotAuthorized { .. })
+            ),
+            "{name}: a rep does not rate themselves"
+        );
+        engine
+            .execute(
+                &org.east_manager,
+                &RateRep {
+                    rep: "li".into(),
+                    year: 2026,
+                    month: 3,
+                    score: dec("88"),
+                },
+            )
+            .unwrap();
+        // Scenario 6: a manager of another team may not rate li.
+        let err = engine
+            .execute(
+                &org.west_manager,
+                &RateRep {
+                    rep: "li".into(),
+                    year: 2026,
+                    month: 3,
+                    score: dec("100"),
+                },
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("only the rep's own manager"),
+            "{err}"
+        );
+        let board = engine.scoreboard(&org.director, month(3), None).unwrap();
+        let li = rep(&board, "li");
+        // Revenue 9000 of 8000 (1.125), profit 3600 of 2000 (1.8 -> cap 1.5), 1 new of 1,
+        // satisfaction 90 of 80 (1.125), rating 88 of 80 (1.1):
+        // 0.35*112.5 + 0.25*150 + 0.15*100 + 0.15*112.5 + 0.10*110 = 119.75.
+        assert_eq!(
+            (
+                li.card.score,
+                li.card.band.as_str(),
+                li.card.bonus_multiplier
+            ),
+            (dec("119.75"), "A", dec("1.5")),
+            "{name}: {:#?}",
+            li.card
+        );
+        let wang = rep(&board, "wang");
+        assert!(
+            wang.card
+                .lines
+                .iter()
+                .find(|l| l.metric == Metric::Satisfaction)
+                .unwrap()
+                .note
+                .is_some(),
+            "no survey: reported"
+        );
+        assert_eq!(board.awards[0].winners, ["li"]);
+        assert_eq!(board.awards[2].winners, ["east"], "the team award");
+        // Who sees what (P2): a rep their own card; a manager their team's.
+        let li_view = engine.scoreboard(&org.rep_li, month(3), None).unwrap();
+        assert_eq!(
+            li_view
+                .reps
+                .iter()
+                .map(|r| r.rep.as_str())
+                .collect::<Vec<_>>(),
+            ["li"]
+        );
+        let west_view = engine
+            .scoreboard(&org.west_manager, month(3), None)
+            .unwrap();
+        assert_eq!(
+            west_view
+                .reps
+                .iter()
+                .map(|r| r.rep.as_str())
+                .collect::<Vec<_>>(),
+            ["zhao"]
+        );
+        assert!(matches!(
+            engine.scoreboard(
+                &org.director,
+                Period::Month {
+                    year: 2026,
+                    month: 13
+                },
+                None
+            ),
+            Err(Error::Invalid(_))
+        ));
+    }
+}
+
+#[test]
+fn a_past_month_is_scored_under_its_own_policy_or_a_what_if() {
+    for (name, store) in backends() {
+        let (engine, clock) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        let targets = Metrics {
+            revenue: Some(dec("96000")),
+            profit: Some(dec("96000")),
+            ..Default::default()
+        };
+        engine
+            .execute(
+                &org.director,
+                &SetTargets {
+                    rep: "li".into(),
+                    year: 2026,
+                    annual: targets,
+                    distribution: None,
+                },
+            )
+            .unwrap();
+        sell(&engine, &org, &clock, 1, 8, "2026-03-10", None);
+        // The opening policy was installed on 2026-11-27; give March its own version.
+        let spring = Policy::from_toml(&POLICY.replace(
+            "# effective_from = 2026-01-01",
+            "effective_from = 2026-01-01",
+        ))
+        .unwrap();
+        engine
+            .install_policy(&org.admin, spring.clone(), None)
+            .unwrap();
+        let weights = POLICY
+            .replace(
+                "revenue = \"0.35\", profit = \"0.25\", new_customers = \"0.15\"",
+                "revenue = \"0.60\", profit = \"0.00\", new_customers = \"0.15\"",
+            )
+            .replace(
+                "missing_metric = \"redistribute\"",
+                "missing_metric = \"zero\"",
+            );
+        let what_if = Policy::from_toml(&weights).unwrap();
+        let own = engine.scoreboard(&org.director, month(3), None).unwrap();
+        assert_eq!(own.policy_version, spring.hash(), "{name}");
+        // Revenue 8000 of 8000, profit 3200 of 8000; redistributed over the two: 0.35/0.6 x 100 + 0.25/0.6 x 40.
+        assert_eq!(rep(&own, "li").card.score, dec("75.00"));
+        let alt = engine
+            .scoreboard(&org.director, month(3), Some(&what_if))
+            .unwrap();
+        assert_eq!(alt.policy_version, what_if.hash());
+        assert_eq!(
+            rep(&alt, "li").card.score,
+            dec("60.00"),
+            "0.60 x 100, the rest has no data or no weight"
+        );
+        assert_eq!(
+            engine.policy().hash(),
+            spring.hash(),
+            "a what-if installs nothing"
+        );
+    }
+}
