@@ -7,6 +7,7 @@ mod clock;
 mod engine;
 mod error;
 mod expense;
+mod kpi;
 mod records;
 mod sales;
 mod values;

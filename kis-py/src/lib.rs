@@ -7,6 +7,7 @@ mod convert;
 mod engine;
 mod errors;
 mod expense;
+mod kpi;
 mod money;
 mod policy;
 mod records;
@@ -30,6 +31,8 @@ mod _native {
     };
     #[pymodule_export]
     use super::expense::{PyBudgetStatus, PyClaimLine, PyExpenseClaim, PyReceipt};
+    #[pymodule_export]
+    use super::kpi::{PyMetricLine, PyScoreboard, PyScorecard};
     #[pymodule_export]
     use super::money::PyMoney;
     #[pymodule_export]

@@ -184,3 +184,35 @@ def test_price_batch_matches_single_pricing(policy):
     assert info.value.field == "lines[0].product"
     with pytest.raises(kis.InvalidInput):
         policy.price_batch(products, [("KIS-PRO", None, None, 1.5, day)])
+
+
+def test_kpi_scoreboard_after_a_delivered_sale(sales, clock, policy_text):
+    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"), profit=Decimal("24000"))
+    with pytest.raises(kis.NotAuthorized):
+        sales.set_targets("m-west", "li", 2026, revenue=1)
+    sales.create_quote("li", "Q-S", "C-LI", [kis.LineRequest("KIS-PRO", 5)], TODAY)
+    sales.submit("li", "quote", "Q-S")
+    sales.approve("m-east", "quote", "Q-S")
+    sales.send_quote("li", "Q-S")
+    sales.record_quote_response("li", "Q-S", "accepted")
+    sales.draft_contract("li", "K-S", "Q-S", "net 30")
+    sales.submit("li", "contract", "K-S")
+    sales.approve("m-east", "contract", "K-S")
+    sales.approve("legal", "contract", "K-S")
+    sales.sign_contract("li", "K-S", "Mr. Chen", TODAY)
+    sales.create_order("li", "O-S", "K-S", [("delivery", TODAY)])
+    sales.complete_order_step("li", "O-S", "delivery", TODAY)
+    sales.rate_rep("m-east", "li", 2026, 11, 90)
+    with pytest.raises(kis.NotAuthorized):
+        sales.rate_rep("m-west", "li", 2026, 11, 90)
+    board = sales.scoreboard("dir", 2026, 11)
+    li = next(c for c in board.reps if c.id == "li")
+    revenue = next(l for l in li.lines if l.metric == "revenue")
+    assert (revenue.actual, revenue.target, revenue.achievement) == (Decimal("5000.00"), Decimal("10000.00"), Decimal("0.5"))
+    assert li.band in {"A", "B", "C", "D"}
+    assert [c.id for c in sales.scoreboard("li", 2026, 11).reps] == ["li"]
+    what_if = kis.Policy.from_toml(policy_text.replace('missing_metric = "redistribute"', 'missing_metric = "zero"'))
+    alt = sales.scoreboard("dir", 2026, 11, what_if)
+    assert alt.policy_version == what_if.hash != board.policy_version
+    assert next(c for c in alt.reps if c.id == "li").score < li.score
+    assert board.awards[0][0] == "performance"

@@ -185,6 +185,15 @@ fun main(args: Array<String>) {
             expect(paid.status == "paid" && paid.lines[0].receipt!!.fileSha256 == "ab".repeat(32), "$paid")
             expect(engine.budgetStatus("fin", 2026)[0].consumed.compareTo(BigDecimal("650")) == 0, "sanctioned amount counts")
         }
+        check("a rep sees their own KPI scorecard, a manager their team's") {
+            val mine = engine.scoreboard("li", 2026, 11u)
+            expect(mine.map { it.id } == listOf("li"), "${mine.map { it.id }}")
+            val revenue = mine[0].lines.first { it.metric == "revenue" }
+            expect(revenue.note == "no target set: reported, not scored", "${revenue.note}")
+            val team = engine.scoreboard("m-east", 2026, 11u)
+            expect(team.any { it.kind == "team" && it.id == "east" }, "${team.map { it.id }}")
+            expectThrows<KisException.InvalidInput> { engine.scoreboard("li", 2026, 13u) }
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
