@@ -850,3 +850,158 @@ fn p6_3_the_finance_audit_lists_split_claims_weekend_dinners_reused_images_and_o
         );
     }
 }
+
+#[test]
+fn a_replayed_claim_submission_does_nothing_the_second_time() {
+    for (name, store) in backends() {
+        let (engine, _) = engine_at(store, "2026-11-20", "warn");
+        let org = setup_org(&engine);
+        approved_budget(&engine, &org, "travel", "1000", None);
+        let filing = FileClaim {
+            id: "RP-1".into(),
+            period_from: day("2026-11-01"),
+            period_to: day("2026-11-30"),
+            lines: vec![travel("2026-11-10", "400", "RP")],
+        };
+        let first = engine
+            .execute_idempotent(&org.rep_li, "phone-claim-1", &filing)
+            .unwrap();
+        assert_eq!(
+            engine
+                .execute_idempotent(&org.rep_li, "phone-claim-1", &filing)
+                .unwrap(),
+            first,
+            "{name}"
+        );
+        let submit_cmd = Submit {
+            kind: DocKind::ExpenseClaim,
+            id: "RP-1".into(),
+        };
+        engine
+            .execute_idempotent(&org.rep_li, "phone-submit-1", &submit_cmd)
+            .unwrap();
+        let entries = engine.audit_trail(&Default::default()).unwrap().len();
+        engine
+            .execute_idempotent(&org.rep_li, "phone-submit-1", &submit_cmd)
+            .unwrap();
+        assert_eq!(
+            engine.audit_trail(&Default::default()).unwrap().len(),
+            entries,
+            "nothing written"
+        );
+        assert_eq!(
+            consumed(&engine, &org, "travel"),
+            dec("400"),
+            "reserved once, not twice"
+        );
+        let other = FileClaim {
+            id: "RP-2".into(),
+            ..filing
+        };
+        assert!(matches!(
+            engine.execute_idempotent(&org.rep_li, "phone-claim-1", &other),
+            Err(Error::IdempotencyKeyReused { .. })
+        ));
+    }
+}
+
+#[test]
+fn per_day_limits_hold_across_claims_and_finance_reclassifies_with_a_reason() {
+    for (name, store) in backends() {
+        let text = POLICY.replace(
+            "limits = { entertainment = { per_event = \"2000\" } }",
+            "limits = { entertainment = { per_event = \"2000\", per_day = \"2500\" } }",
+        );
+        let clock = Arc::new(ManualClock::new(
+            Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0).unwrap(),
+        ));
+        let engine =
+            Engine::open_with_clock(store, Policy::from_toml(&text).unwrap(), clock).unwrap();
+        let org = setup_org(&engine);
+        approved_budget(&engine, &org, "entertainment", "10000", None);
+        approved_budget(&engine, &org, "marketing", "10000", None);
+        let dinner = |amount: &str, number: &str| ClaimLine {
+            category: "entertainment".into(),
+            description: "dinner".into(),
+            ..travel("2026-11-16", amount, number)
+        };
+        file(
+            &engine,
+            &org.rep_li,
+            "PD-1",
+            "2026-11-01",
+            "2026-11-30",
+            vec![dinner("1800", "P1")],
+        )
+        .unwrap();
+        submit(&engine, &org.rep_li, "PD-1").unwrap();
+        file(
+            &engine,
+            &org.rep_li,
+            "PD-2",
+            "2026-11-01",
+            "2026-11-30",
+            vec![dinner("900", "P2")],
+        )
+        .unwrap();
+        let err = submit(&engine, &org.rep_li, "PD-2").unwrap_err();
+        assert!(
+            err.to_string().contains("limit of 2500 per day"),
+            "{name}: {err}"
+        );
+        // Another person's dinner that day is their own.
+        file(
+            &engine,
+            &org.rep_wang,
+            "PD-3",
+            "2026-11-01",
+            "2026-11-30",
+            vec![dinner("900", "P3")],
+        )
+        .unwrap();
+        submit(&engine, &org.rep_wang, "PD-3").unwrap();
+        // Recalling the first frees the day again.
+        engine
+            .execute(
+                &org.rep_li,
+                &kis::approval::Recall {
+                    kind: DocKind::ExpenseClaim,
+                    id: "PD-1".into(),
+                },
+            )
+            .unwrap();
+        submit(&engine, &org.rep_li, "PD-2").unwrap();
+        // Finance reclassifies the approved dinner as marketing, with a reason.
+        approve(&engine, &org.east_manager, "PD-2").unwrap();
+        approve(&engine, &org.finance, "PD-2").unwrap();
+        let reclassify = ReclassifyClaimLine {
+            claim: "PD-2".into(),
+            line: 0,
+            category: "marketing".into(),
+            reason: "customer event".into(),
+        };
+        assert!(matches!(
+            engine.execute(&org.east_manager, &reclassify),
+            Err(Error::NotAuthorized { .. })
+        ));
+        let claim = engine.execute(&org.finance, &reclassify).unwrap();
+        assert_eq!(
+            (claim.lines[0].category.as_str(), claim.adjustments.len()),
+            ("marketing", 1)
+        );
+        let status = engine.budget_status(&org.finance, 2026).unwrap();
+        let used = |c: &str| status.iter().find(|l| l.category == c).unwrap().consumed;
+        assert_eq!(
+            (used("entertainment"), used("marketing")),
+            (dec("900"), dec("900")),
+            "wang's dinner stays; li's moved"
+        );
+        let november = status
+            .iter()
+            .find(|l| l.category == "marketing")
+            .unwrap()
+            .months[10];
+        // A month's budget is the difference of rounded accumulations, so the months sum to the year.
+        assert_eq!(november, (11, dec("833.34"), dec("900")));
+    }
+}

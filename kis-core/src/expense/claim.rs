@@ -109,6 +109,9 @@ pub struct ExpenseClaim {
     pub warnings: Vec<String>,
     /// Who pushed a warned claim through (the policy's override role).
     pub override_by: Option<UserId>,
+    /// Finance's adjustments after approval (P6.3), in order.
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
     /// When it was filed.
     pub created_at: DateTime<Utc>,
     /// When it was paid.
@@ -121,6 +124,28 @@ impl Document for ExpenseClaim {
     fn doc_id(&self) -> String {
         self.id.clone()
     }
+}
+
+/// A finance adjustment of an approved claim (P6.3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Adjustment {
+    /// The line (from 0).
+    pub line: usize,
+    /// The category before.
+    pub from: String,
+    /// The category after.
+    pub to: String,
+    /// Why.
+    pub reason: String,
+    /// Who (finance).
+    pub by: UserId,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// The counter of one person's spending in a category on a day (per-day limits).
+pub fn per_day_key(claimant: &UserId, category: &str, day: NaiveDate) -> String {
+    format!("expense-day:{claimant}:{category}:{day}")
 }
 
 /// Who uses a receipt: one claim line, ever.
@@ -166,6 +191,43 @@ impl ExpenseClaim {
 
     fn year(&self) -> i32 {
         self.period_from.year()
+    }
+
+    /// Amounts by category and day.
+    fn by_category_day(&self, counted: bool) -> BTreeMap<(String, NaiveDate), Decimal> {
+        let mut out = BTreeMap::new();
+        for l in &self.lines {
+            let amount = if counted { l.counted() } else { l.amount };
+            *out.entry((l.category.clone(), l.date))
+                .or_insert(Decimal::ZERO) += amount;
+        }
+        out
+    }
+
+    /// Releases per-day reservations: all of them (withdrawn), or what finance cut
+    /// (`cuts_only`, on approval).
+    fn release_per_day(&self, ctx: &mut CommandContext<'_>, cuts_only: bool) -> Result<()> {
+        let limits = ctx.policy().expense().limits.clone();
+        let claimed = self.by_category_day(false);
+        let counted = self.by_category_day(true);
+        for ((category, day), amount) in claimed {
+            if limits.get(&category).and_then(|l| l.per_day).is_none() {
+                continue;
+            }
+            let release = if cuts_only {
+                amount
+                    - counted
+                        .get(&(category.clone(), day))
+                        .copied()
+                        .unwrap_or_default()
+            } else {
+                amount
+            };
+            if !release.is_zero() {
+                ctx.counter_add(&per_day_key(&self.claimant, &category, day), -release, None)?;
+            }
+        }
+        Ok(())
     }
 
     /// Adds `sign` x the amounts to the consumption counters (no ceiling: releases and
@@ -277,6 +339,27 @@ impl Reviewable for ExpenseClaim {
         }
         let rules = ctx.policy().expense().clone();
         let rounding = ctx.policy().rounding();
+        // Per-day limits hold across all of a person's claims: one atomic counter each.
+        for ((category, day), amount) in self.by_category_day(false) {
+            let Some(limit) = rules.limits.get(&category).and_then(|l| l.per_day) else {
+                continue;
+            };
+            let key = per_day_key(&self.claimant, &category, day);
+            let before = ctx.counter(&key)?;
+            match ctx.counter_add(&key, amount, Some(limit)) {
+                Ok(_) => {}
+                Err(Error::Store(StoreError::LimitExceeded { .. })) => {
+                    return Err(Error::InvalidState {
+                        kind: "expense claim",
+                        id: self.id.clone(),
+                        reason: format!(
+                            "{category} on {day}: {before} already claimed, {amount} more would pass the limit of {limit} per day"
+                        ),
+                    });
+                }
+                Err(e) => return Err(e),
+            }
+        }
         for ((category, month), amount) in self.by_category_month(false) {
             let id = Budget::make_id(self.year(), &self.team, &category);
             let budget = ctx.get::<Budget>(&id)?.map(|b| b.value);
@@ -349,6 +432,7 @@ impl Reviewable for ExpenseClaim {
     fn on_withdrawn(&mut self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let reserved = self.by_category_month(false);
         self.adjust(ctx, &reserved, Decimal::NEGATIVE_ONE)?;
+        self.release_per_day(ctx, false)?;
         for line in &self.lines {
             if let Some(r) = &line.receipt
                 && let Some(usage) = ctx.get::<ReceiptUse>(&r.key())?
@@ -387,7 +471,8 @@ impl Reviewable for ExpenseClaim {
                     .or_insert(Decimal::ZERO) += cut;
             }
         }
-        self.adjust(ctx, &released, Decimal::NEGATIVE_ONE)
+        self.adjust(ctx, &released, Decimal::NEGATIVE_ONE)?;
+        self.release_per_day(ctx, true)
     }
 }
 
@@ -587,6 +672,7 @@ impl Command for FileClaim {
             approval: None,
             warnings: Vec::new(),
             override_by: None,
+            adjustments: Vec::new(),
             created_at: ctx.now(),
             paid_at: None,
         };
@@ -738,6 +824,102 @@ impl Command for MarkClaimPaid {
         }
         claim.status = ClaimStatus::Paid;
         claim.paid_at = Some(ctx.now());
+        Ok(ctx.update(&old, claim)?.value)
+    }
+}
+
+/// Finance moves an approved line to another category (P6.3: finance adjusts spending),
+/// with a reason; its spending moves from one budget to the other, audited.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReclassifyClaimLine {
+    /// The claim.
+    pub claim: String,
+    /// The line (from 0).
+    pub line: usize,
+    /// The new category.
+    pub category: String,
+    /// Why.
+    pub reason: String,
+}
+
+impl Command for ReclassifyClaimLine {
+    type Output = ExpenseClaim;
+    const NAME: &'static str = "expense.reclassify_line";
+
+    fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
+        crate::org::require_role(
+            ctx.actor()?,
+            &[Role::Finance],
+            "adjust approved spending (P6.3)",
+        )
+    }
+
+    fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<ExpenseClaim> {
+        let old = ctx.load::<ExpenseClaim>(&self.claim)?;
+        let mut claim = old.value.clone();
+        if !matches!(claim.status, ClaimStatus::Approved | ClaimStatus::Paid) {
+            return Err(Error::InvalidState {
+                kind: "expense claim",
+                id: claim.id,
+                reason: "only approved spending is reclassified; before that, return the claim"
+                    .into(),
+            });
+        }
+        if self.reason.trim().is_empty() {
+            return Err(Error::invalid(
+                "reason",
+                "say why the spending is reclassified",
+            ));
+        }
+        if !ctx.policy().expense().categories.contains(&self.category) {
+            return Err(Error::invalid(
+                "category",
+                format!("{:?} is not a category", self.category),
+            ));
+        }
+        let year = claim.year();
+        let team = claim.team.clone();
+        let line = claim.lines.get(self.line).cloned().ok_or_else(|| {
+            Error::invalid(
+                "line",
+                format!("claim {} has no line {}", self.claim, self.line),
+            )
+        })?;
+        if line.category == self.category {
+            return Err(Error::invalid(
+                "category",
+                "the line is already in that category",
+            ));
+        }
+        let target = Budget::make_id(year, &team, &self.category);
+        if ctx
+            .get::<Budget>(&target)?
+            .and_then(|b| b.value.plan_in_force().cloned())
+            .is_none()
+        {
+            return Err(Error::InvalidState {
+                kind: "budget",
+                id: target,
+                reason: "no approved budget to move the spending to".into(),
+            });
+        }
+        let amount = line.counted();
+        let month = line.date.month();
+        let from = Budget::make_id(year, &team, &line.category);
+        // Finance's adjustment: moved as is, without a ceiling (an overrun shows in the audit).
+        for (budget, sign) in [(&from, Decimal::NEGATIVE_ONE), (&target, Decimal::ONE)] {
+            ctx.counter_add(&consumption_key(budget, None), amount * sign, None)?;
+            ctx.counter_add(&consumption_key(budget, Some(month)), amount * sign, None)?;
+        }
+        claim.adjustments.push(Adjustment {
+            line: self.line,
+            from: line.category.clone(),
+            to: self.category.clone(),
+            reason: self.reason.clone(),
+            by: ctx.actor()?.id.clone(),
+            at: ctx.now(),
+        });
+        claim.lines[self.line].category = self.category.clone();
         Ok(ctx.update(&old, claim)?.value)
     }
 }

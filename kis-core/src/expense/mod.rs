@@ -12,8 +12,9 @@ mod queries;
 pub use audit::{Finding, FindingKind, audit};
 pub use budget::{Budget, BudgetStatus, BudgetVersion, ProposeBudget};
 pub use claim::{
-    ClaimLine, ClaimStatus, ExpenseClaim, FileClaim, MarkClaimPaid, OverrideBudgetWarning, Receipt,
-    ReceiptUse, SanctionClaimLine, check_lines, consumption_key,
+    Adjustment, ClaimLine, ClaimStatus, ExpenseClaim, FileClaim, MarkClaimPaid,
+    OverrideBudgetWarning, Receipt, ReceiptUse, ReclassifyClaimLine, SanctionClaimLine,
+    check_lines, consumption_key, per_day_key,
 };
 pub use plan::BudgetPlan;
 pub use queries::BudgetStatusLine;

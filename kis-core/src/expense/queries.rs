@@ -33,6 +33,8 @@ pub struct BudgetStatusLine {
     pub remaining: Decimal,
     /// Whether a proposal waits for finance.
     pub proposal_pending: bool,
+    /// Each month: (month, budget of the month, approved + pending spending dated in it).
+    pub months: Vec<(u32, Decimal, Decimal)>,
 }
 
 impl Engine {
@@ -78,8 +80,18 @@ impl Engine {
                 let plan = b.plan_in_force().cloned();
                 let consumed = tx.counter_get(&consumption_key(&b.id, None))?;
                 let mut consumed_to_date = Decimal::ZERO;
-                for m in 1..=month {
-                    consumed_to_date += tx.counter_get(&consumption_key(&b.id, Some(m)))?;
+                let mut months = Vec::with_capacity(12);
+                for m in 1..=12 {
+                    let used = tx.counter_get(&consumption_key(&b.id, Some(m)))?;
+                    if m <= month {
+                        consumed_to_date += used;
+                    }
+                    months.push((
+                        m,
+                        plan.as_ref()
+                            .map_or(Decimal::ZERO, |p| p.month(m, rounding)),
+                        used,
+                    ));
                 }
                 let annual = plan.as_ref().map_or(Decimal::ZERO, |p| p.annual);
                 out.push(BudgetStatusLine {
@@ -93,6 +105,7 @@ impl Engine {
                     consumed,
                     consumed_to_date,
                     proposal_pending: b.status == BudgetStatus::Submitted,
+                    months,
                 });
             }
             Ok(out)
