@@ -208,6 +208,8 @@ pub struct PyBudgetStatus {
     pub remaining: Decimal,
     /// Whether a proposal waits for finance.
     pub proposal_pending: bool,
+    /// (month, budget of the month, spending dated in it) for each month.
+    pub months: Vec<(u32, Decimal, Decimal)>,
 }
 
 impl From<x::BudgetStatusLine> for PyBudgetStatus {
@@ -221,6 +223,7 @@ impl From<x::BudgetStatusLine> for PyBudgetStatus {
             consumed_to_date: b.consumed_to_date,
             remaining: b.remaining,
             proposal_pending: b.proposal_pending,
+            months: b.months,
         }
     }
 }
@@ -317,6 +320,34 @@ impl PyEngine {
             reason,
         };
         Ok(self.run(py, actor, idempotency_key, cmd)?.into())
+    }
+
+    /// Finance moves an approved line to another category, with a reason (P6.3).
+    #[pyo3(signature = (actor, claim, line, category, reason, *, idempotency_key = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn reclassify_claim_line(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        claim: String,
+        line: usize,
+        category: String,
+        reason: String,
+        idempotency_key: Option<&str>,
+    ) -> PyResult<PyExpenseClaim> {
+        Ok(self
+            .run(
+                py,
+                actor,
+                idempotency_key,
+                x::ReclassifyClaimLine {
+                    claim,
+                    line,
+                    category,
+                    reason,
+                },
+            )?
+            .into())
     }
 
     /// The override role pushes a claim with budget warnings through (audited).

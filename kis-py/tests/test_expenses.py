@@ -70,3 +70,19 @@ def test_a_receipt_is_claimed_once_and_bad_lines_are_refused(budgeted):
     assert err.value.field == "lines[0].receipt"
     with pytest.raises(kis.InvalidInput):
         kis.ClaimLine("travel", NOV, 12.5, "taxi")
+
+
+def test_finance_reclassifies_approved_spending_and_months_add_up(budgeted):
+    budgeted.propose_budget("dir", 2026, "east", "marketing", Decimal("1200"))
+    budgeted.submit("dir", "budget", "2026:east:marketing")
+    budgeted.approve("fin", "budget", "2026:east:marketing")
+    budgeted.file_claim("li", "C-7", datetime.date(2026, 11, 1), datetime.date(2026, 11, 30), [flight("M1", "100")])
+    budgeted.submit("li", "expense_claim", "C-7")
+    budgeted.approve("m-east", "expense_claim", "C-7")
+    budgeted.approve("fin", "expense_claim", "C-7")
+    claim = budgeted.reclassify_claim_line("fin", "C-7", 0, "marketing", "trade fair booth")
+    assert claim.lines[0].category == "marketing"
+    status = {s.category: s for s in budgeted.budget_status("fin", 2026)}
+    assert (status["travel"].consumed, status["marketing"].consumed) == (Decimal("0"), Decimal("100"))
+    assert sum(m[1] for m in status["marketing"].months) == Decimal("1200")
+    assert status["marketing"].months[10] == (11, Decimal("100.00"), Decimal("100"))
