@@ -11,6 +11,7 @@
 
 use std::sync::Arc;
 
+use chrono::Datelike;
 use chrono::Duration;
 use kis::approval::{Decide, DocKind, Submit, Verdict};
 use kis::org::{AddTeam, AddUser};
@@ -116,6 +117,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
 
     sales_story(&engine)?;
+    expense_story(&engine)?;
+    kpi_story(&engine)?;
 
     let trail = engine.audit_trail(&Default::default())?;
     let added = trail.len() - before;
@@ -161,6 +164,207 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// nothing.
 fn run<C: Command>(engine: &Engine, who: &str, key: &str, cmd: C) -> Result<C::Output, Error> {
     engine.execute_idempotent(&Actor::new(who), &format!("quickstart:{key}"), &cmd)
+}
+
+/// P6: the travel budget, a claim through manager and finance, and one refused.
+fn expense_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
+    use kis::expense::*;
+    let today = engine.today();
+    let year = today.year();
+    let budget = run(
+        engine,
+        "dong",
+        "budget:travel",
+        ProposeBudget {
+            year,
+            team: "east".into(),
+            category: "travel".into(),
+            annual: Decimal::from(12000),
+            distribution: None,
+            reason: None,
+        },
+    )?;
+    run(
+        engine,
+        "dong",
+        "budget:submit",
+        Submit {
+            kind: DocKind::Budget,
+            id: budget.id.clone(),
+        },
+    )?;
+    run(
+        engine,
+        "fan",
+        "budget:approve",
+        Decide {
+            kind: DocKind::Budget,
+            id: budget.id.clone(),
+            verdict: Verdict::Approved,
+            comment: None,
+        },
+    )?;
+    println!(
+        "\nExpenses (P6): team East's travel budget {year}: 12000 CNY, approved by finance (P6.1)"
+    );
+    let hotel = |amount: i64, number: &str| ClaimLine {
+        category: "travel".into(),
+        date: today,
+        amount: Decimal::from(amount),
+        description: "hotel, customer visit".into(),
+        event: None,
+        receipt: Some(Receipt {
+            issuer: "Jinjiang Hotel".into(),
+            number: number.into(),
+            date: today,
+            amount: Decimal::from(amount),
+            file_sha256: None,
+        }),
+        sanctioned: None,
+        sanction_reason: None,
+    };
+    run(
+        engine,
+        "li",
+        "claim:EC-1",
+        FileClaim {
+            id: "EC-1".into(),
+            period_from: today,
+            period_to: today,
+            lines: vec![hotel(680, "JJ-88231")],
+        },
+    )?;
+    run(
+        engine,
+        "li",
+        "claim:EC-1:submit",
+        Submit {
+            kind: DocKind::ExpenseClaim,
+            id: "EC-1".into(),
+        },
+    )?;
+    run(
+        engine,
+        "meng",
+        "claim:EC-1:manager",
+        Decide {
+            kind: DocKind::ExpenseClaim,
+            id: "EC-1".into(),
+            verdict: Verdict::Approved,
+            comment: None,
+        },
+    )?;
+    run(
+        engine,
+        "fan",
+        "claim:EC-1:finance",
+        Decide {
+            kind: DocKind::ExpenseClaim,
+            id: "EC-1".into(),
+            verdict: Verdict::Approved,
+            comment: None,
+        },
+    )?;
+    println!("  Li Na's hotel claim of 680 CNY: approved by Meng Li, then finance (P6.2)");
+    run(
+        engine,
+        "li",
+        "claim:EC-2",
+        FileClaim {
+            id: "EC-2".into(),
+            period_from: today,
+            period_to: today,
+            lines: vec![hotel(800, "JJ-88231")],
+        },
+    )?;
+    if let Err(e) = engine.execute(
+        &Actor::new("li"),
+        &Submit {
+            kind: DocKind::ExpenseClaim,
+            id: "EC-2".into(),
+        },
+    ) {
+        println!("  the same receipt again is refused: {e}");
+    }
+    let status = engine.budget_status(&Actor::new("fan"), year)?;
+    for s in status {
+        println!(
+            "  budget {} {}: {} to date, {} used, {} remaining this year",
+            s.team, s.category, s.to_date, s.consumed, s.remaining
+        );
+    }
+    Ok(())
+}
+
+/// P5, P4.3: targets, the manager's rating, and the month's scorecard with its breakdown.
+fn kpi_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
+    use kis::kpi::*;
+    let today = engine.today();
+    let annual = Metrics {
+        revenue: Some(Decimal::from(480_000)),
+        profit: Some(Decimal::from(200_000)),
+        new_customers: Some(Decimal::from(12)),
+        satisfaction: Some(Decimal::from(80)),
+        supervisor: Some(Decimal::from(80)),
+    };
+    run(
+        engine,
+        "dong",
+        "targets:li",
+        SetTargets {
+            rep: "li".into(),
+            year: today.year(),
+            annual,
+            distribution: None,
+        },
+    )?;
+    run(
+        engine,
+        "meng",
+        "rating:li",
+        RateRep {
+            rep: "li".into(),
+            year: today.year(),
+            month: today.month(),
+            score: Decimal::from(88),
+        },
+    )?;
+    let board = engine.scoreboard(
+        &Actor::new("dong"),
+        Period::Month {
+            year: today.year(),
+            month: today.month(),
+        },
+        None,
+    )?;
+    println!(
+        "\nThe month's scorecards (P5.2a), policy {}:",
+        &board.policy_version[..12]
+    );
+    for r in &board.reps {
+        println!(
+            "  {:<5} score {:>7} band {} bonus x{}",
+            r.rep, r.card.score, r.card.band, r.card.bonus_multiplier
+        );
+    }
+    if let Some(li) = board.reps.iter().find(|r| r.rep.as_str() == "li") {
+        for l in &li.card.lines {
+            let show = |d: Option<Decimal>| d.map_or("-".to_string(), |d| d.to_string());
+            println!(
+                "    {:<13} actual {:>10} target {:>10} weight {:.4} -> {:>7} {}",
+                format!("{:?}", l.metric),
+                show(l.actual),
+                show(l.target),
+                l.weight,
+                l.contribution,
+                l.note.as_deref().unwrap_or("")
+            );
+        }
+    }
+    for a in &board.awards {
+        println!("  award {:<12} {:?} ({})", a.kind, a.winners, a.rule);
+    }
+    Ok(())
 }
 
 /// P3-P4: the price system, a quote through review, the contract through manager and
