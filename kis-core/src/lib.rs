@@ -31,3 +31,12 @@ pub use money::{Currency, Money, MoneyError, RoundingMode, RoundingPolicy};
 pub use org::{Actor, Role, Team, User};
 pub use policy::{Policy, PolicyError, PolicyProblem};
 pub use store::{MemoryStore, Store, StoreError};
+
+/// The name a value has on the wire (its serde name): `ApprovalStatus::Pending` is
+/// `"pending"`. The bindings use it so that every language names states the same way.
+pub fn wire_name<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}

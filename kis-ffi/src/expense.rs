@@ -12,13 +12,6 @@ use crate::error::KisError;
 use crate::sales::Review;
 use crate::values::{Amount, Day};
 
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// A receipt (P6.2); `file_sha256` is the hash of the photo kept by the app.
 #[derive(Debug, Clone, uniffi::Record)]
 pub struct Receipt {
@@ -117,7 +110,7 @@ impl From<x::ExpenseClaim> for ExpenseClaim {
     fn from(c: x::ExpenseClaim) -> Self {
         ExpenseClaim {
             lines: c.lines.iter().map(ClaimLine::from_core).collect(),
-            status: enum_name(&c.status),
+            status: kis::wire_name(&c.status),
             review: c.approval.as_ref().map(crate::sales::review),
             id: c.id,
             claimant: c.claimant.0,

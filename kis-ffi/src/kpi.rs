@@ -55,10 +55,7 @@ fn card(id: String, kind: &str, c: &k::Scorecard) -> Scorecard {
             .lines
             .iter()
             .map(|l| MetricLine {
-                metric: serde_json::to_value(l.metric)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                metric: kis::wire_name(&l.metric),
                 actual: amount(l.actual),
                 target: amount(l.target),
                 achievement: amount(l.achievement),

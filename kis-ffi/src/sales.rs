@@ -18,13 +18,6 @@ use crate::error::KisError;
 use crate::records::{Money, Role};
 use crate::values::{Amount, Day};
 
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// The kinds of reviewed document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
 pub enum DocumentKind {
@@ -159,7 +152,7 @@ fn trace(steps: &[kis::pricing::TraceStep]) -> Vec<TraceStep> {
         .iter()
         .map(|t| TraceStep {
             rule: t.rule.clone(),
-            outcome: enum_name(&t.outcome),
+            outcome: kis::wire_name(&t.outcome),
             detail: t.detail.clone(),
             unit_price: t.unit_price.map(Amount::from_decimal),
         })
@@ -279,7 +272,7 @@ pub struct Review {
 pub(crate) fn review(a: &kis::approval::Approval) -> Review {
     Review {
         round: a.round,
-        status: enum_name(&a.status),
+        status: kis::wire_name(&a.status),
         steps: a
             .steps
             .iter()
@@ -293,7 +286,7 @@ pub(crate) fn review(a: &kis::approval::Approval) -> Review {
                     .decision
                     .as_ref()
                     .and_then(|d| d.on_behalf_of.as_ref().map(|u| u.0.clone())),
-                verdict: st.decision.as_ref().map(|d| enum_name(&d.verdict)),
+                verdict: st.decision.as_ref().map(|d| kis::wire_name(&d.verdict)),
                 comment: st.decision.as_ref().and_then(|d| d.comment.clone()),
             })
             .collect(),
@@ -330,7 +323,7 @@ impl From<s::Quote> for Quote {
             id: q.id,
             customer: q.customer,
             owner: q.owner.0,
-            status: enum_name(&q.status),
+            status: kis::wire_name(&q.status),
             revision: cur.number,
             lines: cur.lines.iter().map(Into::into).collect(),
             total: Money::from_core(cur.total),
@@ -363,7 +356,7 @@ impl From<s::PriceException> for PriceException {
     fn from(p: s::PriceException) -> Self {
         PriceException {
             review: p.approval.as_ref().map(review),
-            status: enum_name(&p.status),
+            status: kis::wire_name(&p.status),
             id: p.id,
             customer: p.customer,
             product: p.product,
@@ -424,7 +417,7 @@ impl From<kis::approval::ReviewOutcome> for ReviewOutcome {
     fn from(o: kis::approval::ReviewOutcome) -> Self {
         ReviewOutcome {
             round: o.round,
-            status: enum_name(&o.status),
+            status: kis::wire_name(&o.status),
             current_role: o.current_role.map(Into::into),
         }
     }

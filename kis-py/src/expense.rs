@@ -12,13 +12,6 @@ use crate::engine::PyEngine;
 use crate::errors::OrRaise;
 use crate::sales::PyReview;
 
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// A receipt (P6.2).
 #[pyclass(module = "kis", name = "Receipt", frozen, get_all, from_py_object)]
 #[derive(Clone)]
@@ -176,7 +169,7 @@ impl From<x::ExpenseClaim> for PyExpenseClaim {
     fn from(c: x::ExpenseClaim) -> Self {
         PyExpenseClaim {
             lines: c.lines.iter().map(Into::into).collect(),
-            status: enum_name(&c.status),
+            status: kis::wire_name(&c.status),
             review: c.approval.as_ref().map(Into::into),
             id: c.id,
             claimant: c.claimant.0,

@@ -65,10 +65,7 @@ fn card(id: String, kind: &str, c: &k::Scorecard) -> PyScorecard {
             .lines
             .iter()
             .map(|l| PyMetricLine {
-                metric: serde_json::to_value(l.metric)
-                    .ok()
-                    .and_then(|v| v.as_str().map(str::to_string))
-                    .unwrap_or_default(),
+                metric: kis::wire_name(&l.metric),
                 actual: l.actual,
                 target: l.target,
                 achievement: l.achievement,

@@ -10,13 +10,6 @@ fn s<T: ToString>(v: &T) -> String {
     v.to_string()
 }
 
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|j| j.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
 /// One step of a price's explanation.
 #[pyclass(module = "kis", name = "TraceStep", frozen, get_all)]
 #[derive(Clone)]
@@ -35,7 +28,7 @@ impl From<&kis::pricing::TraceStep> for PyTraceStep {
     fn from(t: &kis::pricing::TraceStep) -> Self {
         PyTraceStep {
             rule: t.rule.clone(),
-            outcome: enum_name(&t.outcome),
+            outcome: kis::wire_name(&t.outcome),
             detail: t.detail.clone(),
             unit_price: t.unit_price,
         }
@@ -144,7 +137,7 @@ impl From<&kis::approval::Approval> for PyReview {
             submitter: s(&a.submitter),
             team: a.team.as_ref().map(s),
             submitted_at: a.submitted_at,
-            status: enum_name(&a.status),
+            status: kis::wire_name(&a.status),
             steps: a
                 .steps
                 .iter()
@@ -161,7 +154,7 @@ impl From<&kis::approval::Approval> for PyReview {
                         .as_ref()
                         .and_then(|d| d.on_behalf_of.as_ref().map(s)),
                     decided_at: st.decision.as_ref().map(|d| d.at),
-                    verdict: st.decision.as_ref().map(|d| enum_name(&d.verdict)),
+                    verdict: st.decision.as_ref().map(|d| kis::wire_name(&d.verdict)),
                     comment: st.decision.as_ref().and_then(|d| d.comment.clone()),
                 })
                 .collect(),
@@ -207,7 +200,7 @@ pub struct PyQuote {
 impl From<kis::sales::Quote> for PyQuote {
     fn from(q: kis::sales::Quote) -> Self {
         PyQuote {
-            status: enum_name(&q.status),
+            status: kis::wire_name(&q.status),
             revisions: q
                 .revisions
                 .iter()
@@ -278,7 +271,7 @@ pub struct PyPriceException {
 impl From<kis::sales::PriceException> for PyPriceException {
     fn from(p: kis::sales::PriceException) -> Self {
         PyPriceException {
-            status: enum_name(&p.status),
+            status: kis::wire_name(&p.status),
             review: p.approval.as_ref().map(Into::into),
             id: p.id,
             customer: p.customer,
@@ -342,7 +335,7 @@ pub struct PyContract {
 impl From<kis::sales::Contract> for PyContract {
     fn from(c: kis::sales::Contract) -> Self {
         PyContract {
-            status: enum_name(&c.status),
+            status: kis::wire_name(&c.status),
             terms: c
                 .terms
                 .iter()
@@ -399,7 +392,7 @@ impl From<kis::sales::ContractChange> for PyContractChange {
                 payment_terms: t.payment_terms.clone(),
                 change_request: t.change_request.clone(),
             },
-            status: enum_name(&c.status),
+            status: kis::wire_name(&c.status),
             review: c.approval.as_ref().map(Into::into),
             id: c.id,
             contract: c.contract,
@@ -445,7 +438,7 @@ pub struct PyOrder {
 impl From<kis::sales::Order> for PyOrder {
     fn from(o: kis::sales::Order) -> Self {
         PyOrder {
-            status: enum_name(&o.status),
+            status: kis::wire_name(&o.status),
             lines: o.lines.iter().map(Into::into).collect(),
             total: PyMoney { inner: o.total },
             steps: o
@@ -530,7 +523,7 @@ impl From<kis::approval::ReviewOutcome> for PyReviewOutcome {
             kind: o.kind.as_str().into(),
             id: o.id,
             round: o.round,
-            status: enum_name(&o.status),
+            status: kis::wire_name(&o.status),
             current_step: o.current_step,
             current_role: o.current_role.map(|r| r.as_str().into()),
         }

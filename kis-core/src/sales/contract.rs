@@ -177,7 +177,7 @@ pub(crate) fn owner_or_manager(
     Err(Error::not_authorized(
         &actor.id,
         action,
-        format!("the contract belongs to {owner}; only they or their manager may (P2.3)"),
+        format!("it belongs to {owner}; only they or their manager may (P2.3)"),
     ))
 }
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Customer;
+use super::contract::owner_or_manager;
 use super::lines::{Line, LineRequest, PricingFor, max_discount, price_lines};
 use super::price_exception::PriceException;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
@@ -12,7 +13,7 @@ use crate::engine::{Command, CommandContext, Document};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
-use crate::org::{Directory, Role};
+use crate::org::Role;
 
 /// Where a quote stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,22 +179,6 @@ impl Reviewable for Quote {
     }
 }
 
-/// The owner, or the manager of the owner's team, may work on a quote (P2.3).
-fn may_work_on(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Result<()> {
-    let actor = ctx.actor()?.clone();
-    if &actor.id == owner
-        || (actor.role == Role::Manager
-            && Directory::new(ctx.tx()).leads_team_of(&actor.id, owner)?)
-    {
-        return Ok(());
-    }
-    Err(Error::not_authorized(
-        &actor.id,
-        action,
-        format!("the quote belongs to {owner}; only they or their manager may (P2.3)"),
-    ))
-}
-
 fn check_valid_until(ctx: &CommandContext<'_>, valid_until: NaiveDate) -> Result<()> {
     if valid_until < ctx.today() {
         return Err(Error::invalid(
@@ -308,7 +293,7 @@ impl Command for EditQuote {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        may_work_on(ctx, &owner, "edit this quote")
+        owner_or_manager(ctx, &owner, "edit this quote")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {
@@ -418,7 +403,7 @@ impl Command for SendQuote {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        may_work_on(ctx, &owner, "send this quote")
+        owner_or_manager(ctx, &owner, "send this quote")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {
@@ -476,7 +461,7 @@ impl Command for RecordQuoteResponse {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        may_work_on(ctx, &owner, "record the customer's answer")
+        owner_or_manager(ctx, &owner, "record the customer's answer")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {
