@@ -11,6 +11,7 @@
 pub mod approval;
 pub mod audit;
 pub mod clock;
+pub mod crm;
 pub mod engine;
 pub mod error;
 pub mod expense;

@@ -6,6 +6,7 @@
 
 mod approval;
 mod check;
+mod crm;
 mod error;
 mod expense;
 mod general;
@@ -22,6 +23,7 @@ use sha2::{Digest, Sha256};
 use toml_edit::Document;
 
 pub use approval::{ApprovalPolicy, ApprovalRules, Chain, Condition, Scope, Step};
+pub use crm::{CrmPolicy, Holiday};
 pub use error::{PolicyError, PolicyProblem};
 pub use expense::{CategoryLimit, ExceedAction, ExpensePolicy, OnExceed};
 pub use general::General;
@@ -55,6 +57,9 @@ pub struct PolicyFile {
     pub kpi: KpiPolicy,
     /// Expense budgets and claims (P6).
     pub expense: ExpensePolicy,
+    /// Customer care (P8.2); optional.
+    #[serde(default)]
+    pub crm: CrmPolicy,
 }
 
 /// A validated policy, with its source text and content hash (its version id).
@@ -184,6 +189,11 @@ impl Policy {
         &self.file.expense
     }
 
+    /// `[crm]`.
+    pub fn crm(&self) -> &CrmPolicy {
+        &self.file.crm
+    }
+
     /// The company's rounding rule (the one place rounding is decided).
     pub fn rounding(&self) -> RoundingPolicy {
         self.file.general.rounding_policy()
@@ -208,6 +218,7 @@ impl PolicyFile {
         self.approval.validate(c, &root.k("approval"));
         self.kpi.validate(c, &root.k("kpi"));
         self.expense.validate(c, &root.k("expense"));
+        self.crm.validate(c, &root.k("crm"));
     }
 }
 

@@ -47,6 +47,33 @@ pub struct Customer {
     pub owner: UserId,
     /// When the customer was recorded.
     pub created_at: DateTime<Utc>,
+    /// Region (P8.1).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Industry (P8.1).
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// Preferences and needs, as the rep noted them (P8.1).
+    #[serde(default)]
+    pub preferences: Option<String>,
+    /// Contacts, with birthdays for greetings (P8.2).
+    #[serde(default)]
+    pub contacts: Vec<Contact>,
+}
+
+/// A contact person at a customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Name.
+    pub name: String,
+    /// Role or title.
+    pub title: Option<String>,
+    /// Phone.
+    pub phone: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+    /// Birthday (greeted on the day, P8.2).
+    pub birthday: Option<chrono::NaiveDate>,
 }
 
 impl Document for Customer {
@@ -164,6 +191,10 @@ impl Command for AddCustomer {
             group: self.group.clone(),
             owner: self.owner.clone(),
             created_at: ctx.now(),
+            region: None,
+            industry: None,
+            preferences: None,
+            contacts: Vec::new(),
         };
         Ok(ctx.insert(&customer)?.value)
     }

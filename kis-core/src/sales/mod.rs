@@ -12,7 +12,7 @@ mod price_exception;
 mod queries;
 mod quote;
 
-pub use catalogue::{AddCustomer, Customer, Product, PutProduct};
+pub use catalogue::{AddCustomer, Contact, Customer, Product, PutProduct};
 pub use change::{ChangeStatus, ContractChange, RequestContractChange};
 pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,

@@ -1,0 +1,8 @@
+//! Customer relationship management (P3.1, P3.6, P8): customer records and ownership,
+//! visits and the revisit due list, the care calendar, purchase history.
+
+mod care;
+mod customers;
+
+pub use care::{Due, Greeting, LogVisit, Visit, VisitKind, birthday_in, care_calendar, due_list};
+pub use customers::{TransferCustomer, UpdateCustomer};
