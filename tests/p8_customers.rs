@@ -291,3 +291,108 @@ fn p8_2_the_care_calendar_greets_birthdays_and_holidays() {
         Err(Error::Invalid(_))
     ));
 }
+
+#[test]
+fn p8_3_complaints_have_deadlines_by_severity_and_close_after_the_customer_confirms() {
+    for (name, store) in backends() {
+        let (engine, clock) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        let open = |id: &str, severity: &str| OpenComplaint {
+            id: id.into(),
+            customer: "C-LI".into(),
+            channel: "phone".into(),
+            severity: severity.into(),
+            description: "delivery late".into(),
+        };
+        assert!(
+            matches!(engine.execute(&org.rep_li, &open("CP-0", "urgent")), Err(Error::Invalid(ref e)) if e.field == "severity")
+        );
+        assert!(
+            matches!(
+                engine.execute(&org.rep_zhao, &open("CP-0", "high")),
+                Err(Error::NotAuthorized { .. })
+            ),
+            "{name}: another team's customer"
+        );
+        let c = engine.execute(&org.rep_li, &open("CP-1", "high")).unwrap();
+        assert_eq!(
+            (c.respond_by - c.opened_at, c.resolve_by - c.opened_at),
+            (chrono::Duration::hours(4), chrono::Duration::days(2))
+        );
+        engine.execute(&org.rep_li, &open("CP-2", "low")).unwrap();
+        // Five hours later the high one has missed its response; the low one has not.
+        clock.advance(chrono::Duration::hours(5));
+        let overdue = engine.complaints_overdue(&org.east_manager).unwrap();
+        assert_eq!(
+            overdue
+                .iter()
+                .map(|o| (o.complaint.as_str(), o.missed.as_str(), o.hours_late))
+                .collect::<Vec<_>>(),
+            [("CP-1", "response", 1)]
+        );
+        assert!(
+            engine
+                .complaints_overdue(&org.west_manager)
+                .unwrap()
+                .is_empty()
+        );
+        let step = |s: ComplaintStep| HandleComplaint {
+            id: "CP-1".into(),
+            step: s,
+        };
+        let close = step(ComplaintStep::Close {
+            confirmation: "ok".into(),
+        });
+        assert!(
+            matches!(
+                engine.execute(&org.rep_li, &close),
+                Err(Error::InvalidState { .. })
+            ),
+            "not closed before it is resolved"
+        );
+        engine
+            .execute(&org.rep_li, &step(ComplaintStep::Acknowledge))
+            .unwrap();
+        assert!(
+            engine.complaints_overdue(&org.rep_li).unwrap().is_empty(),
+            "answered; resolution not yet due"
+        );
+        clock.advance(chrono::Duration::days(2));
+        let overdue = engine.complaints_overdue(&org.rep_li).unwrap();
+        assert_eq!(
+            overdue
+                .iter()
+                .map(|o| (o.complaint.as_str(), o.missed.as_str()))
+                .collect::<Vec<_>>(),
+            [("CP-1", "resolution")]
+        );
+        let empty = step(ComplaintStep::Resolve {
+            cause: " ".into(),
+            resolution: "x".into(),
+        });
+        assert!(matches!(
+            engine.execute(&org.rep_li, &empty),
+            Err(Error::Invalid(_))
+        ));
+        engine
+            .execute(
+                &org.east_manager,
+                &step(ComplaintStep::Resolve {
+                    cause: "carrier strike".into(),
+                    resolution: "sent by air".into(),
+                }),
+            )
+            .unwrap();
+        let closed = engine.execute(&org.rep_li, &close).unwrap();
+        assert!(
+            closed.survey_due && closed.status == ComplaintStatus::Closed,
+            "a satisfaction survey is asked after closing"
+        );
+        assert!(matches!(
+            engine.execute(&org.rep_li, &close),
+            Err(Error::InvalidState { .. })
+        ));
+        assert_eq!(engine.history("complaints", "CP-1").unwrap().len(), 4);
+    }
+}

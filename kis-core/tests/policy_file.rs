@@ -236,3 +236,30 @@ fn a_typo_inside_a_nested_table_is_located() {
     assert_eq!(line, Some(line_of(&text, "escalate_after_dayz")));
     assert_eq!(key, "approval.rules.escalate_after_dayz");
 }
+
+#[test]
+fn crm_holidays_and_complaint_deadlines_are_checked() {
+    let text = edited(
+        "{ on = \"10-01\", name = \"National Day\" }",
+        "{ on = \"13-01\", name = \"National Day\" }",
+    );
+    let (key, line, msg) = refuse(&text);
+    assert_eq!(key, "crm.holidays[2].on");
+    assert_eq!(line, Some(line_of(&text, "13-01")));
+    assert!(msg.contains("not MM-DD"), "{msg}");
+    let text = edited(
+        "high = { respond_hours = 4, resolve_days = 2 }",
+        "high = { respond_hours = 72, resolve_days = 2 }",
+    );
+    let (key, _, msg) = refuse(&text);
+    assert_eq!(key, "crm.complaints.high");
+    assert!(msg.contains("cannot be due after the resolution"), "{msg}");
+    // 29 February is accepted as a yearly holiday (greeted in leap years).
+    assert!(
+        Policy::from_toml(&edited(
+            "{ on = \"10-01\", name = \"National Day\" }",
+            "{ on = \"02-29\", name = \"Leap Day\" }"
+        ))
+        .is_ok()
+    );
+}

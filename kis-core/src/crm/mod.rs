@@ -1,8 +1,12 @@
 //! Customer relationship management (P3.1, P3.6, P8): customer records and ownership,
-//! visits and the revisit due list, the care calendar, purchase history.
+//! visits and the revisit due list, the care calendar, purchase history, complaints.
 
 mod care;
+mod complaints;
 mod customers;
 
 pub use care::{Due, Greeting, LogVisit, Visit, VisitKind, birthday_in, care_calendar, due_list};
+pub use complaints::{
+    Complaint, ComplaintStatus, ComplaintStep, HandleComplaint, OpenComplaint, OverdueComplaint,
+};
 pub use customers::{TransferCustomer, UpdateCustomer};

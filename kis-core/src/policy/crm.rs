@@ -21,6 +21,45 @@ pub struct CrmPolicy {
     /// for a movable one (list each year's date).
     #[serde(default)]
     pub holidays: Vec<Holiday>,
+    /// Complaint deadlines by severity (P8.3).
+    #[serde(default = "default_complaints")]
+    pub complaints: BTreeMap<String, ComplaintDeadlines>,
+}
+
+/// How fast a complaint of one severity is answered and resolved (P8.3 "promptly").
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ComplaintDeadlines {
+    /// Hours to the first response.
+    pub respond_hours: u32,
+    /// Days to the resolution.
+    pub resolve_days: u32,
+}
+
+fn default_complaints() -> BTreeMap<String, ComplaintDeadlines> {
+    BTreeMap::from([
+        (
+            "high".to_string(),
+            ComplaintDeadlines {
+                respond_hours: 4,
+                resolve_days: 2,
+            },
+        ),
+        (
+            "normal".to_string(),
+            ComplaintDeadlines {
+                respond_hours: 24,
+                resolve_days: 7,
+            },
+        ),
+        (
+            "low".to_string(),
+            ComplaintDeadlines {
+                respond_hours: 72,
+                resolve_days: 14,
+            },
+        ),
+    ])
 }
 
 impl Default for CrmPolicy {
@@ -29,6 +68,7 @@ impl Default for CrmPolicy {
             revisit_days: default_revisit(),
             revisit_days_by_group: BTreeMap::new(),
             holidays: Vec::new(),
+            complaints: default_complaints(),
         }
     }
 }
@@ -80,6 +120,23 @@ impl CrmPolicy {
             c.ensure(*days >= 1, &at.k("revisit_days_by_group").k(group), || {
                 "must be at least 1 day".into()
             });
+        }
+        c.ensure(!self.complaints.is_empty(), &at.k("complaints"), || {
+            "at least one severity is needed".into()
+        });
+        for (severity, d) in &self.complaints {
+            let k = at.k("complaints").k(severity);
+            c.ensure(d.respond_hours >= 1, &k.k("respond_hours"), || {
+                "must be at least 1 hour".into()
+            });
+            c.ensure(d.resolve_days >= 1, &k.k("resolve_days"), || {
+                "must be at least 1 day".into()
+            });
+            c.ensure(
+                u64::from(d.respond_hours) <= u64::from(d.resolve_days) * 24,
+                &k,
+                || "the response cannot be due after the resolution".into(),
+            );
         }
         for (i, h) in self.holidays.iter().enumerate() {
             let ok = match h.on.len() {

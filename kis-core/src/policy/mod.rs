@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use toml_edit::Document;
 
 pub use approval::{ApprovalPolicy, ApprovalRules, Chain, Condition, Scope, Step};
-pub use crm::{CrmPolicy, Holiday};
+pub use crm::{ComplaintDeadlines, CrmPolicy, Holiday};
 pub use error::{PolicyError, PolicyProblem};
 pub use expense::{CategoryLimit, ExceedAction, ExpensePolicy, OnExceed};
 pub use general::General;
