@@ -4,6 +4,7 @@
 
 mod clock;
 mod convert;
+mod crm;
 mod engine;
 mod errors;
 mod expense;
@@ -21,6 +22,8 @@ use pyo3::prelude::*;
 mod _native {
     #[pymodule_export]
     use super::clock::PyManualClock;
+    #[pymodule_export]
+    use super::crm::{PyComplaint, PyGreeting, PyOverdueComplaint, PyRevisitDue};
     #[pymodule_export]
     use super::engine::PyEngine;
     #[pymodule_export]

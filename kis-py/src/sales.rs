@@ -610,15 +610,27 @@ pub struct PyCustomer {
     pub group: String,
     /// Owning rep.
     pub owner: String,
+    /// Region.
+    pub region: Option<String>,
+    /// Industry.
+    pub industry: Option<String>,
+    /// Preferences.
+    pub preferences: Option<String>,
+    /// Contact names.
+    pub contacts: Vec<String>,
 }
 
 impl From<kis::sales::Customer> for PyCustomer {
     fn from(c: kis::sales::Customer) -> Self {
         PyCustomer {
+            contacts: c.contacts.iter().map(|k| k.name.clone()).collect(),
             id: c.id,
             name: c.name,
             group: c.group,
             owner: s(&c.owner),
+            region: c.region,
+            industry: c.industry,
+            preferences: c.preferences,
         }
     }
 }
