@@ -4,6 +4,7 @@
 //! the result or the error.
 
 mod clock;
+mod crm;
 mod engine;
 mod error;
 mod expense;

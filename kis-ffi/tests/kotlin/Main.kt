@@ -194,6 +194,16 @@ fun main(args: Array<String>) {
             expect(team.any { it.kind == "team" && it.id == "east" }, "${team.map { it.id }}")
             expectThrows<KisException.InvalidInput> { engine.scoreboard("li", 2026, 13u) }
         }
+        check("customer care on the phone: log a visit, greetings, a complaint with its deadline") {
+            engine.logVisit("li", "V-1", "C-LI", LocalDate.of(2026, 11, 20), false, "demo of the new release", null)
+            expect(engine.revisitsDue("li").none { it.customer == "C-LI" }, "just visited")
+            val greetings = engine.careCalendar("li", LocalDate.of(2026, 12, 25), LocalDate.of(2027, 1, 2))
+            expect(greetings.any { it.customer == "C-LI" && it.occasion == "New Year" && it.date == LocalDate.of(2027, 1, 1) }, "$greetings")
+            val c = engine.openComplaint("li", "CP-1", "C-LI", "phone", "high", "late delivery", null)
+            expect(c.status == "open" && java.time.Duration.between(clock.now(), c.respondBy) == java.time.Duration.ofHours(4), "$c")
+            val bad = expectThrows<KisException.InvalidInput> { engine.openComplaint("li", "CP-2", "C-LI", "phone", "urgent", "x", null) }
+            expect(bad.field == "severity", bad.field)
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
