@@ -525,3 +525,99 @@ fn a_past_month_is_scored_under_its_own_policy_or_a_what_if() {
         );
     }
 }
+
+#[test]
+fn a_reps_history_over_months_and_the_directors_roll_up() {
+    for (name, store) in backends() {
+        let (engine, clock) = engine_on(store);
+        let org = setup_org(&engine);
+        setup_catalogue(&engine, &org);
+        let targets = Metrics {
+            revenue: Some(dec("24000")),
+            ..Default::default()
+        };
+        engine
+            .execute(
+                &org.director,
+                &SetTargets {
+                    rep: "li".into(),
+                    year: 2026,
+                    annual: targets.clone(),
+                    distribution: None,
+                },
+            )
+            .unwrap();
+        engine
+            .execute(
+                &org.director,
+                &SetTargets {
+                    rep: "zhao".into(),
+                    year: 2026,
+                    annual: targets,
+                    distribution: None,
+                },
+            )
+            .unwrap();
+        sell(&engine, &org, &clock, 1, 2, "2026-02-10", None);
+        sell(&engine, &org, &clock, 2, 3, "2026-05-10", None);
+        set_day(&clock, "2026-06-15");
+        let history = engine.rep_history(&org.rep_li, &"li".into(), 2026).unwrap();
+        assert_eq!(history.len(), 6, "{name}: January to June");
+        let revenue: Vec<Option<Decimal>> =
+            history.iter().map(|(_, r)| r.actuals.revenue).collect();
+        assert_eq!(revenue[1], Some(dec("2000.00")));
+        assert_eq!(revenue[4], Some(dec("3000.00")));
+        assert_eq!(
+            history[1].1.card.lines[0].achievement,
+            Some(dec("1")),
+            "2000 of 2000 in February"
+        );
+        assert!(
+            matches!(
+                engine.rep_history(&org.rep_wang, &"li".into(), 2026),
+                Err(Error::NotAuthorized { .. })
+            ),
+            "a teammate's history is theirs"
+        );
+        assert_eq!(
+            engine
+                .rep_history(&org.east_manager, &"li".into(), 2026)
+                .unwrap()
+                .len(),
+            6
+        );
+        // The director's teams rolled up: li's and zhao's targets and sales together.
+        let may = engine
+            .scoreboard(
+                &org.director,
+                Period::Month {
+                    year: 2026,
+                    month: 5,
+                },
+                None,
+            )
+            .unwrap();
+        assert_eq!(may.directors.len(), 1);
+        assert_eq!(
+            (
+                may.directors[0].actuals.revenue,
+                may.directors[0].targets.revenue
+            ),
+            (Some(dec("3000.00")), Some(dec("4000.00")))
+        );
+        assert!(
+            engine
+                .scoreboard(
+                    &org.east_manager,
+                    Period::Month {
+                        year: 2026,
+                        month: 5
+                    },
+                    None
+                )
+                .unwrap()
+                .directors
+                .is_empty()
+        );
+    }
+}

@@ -122,6 +122,8 @@ pub struct Scoreboard {
     pub reps: Vec<RepScore>,
     /// Teams the actor may see, best score first.
     pub teams: Vec<TeamScore>,
+    /// Each director's teams rolled up (the director, finance and admins see these).
+    pub directors: Vec<TeamScore>,
     /// The period's awards.
     pub awards: Vec<Award>,
 }
@@ -326,12 +328,46 @@ impl Engine {
                 .then_with(|| a.team.cmp(&b.team))
         });
         let awards = awards(&policy, &reps, &team_scores);
+        // Directors: their teams' reps rolled up the same way (P2.2).
+        let mut directors: Vec<TeamScore> = users
+            .iter()
+            .filter(|u| u.role == Role::Director)
+            .map(|d| {
+                let teams_of: Vec<&TeamId> = teams
+                    .iter()
+                    .filter(|t| t.director.as_ref() == Some(&d.id))
+                    .map(|t| &t.id)
+                    .collect();
+                let members: Vec<&RepScore> = reps
+                    .iter()
+                    .filter(|r| r.team.as_ref().is_some_and(|t| teams_of.contains(&t)))
+                    .collect();
+                let actuals = roll_up(members.iter().map(|r| &r.actuals));
+                let targets = roll_up(members.iter().map(|r| &r.targets));
+                let card = score(kpi, &actuals, &targets);
+                TeamScore {
+                    team: TeamId::new(d.id.as_str()),
+                    actuals,
+                    targets,
+                    card,
+                }
+            })
+            .collect();
+        directors.sort_by(|a, b| {
+            b.card
+                .score
+                .cmp(&a.card.score)
+                .then_with(|| a.team.cmp(&b.team))
+        });
         // What the actor may see (P2): a rep their own card, a manager their team's.
         let led: Vec<TeamId> = teams
             .iter()
             .filter(|t| t.manager == viewer.id)
             .map(|t| t.id.clone())
             .collect();
+        if !matches!(viewer.role, Role::Director | Role::Finance | Role::Admin) {
+            directors.clear();
+        }
         let (reps, team_scores) = match viewer.role {
             Role::Director | Role::Finance | Role::Admin => (reps, team_scores),
             Role::Manager => (
@@ -353,8 +389,43 @@ impl Engine {
             policy_version: policy.hash().to_string(),
             reps,
             teams: team_scores,
+            directors,
             awards,
         })
+    }
+
+    /// A rep's scorecards month by month through `year` (up to the current month for the
+    /// current year): the history a rep or their manager follows. Each month is scored
+    /// under the policy in force then.
+    pub fn rep_history(
+        &self,
+        actor: &Actor,
+        rep: &UserId,
+        year: i32,
+    ) -> Result<Vec<(u32, RepScore)>> {
+        let today = self.today();
+        let last = if year < today.year() {
+            12
+        } else if year == today.year() {
+            today.month()
+        } else {
+            0
+        };
+        let mut out = Vec::new();
+        for month in 1..=last {
+            let board = self.scoreboard(actor, Period::Month { year, month }, None)?;
+            match board.reps.into_iter().find(|r| &r.rep == rep) {
+                Some(card) => out.push((month, card)),
+                None => {
+                    return Err(Error::not_authorized(
+                        actor.user.as_str(),
+                        format!("read {rep}'s scorecards"),
+                        "a rep sees their own, a manager their team's (P2)",
+                    ));
+                }
+            }
+        }
+        Ok(out)
     }
 }
 
