@@ -305,6 +305,19 @@ pub struct PyTerms {
     pub change_request: Option<String>,
 }
 
+impl From<&kis::sales::Terms> for PyTerms {
+    fn from(t: &kis::sales::Terms) -> Self {
+        PyTerms {
+            version: t.version,
+            lines: t.lines.iter().map(Into::into).collect(),
+            total: PyMoney { inner: t.total },
+            delivery_date: t.delivery_date,
+            payment_terms: t.payment_terms.clone(),
+            change_request: t.change_request.clone(),
+        }
+    }
+}
+
 /// A contract (P3.4, P7).
 #[pyclass(module = "kis", name = "Contract", frozen, get_all)]
 pub struct PyContract {
@@ -336,18 +349,7 @@ impl From<kis::sales::Contract> for PyContract {
     fn from(c: kis::sales::Contract) -> Self {
         PyContract {
             status: kis::wire_name(&c.status),
-            terms: c
-                .terms
-                .iter()
-                .map(|t| PyTerms {
-                    version: t.version,
-                    lines: t.lines.iter().map(Into::into).collect(),
-                    total: PyMoney { inner: t.total },
-                    delivery_date: t.delivery_date,
-                    payment_terms: t.payment_terms.clone(),
-                    change_request: t.change_request.clone(),
-                })
-                .collect(),
+            terms: c.terms.iter().map(Into::into).collect(),
             review: c.approval.as_ref().map(Into::into),
             customer_signatory: c.signing.as_ref().map(|x| x.customer_signatory.clone()),
             signed_on: c.signing.as_ref().map(|x| x.signed_on),
@@ -382,16 +384,8 @@ pub struct PyContractChange {
 
 impl From<kis::sales::ContractChange> for PyContractChange {
     fn from(c: kis::sales::ContractChange) -> Self {
-        let t = &c.proposed;
         PyContractChange {
-            proposed: PyTerms {
-                version: t.version,
-                lines: t.lines.iter().map(Into::into).collect(),
-                total: PyMoney { inner: t.total },
-                delivery_date: t.delivery_date,
-                payment_terms: t.payment_terms.clone(),
-                change_request: t.change_request.clone(),
-            },
+            proposed: (&c.proposed).into(),
             status: kis::wire_name(&c.status),
             review: c.approval.as_ref().map(Into::into),
             id: c.id,
