@@ -49,12 +49,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if engine.acting_user(&admin).is_err() {
         engine.bootstrap_admin("admin", "Ada Admin")?;
     }
-    let people: [(&str, &str, Role, Option<&str>); 5] = [
+    let people: [(&str, &str, Role, Option<&str>); 6] = [
         ("dong", "Dong Wei (sales director)", Role::Director, None),
         ("meng", "Meng Li (manager, team East)", Role::Manager, None),
         ("fan", "Fan Qing (finance)", Role::Finance, None),
         ("lu", "Lu Yan (legal)", Role::Legal, None),
         ("ma", "Ma Jun (manager, team West)", Role::Manager, None),
+        ("mei", "Mei Hua (marketing)", Role::Marketing, None),
     ];
     for (id, name, role, team) in people {
         let cmd = AddUser {
@@ -119,6 +120,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     sales_story(&engine)?;
     expense_story(&engine)?;
     kpi_story(&engine)?;
+    crm_story(&engine)?;
+    report_story(&engine)?;
 
     let trail = engine.audit_trail(&Default::default())?;
     let added = trail.len() - before;
@@ -164,6 +167,84 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// nothing.
 fn run<C: Command>(engine: &Engine, who: &str, key: &str, cmd: C) -> Result<C::Output, Error> {
     engine.execute_idempotent(&Actor::new(who), &format!("quickstart:{key}"), &cmd)
+}
+
+/// P3.1, P8.3: a lead from marketing won by a rep; a complaint answered.
+fn crm_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
+    use kis::crm::*;
+    run(
+        engine,
+        "mei",
+        "lead:L-1",
+        CaptureLead {
+            id: "L-1".into(),
+            name: "Hangzhou Silk Works".into(),
+            source: "trade_show".into(),
+            campaign: Some("autumn fair".into()),
+            region: Some("Hangzhou".into()),
+            notes: Some("ERP for three plants".into()),
+            assign_to: Some("li".into()),
+            ..Default::default()
+        },
+    )?;
+    run(
+        engine,
+        "li",
+        "lead:L-1:visit",
+        LogLeadActivity {
+            lead: "L-1".into(),
+            kind: "visit".into(),
+            note: "demo given; they want a quote".into(),
+        },
+    )?;
+    let customer = run(
+        engine,
+        "li",
+        "lead:L-1:convert",
+        ConvertLead {
+            lead: "L-1".into(),
+            customer: "C-SILK".into(),
+            group: "retail".into(),
+        },
+    )?;
+    println!(
+        "\nA lead (P3.1): Mei Hua hands {} to Li Na, who visits and wins it as customer {}",
+        customer.name, customer.id
+    );
+    let complaint = run(
+        engine,
+        "li",
+        "complaint:CP-1",
+        OpenComplaint {
+            id: "CP-1".into(),
+            customer: "C-HUA".into(),
+            channel: "phone".into(),
+            severity: "normal".into(),
+            description: "the invoice shows the wrong address".into(),
+        },
+    )?;
+    println!(
+        "  a complaint from {} (P8.3): answer by {}, resolve by {}",
+        complaint.customer,
+        complaint.respond_by.format("%Y-%m-%d %H:%M UTC"),
+        complaint.resolve_by.format("%Y-%m-%d %H:%M UTC")
+    );
+    Ok(())
+}
+
+/// P9: the month's company report, as the director receives it.
+fn report_story(engine: &Engine) -> Result<(), Box<dyn std::error::Error>> {
+    let today = engine.today();
+    let period = kis::kpi::Period::Month {
+        year: today.year(),
+        month: today.month(),
+    };
+    let report = engine.sales_report(&Actor::new("dong"), period, kis::report::Scope::Company)?;
+    println!("\nThe month's sales report (P9.3), as Markdown:\n");
+    for line in report.to_markdown().lines() {
+        println!("    {line}");
+    }
+    Ok(())
 }
 
 /// P6: the travel budget, a claim through manager and finance, and one refused.

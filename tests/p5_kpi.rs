@@ -5,7 +5,6 @@ mod common;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
-use kis::approval::{Decide, DocKind, Submit, Verdict};
 use kis::kpi::*;
 use kis::sales::*;
 use kis::*;
@@ -45,128 +44,16 @@ fn sell(
     date: &str,
     credits: Option<Vec<Credit>>,
 ) {
-    set_day(clock, date);
-    let d = day(date);
-    let (q, k, o) = (format!("Q-{n}"), format!("K-{n}"), format!("O-{n}"));
-    engine
-        .execute(
-            &org.rep_li,
-            &CreateQuote {
-                id: q.clone(),
-                customer: "C-LI".into(),
-                lines: vec![line("KIS-PRO", qty)],
-                valid_until: d,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &Submit {
-                kind: DocKind::Quote,
-                id: q.clone(),
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.east_manager,
-            &Decide {
-                kind: DocKind::Quote,
-                id: q.clone(),
-                verdict: Verdict::Approved,
-                comment: None,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(&org.rep_li, &SendQuote { id: q.clone() })
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &RecordQuoteResponse {
-                id: q.clone(),
-                response: QuoteResponse::Accepted,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &DraftContract {
-                id: k.clone(),
-                quote: q,
-                delivery_date: None,
-                payment_terms: "net 30".into(),
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &Submit {
-                kind: DocKind::Contract,
-                id: k.clone(),
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.east_manager,
-            &Decide {
-                kind: DocKind::Contract,
-                id: k.clone(),
-                verdict: Verdict::Approved,
-                comment: None,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.legal,
-            &Decide {
-                kind: DocKind::Contract,
-                id: k.clone(),
-                verdict: Verdict::Approved,
-                comment: None,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &SignContract {
-                id: k.clone(),
-                customer_signatory: "Mr. Chen".into(),
-                signed_on: d,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &CreateOrder {
-                id: o.clone(),
-                contract: k,
-                steps: vec![StepPlan {
-                    name: "delivery".into(),
-                    due: d,
-                }],
-                credits,
-            },
-        )
-        .unwrap();
-    engine
-        .execute(
-            &org.rep_li,
-            &CompleteOrderStep {
-                id: o,
-                step: "delivery".into(),
-                done_on: d,
-            },
-        )
-        .unwrap();
+    let sale = Sale::new(
+        n,
+        &org.rep_li,
+        &org.east_manager,
+        "C-LI",
+        "KIS-PRO",
+        qty,
+        date,
+    );
+    sell_through(engine, org, clock, &Sale { credits, ..sale });
 }
 
 fn rep<'a>(board: &'a Scoreboard, id: &str) -> &'a RepScore {

@@ -21,6 +21,7 @@ pub mod money;
 pub mod org;
 pub mod policy;
 pub mod pricing;
+pub mod report;
 pub mod sales;
 pub mod store;
 

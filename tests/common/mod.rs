@@ -220,3 +220,173 @@ pub fn line(product: &str, qty: i64) -> kis::sales::LineRequest {
 pub fn day0() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
+
+/// The date of an ISO string.
+pub fn ymd(s: &str) -> chrono::NaiveDate {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+/// Sets the test clock to 02:00 UTC (10:00 in the policy's +08:00) of `date`.
+pub fn set_clock_day(clock: &ManualClock, date: &str) {
+    use chrono::Datelike;
+    let d = ymd(date);
+    clock.set(
+        Utc.with_ymd_and_hms(d.year(), d.month(), d.day(), 2, 0, 0)
+            .unwrap(),
+    );
+}
+
+/// One sale, from quote to delivery, for [`sell_through`].
+pub struct Sale<'a> {
+    /// Numbers the documents: `Q-n`, `K-n`, `O-n`.
+    pub n: u32,
+    /// The rep who sells.
+    pub seller: &'a Actor,
+    /// Their manager, who reviews.
+    pub manager: &'a Actor,
+    /// The customer (the seller's).
+    pub customer: &'a str,
+    /// The product.
+    pub product: &'a str,
+    /// Units.
+    pub qty: i64,
+    /// Quote, signing and delivery date.
+    pub date: &'a str,
+    /// Who is credited (default: the seller).
+    pub credits: Option<Vec<kis::sales::Credit>>,
+}
+
+impl<'a> Sale<'a> {
+    pub fn new(
+        n: u32,
+        seller: &'a Actor,
+        manager: &'a Actor,
+        customer: &'a str,
+        product: &'a str,
+        qty: i64,
+        date: &'a str,
+    ) -> Self {
+        Sale {
+            n,
+            seller,
+            manager,
+            customer,
+            product,
+            qty,
+            date,
+            credits: None,
+        }
+    }
+}
+
+/// Runs a sale through every step on its date: quote, manager review, sent, accepted,
+/// contract reviewed by manager and legal, signed, ordered, delivered.
+pub fn sell_through(engine: &Engine, org: &Org, clock: &ManualClock, sale: &Sale<'_>) {
+    use kis::approval::{Decide, DocKind, Submit, Verdict};
+    use kis::sales::*;
+    set_clock_day(clock, sale.date);
+    let d = ymd(sale.date);
+    let n = sale.n;
+    let (q, k, o) = (format!("Q-{n}"), format!("K-{n}"), format!("O-{n}"));
+    let approve = |actor: &Actor, kind: DocKind, id: &str| {
+        engine
+            .execute(
+                actor,
+                &Decide {
+                    kind,
+                    id: id.into(),
+                    verdict: Verdict::Approved,
+                    comment: None,
+                },
+            )
+            .unwrap();
+    };
+    let rep = sale.seller;
+    engine
+        .execute(
+            rep,
+            &CreateQuote {
+                id: q.clone(),
+                customer: sale.customer.into(),
+                lines: vec![line(sale.product, sale.qty)],
+                valid_until: d,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            rep,
+            &Submit {
+                kind: DocKind::Quote,
+                id: q.clone(),
+            },
+        )
+        .unwrap();
+    approve(sale.manager, DocKind::Quote, &q);
+    engine.execute(rep, &SendQuote { id: q.clone() }).unwrap();
+    engine
+        .execute(
+            rep,
+            &RecordQuoteResponse {
+                id: q.clone(),
+                response: QuoteResponse::Accepted,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            rep,
+            &DraftContract {
+                id: k.clone(),
+                quote: q,
+                delivery_date: None,
+                payment_terms: "net 30".into(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            rep,
+            &Submit {
+                kind: DocKind::Contract,
+                id: k.clone(),
+            },
+        )
+        .unwrap();
+    approve(sale.manager, DocKind::Contract, &k);
+    approve(&org.legal, DocKind::Contract, &k);
+    engine
+        .execute(
+            rep,
+            &SignContract {
+                id: k.clone(),
+                customer_signatory: "Mr. Chen".into(),
+                signed_on: d,
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            rep,
+            &CreateOrder {
+                id: o.clone(),
+                contract: k,
+                steps: vec![StepPlan {
+                    name: "delivery".into(),
+                    due: d,
+                }],
+                credits: sale.credits.clone(),
+            },
+        )
+        .unwrap();
+    engine
+        .execute(
+            rep,
+            &CompleteOrderStep {
+                id: o,
+                step: "delivery".into(),
+                done_on: d,
+            },
+        )
+        .unwrap();
+}

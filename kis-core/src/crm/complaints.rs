@@ -72,6 +72,19 @@ impl Document for Complaint {
     }
 }
 
+impl Complaint {
+    /// The first deadline it has missed at `now` (`response` or `resolution`), if any.
+    pub fn missed_deadline(&self, now: DateTime<Utc>) -> Option<(&'static str, DateTime<Utc>)> {
+        match self.status {
+            ComplaintStatus::Open if now > self.respond_by => Some(("response", self.respond_by)),
+            ComplaintStatus::Open | ComplaintStatus::Acknowledged if now > self.resolve_by => {
+                Some(("resolution", self.resolve_by))
+            }
+            _ => None,
+        }
+    }
+}
+
 fn may_handle(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Result<()> {
     let actor = ctx.actor()?.clone();
     if !may_see(ctx.tx(), &actor, owner)? {
@@ -286,14 +299,7 @@ impl Engine {
                 if !may_see(tx, &viewer, &c.owner)? {
                     continue;
                 }
-                let missed = match c.status {
-                    ComplaintStatus::Open if now > c.respond_by => Some(("response", c.respond_by)),
-                    ComplaintStatus::Open | ComplaintStatus::Acknowledged if now > c.resolve_by => {
-                        Some(("resolution", c.resolve_by))
-                    }
-                    _ => None,
-                };
-                if let Some((what, due)) = missed {
+                if let Some((what, due)) = c.missed_deadline(now) {
                     out.push(OverdueComplaint {
                         complaint: c.id,
                         customer: c.customer,

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{Rating, Survey, Targets};
 use super::score::{Metrics, Scorecard, score};
-use crate::engine::{Document, Engine, document};
+use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
 use crate::org::{Actor, Role, Team, User};
 use crate::policy::Policy;
-use crate::sales::{Contract, Customer, SalesFact};
+use crate::sales::{Contract, Customer, scan_facts};
 
 /// A scoring period (P5.2: monthly for the bonus, annual for promotion and pay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,17 +58,55 @@ impl Period {
         }
     }
 
-    fn contains(&self, d: NaiveDate) -> bool {
+    /// Whether `d` falls in the period.
+    pub fn contains(&self, d: NaiveDate) -> bool {
         self.first() <= d && d <= self.last()
     }
 
-    fn check(&self) -> Result<()> {
+    /// The period just before: the previous month, or the previous year.
+    pub fn previous(&self) -> Period {
+        match *self {
+            Period::Month { year, month: 1 } => Period::Month {
+                year: year - 1,
+                month: 12,
+            },
+            Period::Month { year, month } => Period::Month {
+                year,
+                month: month - 1,
+            },
+            Period::Year(year) => Period::Year(year - 1),
+        }
+    }
+
+    /// The same period a year earlier.
+    pub fn a_year_earlier(&self) -> Period {
+        match *self {
+            Period::Month { year, month } => Period::Month {
+                year: year - 1,
+                month,
+            },
+            Period::Year(year) => Period::Year(year - 1),
+        }
+    }
+
+    /// Fails on a month outside 1-12.
+    pub fn check(&self) -> Result<()> {
         if let Period::Month { month, .. } = self
             && !(1..=12).contains(month)
         {
             return Err(Error::invalid("month", format!("{month} is not a month")));
         }
         Ok(())
+    }
+}
+
+impl std::fmt::Display for Period {
+    /// `2026-11` for a month, `2026` for a year.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Month { year, month } => write!(f, "{year}-{month:02}"),
+            Period::Year(year) => write!(f, "{year}"),
+        }
     }
 }
 
@@ -154,6 +192,16 @@ fn roll_up<'a>(members: impl Iterator<Item = &'a Metrics> + Clone) -> Metrics {
 }
 
 impl Engine {
+    /// The policy in force on a period's last day (the installed one if the store keeps
+    /// no version that old).
+    pub(crate) fn policy_for_period(&self, period: Period) -> Result<Arc<Policy>> {
+        match self.policy_in_force(period.last()) {
+            Ok(p) => Ok(p),
+            Err(Error::NotFound { .. }) => Ok(self.policy()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Scores a period. The policy is the one in force on the period's last day, or
     /// `what_if` (an analyst's question: how would this period score under other rules?).
     pub fn scoreboard(
@@ -166,44 +214,22 @@ impl Engine {
         let viewer = self.acting_user(actor)?;
         let policy: Arc<Policy> = match what_if {
             Some(p) => Arc::new(p.clone()),
-            None => match self.policy_in_force(period.last()) {
-                Ok(p) => p,
-                Err(Error::NotFound { .. }) => self.policy(),
-                Err(e) => return Err(e),
-            },
+            None => self.policy_for_period(period)?,
         };
         let rounding = policy.rounding();
         // Sales amount and profit per rep, weighted by each rep's share (P5.3a).
         let mut sales: HashMap<UserId, (Decimal, Decimal)> = HashMap::new();
         let (first, last) = (period.first(), period.last());
         self.read(|tx| {
-            let mut month =
-                NaiveDate::from_ymd_opt(first.year(), first.month(), 1).unwrap_or(first);
-            while month <= last {
-                tx.scan(
-                    SalesFact::COLLECTION,
-                    &month.format("%Y-%m-").to_string(),
-                    &mut |r| {
-                        if let Ok(f) = document::decode::<SalesFact>(r)
-                            && period.contains(f.value.date)
-                        {
-                            let f = f.value;
-                            for c in &f.credits {
-                                let share = c.share_pct / Decimal::ONE_HUNDRED;
-                                let e = sales.entry(c.rep.clone()).or_default();
-                                e.0 += f.amount * share;
-                                e.1 += (f.amount - f.cost) * share;
-                            }
-                        }
-                        ControlFlow::Continue(())
-                    },
-                )?;
-                month = match month.checked_add_months(chrono::Months::new(1)) {
-                    Some(m) => m,
-                    None => break,
-                };
-            }
-            Ok::<_, Error>(())
+            scan_facts(tx, first, last, |f| {
+                for c in &f.credits {
+                    let share = c.share_pct / Decimal::ONE_HUNDRED;
+                    let e = sales.entry(c.rep.clone()).or_default();
+                    e.0 += f.amount * share;
+                    e.1 += (f.amount - f.cost) * share;
+                }
+                ControlFlow::Continue(())
+            })
         })?;
         let (users, teams, targets, surveys, ratings, first_orders, owners) = self.read(|tx| {
             let users = document::all::<User>(tx)?;

@@ -59,6 +59,9 @@ pub struct Customer {
     /// Contacts, with birthdays for greetings (P8.2).
     #[serde(default)]
     pub contacts: Vec<Contact>,
+    /// The lead it was won from (P3.1), whose history stays readable.
+    #[serde(default)]
+    pub lead: Option<String>,
 }
 
 /// A contact person at a customer.
@@ -195,6 +198,7 @@ impl Command for AddCustomer {
             industry: None,
             preferences: None,
             contacts: Vec::new(),
+            lead: None,
         };
         Ok(ctx.insert(&customer)?.value)
     }

@@ -1,13 +1,17 @@
 //! Sales facts: one per delivered order line, the input of KPI scoring (P5.3a) and
 //! sales reports (P9). Keyed by date first, so a period is one contiguous scan.
 
-use chrono::NaiveDate;
+use std::ops::ControlFlow;
+
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Document;
+use crate::engine::{Document, document};
+use crate::error::Result;
 use crate::ids::UserId;
 use crate::money::Currency;
+use crate::store::Transaction;
 
 /// A rep's share of a sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,4 +62,49 @@ impl SalesFact {
     pub fn make_id(date: NaiveDate, order: &str, line: usize) -> String {
         format!("{date}:{order}:{line:03}")
     }
+}
+
+/// Visits the facts dated `from..=to` in date order. Fact ids start with the date, so
+/// each month of the range is one prefix scan; a fact that does not decode stops the
+/// scan with its error.
+pub fn scan_facts(
+    tx: &mut dyn Transaction,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
+) -> Result<()> {
+    let mut month = from.with_day(1).unwrap_or(from);
+    let mut failure = None;
+    let mut stop = false;
+    while month <= to && !stop {
+        let prefix = month.format("%Y-%m-").to_string();
+        tx.scan(
+            SalesFact::COLLECTION,
+            &prefix,
+            &mut |r| match document::decode::<SalesFact>(r) {
+                Ok(f) if f.value.date < from => ControlFlow::Continue(()),
+                Ok(f) if f.value.date > to => {
+                    stop = true;
+                    ControlFlow::Break(())
+                }
+                Ok(f) => {
+                    if visit(f.value).is_break() {
+                        stop = true;
+                        return ControlFlow::Break(());
+                    }
+                    ControlFlow::Continue(())
+                }
+                Err(e) => {
+                    failure = Some(e);
+                    stop = true;
+                    ControlFlow::Break(())
+                }
+            },
+        )?;
+        match month.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => month = next,
+            None => break,
+        }
+    }
+    failure.map_or(Ok(()), Err)
 }

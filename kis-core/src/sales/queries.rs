@@ -3,7 +3,7 @@
 
 use std::ops::ControlFlow;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Contract, Customer, Order, OrderStatus, PriceException, Product, Quote, SalesFact};
@@ -197,7 +197,7 @@ impl Engine {
         actor: &Actor,
         from: NaiveDate,
         to: NaiveDate,
-        mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
+        visit: impl FnMut(SalesFact) -> ControlFlow<()>,
     ) -> Result<()> {
         let viewer = self.acting_user(actor)?;
         crate::org::require_role(
@@ -205,42 +205,6 @@ impl Engine {
             &[Role::Director, Role::Finance, Role::Admin],
             "read every rep's sales facts",
         )?;
-        // Fact ids start with the date: each month of the period is one prefix scan.
-        self.read(|tx| {
-            let mut month = from.with_day(1).unwrap_or(from);
-            let mut failure = None;
-            let mut stop = false;
-            while month <= to && !stop {
-                let prefix = month.format("%Y-%m-").to_string();
-                tx.scan(
-                    SalesFact::COLLECTION,
-                    &prefix,
-                    &mut |r| match document::decode::<SalesFact>(r) {
-                        Ok(f) if f.value.date < from => ControlFlow::Continue(()),
-                        Ok(f) if f.value.date > to => {
-                            stop = true;
-                            ControlFlow::Break(())
-                        }
-                        Ok(f) => {
-                            if visit(f.value).is_break() {
-                                stop = true;
-                                return ControlFlow::Break(());
-                            }
-                            ControlFlow::Continue(())
-                        }
-                        Err(e) => {
-                            failure = Some(e);
-                            stop = true;
-                            ControlFlow::Break(())
-                        }
-                    },
-                )?;
-                match month.checked_add_months(chrono::Months::new(1)) {
-                    Some(next) => month = next,
-                    None => break,
-                }
-            }
-            failure.map_or(Ok(()), Err)
-        })
+        self.read(|tx| super::facts::scan_facts(tx, from, to, visit))
     }
 }
