@@ -11,6 +11,8 @@
 pub mod approval;
 pub mod audit;
 pub mod clock;
+#[cfg(feature = "arrow")]
+pub mod columnar;
 pub mod crm;
 pub mod engine;
 pub mod error;

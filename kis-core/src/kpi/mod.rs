@@ -4,7 +4,9 @@
 mod board;
 mod data;
 mod score;
+mod tally;
 
 pub use board::{Award, Period, RepScore, Scoreboard, TeamScore};
 pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};
 pub use score::{Metric, MetricLine, Metrics, Scorecard, score};
+pub use tally::{Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_year};

@@ -1,0 +1,304 @@
+//! Domain records as Arrow record batches: sales facts (one row per credited rep),
+//! expense claim lines, audit entries, and scores. Money columns are `decimal128(38, s)`
+//! with `s` the largest scale in the data, so no value is rounded on the way out.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder,
+    UInt8Builder, UInt32Builder, UInt64Builder,
+};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::{DateTime, NaiveDate, Utc};
+use rust_decimal::Decimal;
+
+use crate::audit::AuditEntry;
+use crate::error::{Error, Result};
+use crate::expense::ExpenseClaim;
+use crate::kpi::{Metric, YearScore};
+use crate::sales::SalesFact;
+
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
+/// Collects the columns of a batch, name by name.
+#[derive(Default)]
+struct Columns {
+    fields: Vec<Field>,
+    arrays: Vec<ArrayRef>,
+}
+
+impl Columns {
+    fn push(&mut self, name: &str, nullable: bool, array: ArrayRef) {
+        self.fields
+            .push(Field::new(name, array.data_type().clone(), nullable));
+        self.arrays.push(array);
+    }
+
+    fn text<'a>(&mut self, name: &str, values: impl Iterator<Item = Option<&'a str>>) {
+        let mut b = StringBuilder::new();
+        let mut nulls = false;
+        for v in values {
+            nulls |= v.is_none();
+            b.append_option(v);
+        }
+        self.push(name, nulls, Arc::new(b.finish()));
+    }
+
+    fn date(&mut self, name: &str, values: impl Iterator<Item = NaiveDate>) {
+        let mut b = Date32Builder::new();
+        for d in values {
+            b.append_value((d - EPOCH).num_days() as i32);
+        }
+        self.push(name, false, Arc::new(b.finish()));
+    }
+
+    fn timestamp(&mut self, name: &str, values: impl Iterator<Item = Option<DateTime<Utc>>>) {
+        let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");
+        let mut nulls = false;
+        for v in values {
+            nulls |= v.is_none();
+            b.append_option(v.map(|t| t.timestamp_micros()));
+        }
+        self.push(name, nulls, Arc::new(b.finish()));
+    }
+
+    /// A decimal column at the largest scale of its values (at least `min_scale`).
+    fn decimal(&mut self, name: &str, values: &[Option<Decimal>], min_scale: u32) -> Result<()> {
+        let scale = values
+            .iter()
+            .flatten()
+            .map(Decimal::scale)
+            .max()
+            .unwrap_or(0)
+            .max(min_scale);
+        let mut b = Decimal128Builder::with_capacity(values.len())
+            .with_precision_and_scale(38, scale as i8)
+            .map_err(|e| Error::invalid(name, e.to_string()))?;
+        for v in values {
+            b.append_option(v.map(|mut d| {
+                d.rescale(scale);
+                d.mantissa()
+            }));
+        }
+        self.push(
+            name,
+            values.iter().any(Option::is_none),
+            Arc::new(b.finish()),
+        );
+        Ok(())
+    }
+
+    fn finish(self) -> Result<RecordBatch> {
+        RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.arrays)
+            .map_err(|e| Error::invalid("batch", e.to_string()))
+    }
+}
+
+/// Sales facts, one row per credited rep (a split sale gives one row per rep, each with
+/// the sale's full amount and the rep's `share_pct`): the layout of the facts table that
+/// [`super::kpi`] scores.
+pub fn sales_facts_batch(facts: &[SalesFact]) -> Result<RecordBatch> {
+    let rows: Vec<(&SalesFact, &crate::sales::Credit)> = facts
+        .iter()
+        .flat_map(|f| f.credits.iter().map(move |c| (f, c)))
+        .collect();
+    let mut c = Columns::default();
+    c.text("id", rows.iter().map(|(f, _)| Some(f.id.as_str())));
+    c.date("date", rows.iter().map(|(f, _)| f.date));
+    c.text("order", rows.iter().map(|(f, _)| Some(f.order.as_str())));
+    c.text(
+        "contract",
+        rows.iter().map(|(f, _)| Some(f.contract.as_str())),
+    );
+    c.text(
+        "customer",
+        rows.iter().map(|(f, _)| Some(f.customer.as_str())),
+    );
+    c.text(
+        "product",
+        rows.iter().map(|(f, _)| Some(f.product.as_str())),
+    );
+    c.text("rep", rows.iter().map(|(_, k)| Some(k.rep.as_str())));
+    let col = |get: fn(&(&SalesFact, &crate::sales::Credit)) -> Decimal| -> Vec<Option<Decimal>> {
+        rows.iter().map(|r| Some(get(r))).collect()
+    };
+    c.decimal("share_pct", &col(|(_, k)| k.share_pct), 0)?;
+    c.decimal("quantity", &col(|(f, _)| f.quantity), 0)?;
+    c.decimal("amount", &col(|(f, _)| f.amount), 2)?;
+    c.decimal("cost", &col(|(f, _)| f.cost), 2)?;
+    c.text(
+        "currency",
+        rows.iter().map(|(f, _)| Some(f.currency.code())),
+    );
+    c.finish()
+}
+
+/// Expense claims, one row per claim line, with the claim's state.
+pub fn claim_lines_batch(claims: &[ExpenseClaim]) -> Result<RecordBatch> {
+    let rows: Vec<(&ExpenseClaim, usize)> = claims
+        .iter()
+        .flat_map(|c| (0..c.lines.len()).map(move |i| (c, i)))
+        .collect();
+    let mut c = Columns::default();
+    c.text("claim", rows.iter().map(|(k, _)| Some(k.id.as_str())));
+    let mut line = UInt32Builder::new();
+    for (_, i) in &rows {
+        line.append_value(*i as u32);
+    }
+    c.push("line", false, Arc::new(line.finish()));
+    c.text(
+        "claimant",
+        rows.iter().map(|(k, _)| Some(k.claimant.as_str())),
+    );
+    c.text("team", rows.iter().map(|(k, _)| Some(k.team.as_str())));
+    let status: Vec<String> = rows
+        .iter()
+        .map(|(k, _)| crate::wire_name(&k.status))
+        .collect();
+    c.text("status", status.iter().map(|s| Some(s.as_str())));
+    c.text(
+        "category",
+        rows.iter()
+            .map(|(k, i)| Some(k.lines[*i].category.as_str())),
+    );
+    c.date("date", rows.iter().map(|(k, i)| k.lines[*i].date));
+    c.decimal(
+        "amount",
+        &rows
+            .iter()
+            .map(|(k, i)| Some(k.lines[*i].amount))
+            .collect::<Vec<_>>(),
+        2,
+    )?;
+    c.decimal(
+        "sanctioned",
+        &rows
+            .iter()
+            .map(|(k, i)| k.lines[*i].sanctioned)
+            .collect::<Vec<_>>(),
+        2,
+    )?;
+    c.text(
+        "description",
+        rows.iter()
+            .map(|(k, i)| Some(k.lines[*i].description.as_str())),
+    );
+    c.text(
+        "event",
+        rows.iter().map(|(k, i)| k.lines[*i].event.as_deref()),
+    );
+    c.text(
+        "receipt",
+        rows.iter()
+            .map(|(k, i)| k.lines[*i].receipt.as_ref().map(|r| r.number.as_str())),
+    );
+    c.timestamp("created_at", rows.iter().map(|(k, _)| Some(k.created_at)));
+    c.timestamp("paid_at", rows.iter().map(|(k, _)| k.paid_at));
+    c.finish()
+}
+
+/// Audit entries: sequence, time, actor, command, the first document changed, the number
+/// of changes, the policy version, the idempotency key, the input as JSON, the hashes.
+pub fn audit_batch(entries: &[AuditEntry]) -> Result<RecordBatch> {
+    let mut c = Columns::default();
+    let mut seq = UInt64Builder::new();
+    let mut changes = UInt32Builder::new();
+    for e in entries {
+        seq.append_value(e.seq);
+        changes.append_value(e.changes.len() as u32);
+    }
+    c.push("seq", false, Arc::new(seq.finish()));
+    c.timestamp("at", entries.iter().map(|e| Some(e.at)));
+    c.text("actor", entries.iter().map(|e| Some(e.actor.as_str())));
+    c.text("command", entries.iter().map(|e| Some(e.command.as_str())));
+    let docs: Vec<Option<String>> = entries
+        .iter()
+        .map(|e| {
+            e.changes
+                .first()
+                .map(|ch| format!("{}/{}", ch.collection, ch.id))
+        })
+        .collect();
+    c.text("document", docs.iter().map(Option::as_deref));
+    c.push("changes", false, Arc::new(changes.finish()));
+    c.text(
+        "policy_version",
+        entries.iter().map(|e| Some(e.policy_version.as_str())),
+    );
+    c.text(
+        "idempotency_key",
+        entries.iter().map(|e| e.idempotency_key.as_deref()),
+    );
+    let inputs: Vec<String> = entries.iter().map(|e| e.input.to_string()).collect();
+    c.text("input", inputs.iter().map(|s| Some(s.as_str())));
+    c.text(
+        "prev_hash",
+        entries.iter().map(|e| Some(e.prev_hash.as_str())),
+    );
+    c.text("hash", entries.iter().map(|e| Some(e.hash.as_str())));
+    c.finish()
+}
+
+/// Scorecards of a year, one row per rep and month (`month` null: the annual card): each
+/// metric's actual, target and points, then the score, band and bonus multiplier.
+pub fn year_scores_batch(year: i32, scores: &[YearScore], money_scale: u32) -> Result<RecordBatch> {
+    let mut c = Columns::default();
+    c.text("rep", scores.iter().map(|s| Some(s.rep.as_str())));
+    let mut years = arrow_array::builder::Int32Builder::new();
+    let mut months = UInt8Builder::new();
+    let mut annual = BooleanBuilder::new();
+    for s in scores {
+        years.append_value(year);
+        months.append_option(s.month.map(|m| m as u8));
+        annual.append_value(s.month.is_none());
+    }
+    c.push("year", false, Arc::new(years.finish()));
+    c.push("month", true, Arc::new(months.finish()));
+    c.push("annual", false, Arc::new(annual.finish()));
+    for m in Metric::ALL {
+        let name = crate::wire_name(&m);
+        let scale = match m {
+            Metric::Revenue | Metric::Profit => money_scale,
+            _ => 0,
+        };
+        let actual: Vec<Option<Decimal>> = scores.iter().map(|s| s.actuals.get(m)).collect();
+        let target: Vec<Option<Decimal>> = scores.iter().map(|s| s.targets.get(m)).collect();
+        let points: Vec<Option<Decimal>> = scores
+            .iter()
+            .map(|s| {
+                s.card
+                    .lines
+                    .iter()
+                    .find(|l| l.metric == m)
+                    .map(|l| l.contribution)
+            })
+            .collect();
+        c.decimal(&name, &actual, scale)?;
+        c.decimal(&format!("{name}_target"), &target, scale)?;
+        c.decimal(&format!("{name}_points"), &points, 2)?;
+    }
+    c.decimal(
+        "score",
+        &scores
+            .iter()
+            .map(|s| Some(s.card.score))
+            .collect::<Vec<_>>(),
+        2,
+    )?;
+    c.text("band", scores.iter().map(|s| Some(s.card.band.as_str())));
+    c.decimal(
+        "bonus_multiplier",
+        &scores
+            .iter()
+            .map(|s| Some(s.card.bonus_multiplier))
+            .collect::<Vec<_>>(),
+        2,
+    )?;
+    c.finish()
+}
+
+/// The Arrow type of a timestamp column written here.
+pub fn timestamp_type() -> DataType {
+    DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into()))
+}

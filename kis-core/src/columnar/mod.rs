@@ -1,0 +1,11 @@
+//! Arrow record batches in and out (feature `arrow`), for analysts' tools: scoring KPIs
+//! from a table of sales facts, and exporting scans (sales facts, expense claims, audit
+//! entries) without a row-by-row conversion in the bindings. The Python package hands
+//! these batches to polars, pyarrow and pandas through the Arrow C stream interface.
+
+pub mod export;
+pub mod kpi;
+pub mod read;
+
+pub use export::{audit_batch, claim_lines_batch, sales_facts_batch, year_scores_batch};
+pub use kpi::{score_tables, score_tables_batch, tally_facts, year_inputs};
