@@ -347,6 +347,47 @@ fn p5_scores_surveys_ratings_bands_visibility_and_awards() {
             ),
             Err(Error::Invalid(_))
         ));
+        // The year in one pass gives the same cards as each month's scoreboard, and the
+        // annual card scores annual actuals against annual targets.
+        let year = engine.score_year(&org.director, 2026).unwrap();
+        assert_eq!(
+            year.len(),
+            3 * 13,
+            "{name}: three reps, twelve months and the year"
+        );
+        for m in 1..=12 {
+            let board = engine.scoreboard(&org.director, month(m), None).unwrap();
+            for r in &board.reps {
+                let y = year
+                    .iter()
+                    .find(|y| y.rep == r.rep.as_str() && y.month == Some(m))
+                    .unwrap();
+                assert_eq!(
+                    (&y.actuals, &y.targets, &y.card),
+                    (&r.actuals, &r.targets, &r.card)
+                );
+            }
+        }
+        let annual = engine
+            .scoreboard(&org.director, Period::Year(2026), None)
+            .unwrap();
+        let li_year = year
+            .iter()
+            .find(|y| y.rep == "li" && y.month.is_none())
+            .unwrap();
+        assert_eq!(li_year.card, rep(&annual, "li").card);
+        // Each sees what the scoreboard shows them.
+        let own: Vec<_> = engine
+            .score_year(&org.rep_li, 2026)
+            .unwrap()
+            .into_iter()
+            .map(|y| y.rep)
+            .collect();
+        assert!(own.iter().all(|r| r == "li") && own.len() == 13);
+        assert_eq!(
+            engine.score_year(&org.east_manager, 2026).unwrap().len(),
+            26
+        );
     }
 }
 

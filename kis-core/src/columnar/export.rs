@@ -23,19 +23,19 @@ const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid dat
 
 /// Collects the columns of a batch, name by name.
 #[derive(Default)]
-struct Columns {
+pub(crate) struct Columns {
     fields: Vec<Field>,
     arrays: Vec<ArrayRef>,
 }
 
 impl Columns {
-    fn push(&mut self, name: &str, nullable: bool, array: ArrayRef) {
+    pub(crate) fn push(&mut self, name: &str, nullable: bool, array: ArrayRef) {
         self.fields
             .push(Field::new(name, array.data_type().clone(), nullable));
         self.arrays.push(array);
     }
 
-    fn text<'a>(&mut self, name: &str, values: impl Iterator<Item = Option<&'a str>>) {
+    pub(crate) fn text<'a>(&mut self, name: &str, values: impl Iterator<Item = Option<&'a str>>) {
         let mut b = StringBuilder::new();
         let mut nulls = false;
         for v in values {
@@ -45,7 +45,7 @@ impl Columns {
         self.push(name, nulls, Arc::new(b.finish()));
     }
 
-    fn date(&mut self, name: &str, values: impl Iterator<Item = NaiveDate>) {
+    pub(crate) fn date(&mut self, name: &str, values: impl Iterator<Item = NaiveDate>) {
         let mut b = Date32Builder::new();
         for d in values {
             b.append_value((d - EPOCH).num_days() as i32);
@@ -53,7 +53,11 @@ impl Columns {
         self.push(name, false, Arc::new(b.finish()));
     }
 
-    fn timestamp(&mut self, name: &str, values: impl Iterator<Item = Option<DateTime<Utc>>>) {
+    pub(crate) fn timestamp(
+        &mut self,
+        name: &str,
+        values: impl Iterator<Item = Option<DateTime<Utc>>>,
+    ) {
         let mut b = TimestampMicrosecondBuilder::new().with_timezone("UTC");
         let mut nulls = false;
         for v in values {
@@ -64,7 +68,12 @@ impl Columns {
     }
 
     /// A decimal column at the largest scale of its values (at least `min_scale`).
-    fn decimal(&mut self, name: &str, values: &[Option<Decimal>], min_scale: u32) -> Result<()> {
+    pub(crate) fn decimal(
+        &mut self,
+        name: &str,
+        values: &[Option<Decimal>],
+        min_scale: u32,
+    ) -> Result<()> {
         let scale = values
             .iter()
             .flatten()
@@ -89,7 +98,7 @@ impl Columns {
         Ok(())
     }
 
-    fn finish(self) -> Result<RecordBatch> {
+    pub(crate) fn finish(self) -> Result<RecordBatch> {
         RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.arrays)
             .map_err(|e| Error::invalid("batch", e.to_string()))
     }

@@ -1,7 +1,7 @@
 //! The scoreboard of a period (P5.2): every rep's and team's scorecard, and the awards
 //! (P4.3), under the policy in force for the period or a "what if" policy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::sync::Arc;
 
@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
 use crate::org::{Actor, Role, Team, User};
 use crate::policy::Policy;
-use crate::sales::{Contract, Customer, scan_facts};
+use crate::sales::{Customer, scan_facts};
 
 /// A scoring period (P5.2: monthly for the bonus, annual for promotion and pay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -247,15 +247,7 @@ impl Engine {
                 ControlFlow::Continue(())
             })?;
             // When each customer first signed (P5: new in the month of its first signed order).
-            let mut first_orders: BTreeMap<String, NaiveDate> = BTreeMap::new();
-            for c in document::all::<Contract>(tx)? {
-                if let Some(s) = &c.signing {
-                    let e = first_orders
-                        .entry(c.customer.clone())
-                        .or_insert(s.signed_on);
-                    *e = (*e).min(s.signed_on);
-                }
-            }
+            let first_orders = super::year::first_signings(tx)?;
             let owners: HashMap<String, UserId> = document::all::<Customer>(tx)?
                 .into_iter()
                 .map(|c| (c.id, c.owner))

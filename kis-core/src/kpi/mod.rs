@@ -5,6 +5,9 @@ mod board;
 mod data;
 mod score;
 mod tally;
+mod year;
+
+pub(crate) use year::first_signings;
 
 pub use board::{Award, Period, RepScore, Scoreboard, TeamScore};
 pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};

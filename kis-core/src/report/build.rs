@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::ControlFlow;
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{
@@ -18,7 +17,7 @@ use crate::ids::UserId;
 use crate::kpi::Period;
 use crate::money::RoundingPolicy;
 use crate::org::{Actor, Role, Team, User, require_role};
-use crate::sales::{Contract, Customer, Product, SalesFact, may_see, scan_facts};
+use crate::sales::{Customer, Product, SalesFact, may_see, scan_facts};
 use crate::store::Transaction;
 
 /// Which reps a scope covers; `None` is the whole company.
@@ -228,15 +227,7 @@ impl Engine {
                 .into_iter()
                 .map(|c| (c.id.clone(), c))
                 .collect();
-            let mut first_signed: HashMap<String, NaiveDate> = HashMap::new();
-            for c in document::all::<Contract>(tx)? {
-                if let Some(s) = &c.signing {
-                    let e = first_signed
-                        .entry(c.customer.clone())
-                        .or_insert(s.signed_on);
-                    *e = (*e).min(s.signed_on);
-                }
-            }
+            let first_signed = crate::kpi::first_signings(tx)?;
             Ok::<_, Error>((
                 products,
                 customers,

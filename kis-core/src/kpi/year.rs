@@ -1,0 +1,143 @@
+//! A whole year scored from the store in one pass (P5.2): the facts of the year tallied
+//! once, then every rep's twelve monthly cards and the annual card, as the table path
+//! scores them.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::ControlFlow;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::Period;
+use super::data::{Rating, Survey, Targets};
+use super::tally::{SalesTally, YearInputs, YearScore, score_year};
+use crate::engine::{Engine, document};
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+use crate::org::{Actor, Role, Team, User};
+use crate::sales::{Customer, scan_facts};
+use crate::store::Transaction;
+
+/// The reps `viewer` may see the scores of (P2): `None` for everyone.
+pub(crate) fn visible_reps(
+    viewer: &User,
+    users: &[User],
+    teams: &[Team],
+) -> Option<HashSet<UserId>> {
+    match viewer.role {
+        Role::Director | Role::Finance | Role::Admin => None,
+        Role::Manager => {
+            let led: HashSet<_> = teams
+                .iter()
+                .filter(|t| t.manager == viewer.id)
+                .map(|t| &t.id)
+                .collect();
+            Some(
+                users
+                    .iter()
+                    .filter(|u| u.team.as_ref().is_some_and(|t| led.contains(t)))
+                    .map(|u| u.id.clone())
+                    .collect(),
+            )
+        }
+        _ => Some(HashSet::from([viewer.id.clone()])),
+    }
+}
+
+/// When each customer first signed a contract: the month it counts as new (P5.3a).
+pub(crate) fn first_signings(tx: &mut dyn Transaction) -> Result<HashMap<String, NaiveDate>> {
+    let mut first: HashMap<String, NaiveDate> = HashMap::new();
+    for c in document::all::<crate::sales::Contract>(tx)? {
+        if let Some(s) = &c.signing {
+            let e = first.entry(c.customer.clone()).or_insert(s.signed_on);
+            *e = (*e).min(s.signed_on);
+        }
+    }
+    Ok(first)
+}
+
+fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInputs> {
+    let mut inputs = YearInputs::default();
+    document::scan::<Targets>(tx, &format!("{year}:"), |t| {
+        inputs.targets.insert(t.value.rep.to_string(), t.value);
+        ControlFlow::Continue(())
+    })?;
+    let owners: HashMap<String, UserId> = document::all::<Customer>(tx)?
+        .into_iter()
+        .map(|c| (c.id, c.owner))
+        .collect();
+    for (customer, signed) in first_signings(tx)? {
+        if signed.year() == year
+            && let Some(owner) = owners.get(&customer)
+        {
+            inputs.new_customers.entry(owner.to_string()).or_default()[signed.month0() as usize] +=
+                1;
+        }
+    }
+    for s in document::all::<Survey>(tx)? {
+        if s.date.year() == year {
+            inputs.surveys.entry(s.rep.to_string()).or_default()[s.date.month0() as usize]
+                .push(s.score);
+        }
+    }
+    document::scan::<Rating>(tx, &format!("{year}-"), |r| {
+        let r = r.value;
+        if r.year == year && (1..=12).contains(&r.month) {
+            inputs.ratings.entry(r.rep.to_string()).or_default()[r.month as usize - 1]
+                .push(r.score);
+        }
+        ControlFlow::Continue(())
+    })?;
+    Ok(inputs)
+}
+
+impl Engine {
+    /// Every rep's scorecards of `year`, months 1-12 and the year, from one scan of the
+    /// year's facts, under the policy in force at the end of the year. A rep sees their
+    /// own, a manager their team's, the director and back office everyone's (P2).
+    pub fn score_year(&self, actor: &Actor, year: i32) -> Result<Vec<YearScore>> {
+        let viewer = self.acting_user(actor)?;
+        let period = Period::Year(year);
+        let policy = self.policy_for_period(period)?;
+        let (mut tally, inputs, users, teams) = self.read(|tx| {
+            let mut tally = SalesTally::new(year);
+            let mut failure = None;
+            scan_facts(tx, period.first(), period.last(), |f| {
+                for c in &f.credits {
+                    if let Err(e) = tally.add(c.rep.as_str(), f.date, f.amount, f.cost, c.share_pct)
+                    {
+                        failure = Some(e);
+                        return ControlFlow::Break(());
+                    }
+                }
+                ControlFlow::Continue(())
+            })?;
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            Ok::<_, Error>((
+                tally,
+                read_inputs(tx, year)?,
+                document::all::<User>(tx)?,
+                document::all::<Team>(tx)?,
+            ))
+        })?;
+        let reps: HashSet<&str> = users
+            .iter()
+            .filter(|u| u.role == Role::Rep)
+            .map(|u| u.id.as_str())
+            .collect();
+        // Every rep gets cards, with or without sales, as on the scoreboard.
+        for rep in &reps {
+            tally.slot(rep);
+        }
+        let visible = visible_reps(&viewer, &users, &teams);
+        let mut scores = score_year(&policy, &tally, &inputs);
+        scores.retain(|s| {
+            reps.contains(s.rep.as_str())
+                && visible
+                    .as_ref()
+                    .is_none_or(|v| v.contains(&UserId::from(s.rep.as_str())))
+        });
+        Ok(scores)
+    }
+}
