@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the test run needs outside cargo:
-#   - a Python venv with maturin, pytest, pyarrow (for the kis Python package);
+#   - a Python venv with maturin, pytest, mypy, and the DataFrame tools the tests and
+#     examples/analysis.py use (pyarrow, polars, pandas, matplotlib);
 #   - the Kotlin compiler from npm and Debian's JNA (for the Kotlin bindings test);
 #   - the PostgreSQL server binaries are installed by scripts/pg.sh when it starts one.
 # Tools go to a cache outside the checkout (KIS_TOOLS, default ~/.cache/kis) so that a
@@ -17,10 +18,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c 'import maturin, pytest, mypy, pyarrow' >/dev/null 2>&1; then
-  log "installing maturin, pytest, mypy, pyarrow into the venv"
+if ! "$VENV/bin/python" -c 'import maturin, pytest, mypy, pyarrow, polars, pandas, matplotlib' >/dev/null 2>&1; then
+  log "installing maturin, pytest, mypy, pyarrow, polars, pandas, matplotlib into the venv"
   "$VENV/bin/pip" install -q --disable-pip-version-check \
-    "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "pyarrow>=15"
+    "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "pyarrow>=15" "polars>=1.20" \
+    "pandas>=2.2" "matplotlib>=3.8"
 fi
 
 # Kotlin compiler (npm package kotlin-compiler ships kotlinc and the stdlib jar).

@@ -9,11 +9,13 @@ mod engine;
 mod errors;
 mod expense;
 mod kpi;
+mod leads;
 mod money;
 mod policy;
 mod records;
 mod sales;
 mod sales_api;
+mod tables;
 
 use pyo3::prelude::*;
 
@@ -37,6 +39,8 @@ mod _native {
     #[pymodule_export]
     use super::kpi::{PyMetricLine, PyScoreboard, PyScorecard};
     #[pymodule_export]
+    use super::leads::{PyLead, PyLeadActivity};
+    #[pymodule_export]
     use super::money::PyMoney;
     #[pymodule_export]
     use super::policy::{PyPolicy, PyPolicyProblem};
@@ -50,4 +54,6 @@ mod _native {
     };
     #[pymodule_export]
     use super::sales_api::PyLineRequest;
+    #[pymodule_export]
+    use super::tables::PySalesReport;
 }

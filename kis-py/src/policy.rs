@@ -123,6 +123,31 @@ impl PyPolicy {
             .round_decimal(convert::decimal(amount, "amount")?))
     }
 
+    /// The KPI weights by metric (P5.1), as the policy gives them.
+    #[getter]
+    fn kpi_weights(&self) -> std::collections::HashMap<String, rust_decimal::Decimal> {
+        kis::kpi::Metric::ALL
+            .iter()
+            .map(|m| (kis::wire_name(m), m.weight(self.inner.kpi())))
+            .collect()
+    }
+
+    /// The most an indicator's achievement counts (1.5 = 150 % of target).
+    #[getter]
+    fn achievement_cap(&self) -> rust_decimal::Decimal {
+        self.inner.kpi().achievement_cap
+    }
+
+    /// What a metric with no data scores: "redistribute" or "zero".
+    #[getter]
+    fn missing_metric(&self) -> String {
+        match self.inner.kpi().missing_metric {
+            kis::policy::MissingMetric::Redistribute => "redistribute",
+            kis::policy::MissingMetric::Zero => "zero",
+        }
+        .to_string()
+    }
+
     /// Warnings that do not stop loading: price rules decided only by the tie-break.
     #[getter]
     fn lints(&self) -> Vec<PyPolicyProblem> {

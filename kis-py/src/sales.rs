@@ -612,6 +612,8 @@ pub struct PyCustomer {
     pub preferences: Option<String>,
     /// Contact names.
     pub contacts: Vec<String>,
+    /// The lead it was won from (P3.1).
+    pub lead: Option<String>,
 }
 
 impl From<kis::sales::Customer> for PyCustomer {
@@ -625,6 +627,7 @@ impl From<kis::sales::Customer> for PyCustomer {
             region: c.region,
             industry: c.industry,
             preferences: c.preferences,
+            lead: c.lead,
         }
     }
 }

@@ -76,3 +76,33 @@ def org(engine):
     engine.add_user("admin", "zhao", "Zhao Rep", "rep", "west")
     engine.add_user("admin", "fin", "Fan Finance", "finance")
     return engine
+
+
+@pytest.fixture
+def sales(org):
+    """The organisation with legal, two products and two customers of li's."""
+    from decimal import Decimal
+
+    org.add_user("admin", "legal", "Lu Legal", "legal")
+    org.put_product("dir", "KIS-PRO", "KIS Professional", "software>erp", Decimal("1000"), kis.Money("600", "CNY"))
+    org.put_product("dir", "KIS-SEAT", "KIS seat", "software>seats", 100, "40")
+    org.add_customer("li", "C-LI", "Customer Li", "retail", "li")
+    org.add_customer("li", "C-KEY", "Key Co", "key-accounts", "li")
+    return org
+
+
+def sell(engine, n: int, product: str, qty, day: datetime.date, rep: str = "li", manager: str = "m-east", customer: str = "C-LI"):
+    """A sale through every step on `day`: quote, review, contract, legal, signing, delivery."""
+    q, k, o = f"Q-{n}", f"K-{n}", f"O-{n}"
+    engine.create_quote(rep, q, customer, [kis.LineRequest(product, qty)], day)
+    engine.submit(rep, "quote", q)
+    engine.approve(manager, "quote", q)
+    engine.send_quote(rep, q)
+    engine.record_quote_response(rep, q, "accepted")
+    engine.draft_contract(rep, k, q, "net 30")
+    engine.submit(rep, "contract", k)
+    engine.approve(manager, "contract", k)
+    engine.approve("legal", "contract", k)
+    engine.sign_contract(rep, k, "Mr. Chen", day)
+    engine.create_order(rep, o, k, [("delivery", day)])
+    engine.complete_order_step(rep, o, "delivery", day)

@@ -11,16 +11,6 @@ import kis
 TODAY = datetime.date(2026, 11, 27)
 
 
-@pytest.fixture
-def sales(org):
-    org.add_user("admin", "legal", "Lu Legal", "legal")
-    org.put_product("dir", "KIS-PRO", "KIS Professional", "software>erp", Decimal("1000"), kis.Money("600", "CNY"))
-    org.put_product("dir", "KIS-SEAT", "KIS seat", "software>seats", 100, "40")
-    org.add_customer("li", "C-LI", "Customer Li", "retail", "li")
-    org.add_customer("li", "C-KEY", "Key Co", "key-accounts", "li")
-    return org
-
-
 def test_a_rep_cannot_change_the_price_system(sales):
     with pytest.raises(kis.NotAuthorized):
         sales.put_product("li", "KIS-PRO", "KIS Professional", "software>erp", 1, 1)

@@ -194,7 +194,7 @@ fn roll_up<'a>(members: impl Iterator<Item = &'a Metrics> + Clone) -> Metrics {
 impl Engine {
     /// The policy in force on a period's last day (the installed one if the store keeps
     /// no version that old).
-    pub(crate) fn policy_for_period(&self, period: Period) -> Result<Arc<Policy>> {
+    pub fn policy_for_period(&self, period: Period) -> Result<Arc<Policy>> {
         match self.policy_in_force(period.last()) {
             Ok(p) => Ok(p),
             Err(Error::NotFound { .. }) => Ok(self.policy()),

@@ -9,6 +9,7 @@ error is a subclass of :class:`kis.KisError` carrying the fields that say what w
 >>> admin = engine.bootstrap_admin("admin", "Ada Admin")
 """
 
+from ._arrow import ArrowStream, ArrowTable
 from ._native import (
     AlreadyExists,
     AuditEntry,
@@ -32,6 +33,8 @@ from ._native import (
     InvalidState,
     KisError,
     LateStep,
+    Lead,
+    LeadActivity,
     LimitExceeded,
     Line,
     LineRequest,
@@ -57,6 +60,7 @@ from ._native import (
     ReviewStep,
     RevisitDue,
     SalesFact,
+    SalesReport,
     Scoreboard,
     Scorecard,
     StoreError,
@@ -68,6 +72,8 @@ from ._native import (
 
 __all__ = [
     "AlreadyExists",
+    "ArrowStream",
+    "ArrowTable",
     "AuditEntry",
     "AuditReport",
     "BudgetExceeded",
@@ -89,6 +95,8 @@ __all__ = [
     "InvalidState",
     "KisError",
     "LateStep",
+    "Lead",
+    "LeadActivity",
     "LimitExceeded",
     "Line",
     "LineRequest",
@@ -114,6 +122,7 @@ __all__ = [
     "ReviewStep",
     "RevisitDue",
     "SalesFact",
+    "SalesReport",
     "Scoreboard",
     "Scorecard",
     "StoreError",
