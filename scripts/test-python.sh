@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Builds the Python package `kis` into the tools venv with maturin (its own target dir,
-# so it does not rebuild what cargo built) and runs its tests, stubtest included.
+# Tests the Python package `kis`:
+#   1. builds it into the tools venv with maturin (its own target dir, so it does not
+#      rebuild what cargo built) and runs pytest, stubtest included;
+#   2. runs examples/analysis.py on the quickstart's database when KIS_DEMO_DB names one;
+#   3. installs it the way a user does, `pip install ./kis-py` (a release abi3 wheel),
+#      into a fresh venv, and runs the same tests against that installed wheel
+#      (KIS_SKIP_WHEEL=1 skips this step while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$PWD
 KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
 VENV=$KIS_TOOLS/venv
 [ -x "$VENV/bin/python" ] || scripts/setup-tools.sh
@@ -10,3 +16,30 @@ VENV=$KIS_TOOLS/venv
 source "$VENV/bin/activate"
 (cd kis-py && maturin develop --quiet --target-dir ../target/maturin)
 python -m pytest -q kis-py/tests
+
+if [ -n "${KIS_DEMO_DB:-}" ]; then
+  echo "== examples/analysis.py on $KIS_DEMO_DB"
+  rm -f target/kis-analysis.png
+  python examples/analysis.py "$KIS_DEMO_DB" target/kis-analysis.png > target/analysis.log
+  grep -q "Scoreboard" target/analysis.log && grep -q "Sales report" target/analysis.log
+  [ -s target/kis-analysis.png ] || { echo "no chart written"; exit 1; }
+  tail -1 target/analysis.log
+fi
+deactivate
+
+if [ "${KIS_SKIP_WHEEL:-0}" != 1 ]; then
+  echo "== pip install ./kis-py into a fresh venv, then the tests against the wheel"
+  fresh=$(mktemp -d)/venv
+  python3 -m venv "$fresh"
+  "$fresh/bin/pip" install -q --disable-pip-version-check --upgrade pip
+  # The build runs in pip's isolated environment; CARGO_TARGET_DIR keeps its compiled
+  # crates between runs.
+  CARGO_TARGET_DIR=$ROOT/target/wheel "$fresh/bin/pip" install -q --disable-pip-version-check "./kis-py[test]"
+  where=$("$fresh/bin/python" -c 'import kis, pathlib; print(pathlib.Path(kis.__file__).parent)')
+  case "$where" in
+    "$fresh"/*) echo "kis installed at $where" ;;
+    *) echo "kis imported from $where, not from the fresh venv"; exit 1 ;;
+  esac
+  (cd "$(mktemp -d)" && "$fresh/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/kis-py/tests")
+  rm -rf "$(dirname "$fresh")"
+fi

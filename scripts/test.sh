@@ -42,6 +42,8 @@ cargo run --quiet --example quickstart -- "$demo" > target/quickstart-1.log
 cargo run --quiet --example quickstart -- "$demo" > target/quickstart-2.log
 grep -q "0 written by this run" target/quickstart-2.log || { cat target/quickstart-2.log; exit 1; }
 grep -q "chain verified: intact" target/quickstart-2.log
+grep -q "# Sales report: company" target/quickstart-1.log
+export KIS_DEMO_DB=$demo   # examples/analysis.py reads it in the Python step
 
 for extra in scripts/test-python.sh scripts/test-kotlin.sh; do
   if [ -x "$extra" ]; then
