@@ -3,8 +3,6 @@
 //! built by kis-core (`kis::columnar`); this file only moves them across, with the GIL
 //! released while Rust works.
 
-use std::ops::ControlFlow;
-
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -42,18 +40,14 @@ impl PyEngine {
         first: NaiveDate,
         last: NaiveDate,
     ) -> PyResult<PyTable> {
-        let batch = py
+        let batches = py
             .detach(|| {
-                let mut facts = Vec::new();
                 self.engine()
-                    .scan_sales_facts(&Actor::new(actor), first, last, |f| {
-                        facts.push(f);
-                        ControlFlow::Continue(())
-                    })?;
-                columnar::sales_facts_batch(&facts)
+                    .sales_facts_batches(&Actor::new(actor), first, last)
             })
             .or_raise(py)?;
-        to_table(batch)
+        let schema = batches[0].schema();
+        PyTable::try_new(batches, schema)
     }
 
     /// The expense claims the actor may see, one row per claim line.

@@ -145,6 +145,10 @@ fn connect(path: Option<&Path>, options: &SqliteOptions) -> Result<Connection, S
     conn.pragma_update(None, "synchronous", sync).map_err(map)?;
     conn.pragma_update(None, "foreign_keys", "ON")
         .map_err(map)?;
+    // Read pages through a memory map instead of a read() copy per page: long scans (a
+    // year of sales facts) spent a third of their time copying pages into SQLite's cache.
+    conn.pragma_update(None, "mmap_size", 1i64 << 30)
+        .map_err(map)?;
     // Keep query plans stable: without this, SQLite re-prepares a statement whenever a
     // range bound (our scans' `id >= ?`) gets a new value, which doubled command cost.
     conn.set_db_config(

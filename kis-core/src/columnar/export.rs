@@ -1,5 +1,5 @@
-//! Domain records as Arrow record batches: sales facts (one row per credited rep),
-//! expense claim lines, audit entries, and scores. Money columns are `decimal128(38, s)`
+//! Domain records as Arrow record batches: expense claim lines, audit entries, and
+//! scores (sales facts: [`super::facts`]). Money columns are `decimal128(38, s)`
 //! with `s` the largest scale in the data, so no value is rounded on the way out.
 
 use std::sync::Arc;
@@ -17,7 +17,6 @@ use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
 use crate::expense::ExpenseClaim;
 use crate::kpi::{Metric, YearScore};
-use crate::sales::SalesFact;
 
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
@@ -102,45 +101,6 @@ impl Columns {
         RecordBatch::try_new(Arc::new(Schema::new(self.fields)), self.arrays)
             .map_err(|e| Error::invalid("batch", e.to_string()))
     }
-}
-
-/// Sales facts, one row per credited rep (a split sale gives one row per rep, each with
-/// the sale's full amount and the rep's `share_pct`): the layout of the facts table that
-/// [`super::kpi`] scores.
-pub fn sales_facts_batch(facts: &[SalesFact]) -> Result<RecordBatch> {
-    let rows: Vec<(&SalesFact, &crate::sales::Credit)> = facts
-        .iter()
-        .flat_map(|f| f.credits.iter().map(move |c| (f, c)))
-        .collect();
-    let mut c = Columns::default();
-    c.text("id", rows.iter().map(|(f, _)| Some(f.id.as_str())));
-    c.date("date", rows.iter().map(|(f, _)| f.date));
-    c.text("order", rows.iter().map(|(f, _)| Some(f.order.as_str())));
-    c.text(
-        "contract",
-        rows.iter().map(|(f, _)| Some(f.contract.as_str())),
-    );
-    c.text(
-        "customer",
-        rows.iter().map(|(f, _)| Some(f.customer.as_str())),
-    );
-    c.text(
-        "product",
-        rows.iter().map(|(f, _)| Some(f.product.as_str())),
-    );
-    c.text("rep", rows.iter().map(|(_, k)| Some(k.rep.as_str())));
-    let col = |get: fn(&(&SalesFact, &crate::sales::Credit)) -> Decimal| -> Vec<Option<Decimal>> {
-        rows.iter().map(|r| Some(get(r))).collect()
-    };
-    c.decimal("share_pct", &col(|(_, k)| k.share_pct), 0)?;
-    c.decimal("quantity", &col(|(f, _)| f.quantity), 0)?;
-    c.decimal("amount", &col(|(f, _)| f.amount), 2)?;
-    c.decimal("cost", &col(|(f, _)| f.cost), 2)?;
-    c.text(
-        "currency",
-        rows.iter().map(|(f, _)| Some(f.currency.code())),
-    );
-    c.finish()
 }
 
 /// Expense claims, one row per claim line, with the claim's state.

@@ -4,12 +4,13 @@
 //! these batches to polars, pyarrow and pandas through the Arrow C stream interface.
 
 pub mod export;
+pub mod facts;
 pub mod kpi;
 pub mod pricing;
 pub mod read;
 pub mod report;
 
-pub use export::{audit_batch, claim_lines_batch, sales_facts_batch, year_scores_batch};
+pub use export::{audit_batch, claim_lines_batch, year_scores_batch};
 pub use kpi::{score_tables, score_tables_batch, tally_facts, year_inputs};
 pub use pricing::price_lines;
 pub use report::{REPORT_TABLES, report_table};

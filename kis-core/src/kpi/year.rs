@@ -2,10 +2,13 @@
 //! once, then every rep's twelve monthly cards and the annual card, as the table path
 //! scores them.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use serde::Deserialize;
 
 use super::Period;
 use super::data::{Rating, Survey, Targets};
@@ -14,7 +17,7 @@ use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::org::{Actor, Role, Team, User};
-use crate::sales::{Customer, scan_facts};
+use crate::sales::{Customer, fold_fact_chunks};
 use crate::store::Transaction;
 
 /// The reps `viewer` may see the scores of (P2): `None` for everyone.
@@ -90,6 +93,57 @@ fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInputs> {
     Ok(inputs)
 }
 
+/// The figures of a stored fact that scoring reads; the rest of the document is skipped
+/// without allocating.
+#[derive(Deserialize)]
+struct Figures<'a> {
+    date: NaiveDate,
+    amount: Decimal,
+    cost: Decimal,
+    #[serde(borrow)]
+    credits: Vec<CreditFigures<'a>>,
+}
+
+#[derive(Deserialize)]
+struct CreditFigures<'a> {
+    #[serde(borrow)]
+    rep: Cow<'a, str>,
+    share_pct: Decimal,
+}
+
+fn tally_bodies(tally: &mut SalesTally, bodies: &[String]) -> Result<()> {
+    for body in bodies {
+        let f: Figures<'_> = serde_json::from_str(body).map_err(|e| {
+            Error::Store(crate::store::StoreError::Corrupt {
+                backend: "document",
+                message: format!("sales fact: {e}"),
+            })
+        })?;
+        for c in &f.credits {
+            tally.add(&c.rep, f.date, f.amount, f.cost, c.share_pct)?;
+        }
+    }
+    Ok(())
+}
+
+/// Tallies the year's facts from the store, decoding on every core; the partial tallies
+/// are merged (integer sums: the order does not matter).
+fn tally_year(tx: &mut dyn Transaction, year: i32) -> Result<SalesTally> {
+    let period = Period::Year(year);
+    let parts = fold_fact_chunks(
+        tx,
+        period.first(),
+        period.last(),
+        || SalesTally::new(year),
+        |tally, _, bodies| tally_bodies(tally, &bodies),
+    )?;
+    let mut tally = SalesTally::new(year);
+    for part in parts {
+        tally.merge(part)?;
+    }
+    Ok(tally)
+}
+
 impl Engine {
     /// Every rep's scorecards of `year`, months 1-12 and the year, from one scan of the
     /// year's facts, under the policy in force at the end of the year. A rep sees their
@@ -99,23 +153,8 @@ impl Engine {
         let period = Period::Year(year);
         let policy = self.policy_for_period(period)?;
         let (mut tally, inputs, users, teams) = self.read(|tx| {
-            let mut tally = SalesTally::new(year);
-            let mut failure = None;
-            scan_facts(tx, period.first(), period.last(), |f| {
-                for c in &f.credits {
-                    if let Err(e) = tally.add(c.rep.as_str(), f.date, f.amount, f.cost, c.share_pct)
-                    {
-                        failure = Some(e);
-                        return ControlFlow::Break(());
-                    }
-                }
-                ControlFlow::Continue(())
-            })?;
-            if let Some(e) = failure {
-                return Err(e);
-            }
             Ok::<_, Error>((
-                tally,
+                tally_year(tx, year)?,
                 read_inputs(tx, year)?,
                 document::all::<User>(tx)?,
                 document::all::<Team>(tx)?,

@@ -11,7 +11,7 @@ use crate::engine::{Document, document};
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::money::Currency;
-use crate::store::Transaction;
+use crate::store::{Record, Transaction};
 
 /// A rep's share of a sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,47 +64,126 @@ impl SalesFact {
     }
 }
 
-/// Visits the facts dated `from..=to` in date order. Fact ids start with the date, so
-/// each month of the range is one prefix scan; a fact that does not decode stops the
-/// scan with its error.
+/// Visits the stored records of the facts dated `from..=to` in date order, undecoded
+/// (a reader that needs a few fields decodes only those). Fact ids start with the date,
+/// so each month of the range is one prefix scan and the date filter reads the id.
+pub fn scan_fact_records(
+    tx: &mut dyn Transaction,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut visit: impl FnMut(Record) -> ControlFlow<()>,
+) -> Result<()> {
+    let (from_id, to_id) = (from.to_string(), to.to_string());
+    let mut month = from.with_day(1).unwrap_or(from);
+    let mut stop = false;
+    while month <= to && !stop {
+        let prefix = month.format("%Y-%m-").to_string();
+        tx.scan(SalesFact::COLLECTION, &prefix, &mut |r| {
+            let day = r.id.get(..10).unwrap_or(&r.id);
+            if day < from_id.as_str() {
+                ControlFlow::Continue(())
+            } else if day > to_id.as_str() || visit(r).is_break() {
+                stop = true;
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        })?;
+        match month.checked_add_months(chrono::Months::new(1)) {
+            Some(next) => month = next,
+            None => break,
+        }
+    }
+    Ok(())
+}
+
+/// Visits the facts dated `from..=to` in date order, decoded; a fact that does not
+/// decode stops the scan with its error.
 pub fn scan_facts(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
     mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
 ) -> Result<()> {
-    let mut month = from.with_day(1).unwrap_or(from);
     let mut failure = None;
-    let mut stop = false;
-    while month <= to && !stop {
-        let prefix = month.format("%Y-%m-").to_string();
-        tx.scan(
-            SalesFact::COLLECTION,
-            &prefix,
-            &mut |r| match document::decode::<SalesFact>(r) {
-                Ok(f) if f.value.date < from => ControlFlow::Continue(()),
-                Ok(f) if f.value.date > to => {
-                    stop = true;
-                    ControlFlow::Break(())
-                }
-                Ok(f) => {
-                    if visit(f.value).is_break() {
-                        stop = true;
-                        return ControlFlow::Break(());
-                    }
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    stop = true;
-                    ControlFlow::Break(())
-                }
-            },
-        )?;
-        match month.checked_add_months(chrono::Months::new(1)) {
-            Some(next) => month = next,
-            None => break,
+    scan_fact_records(tx, from, to, |r| match document::decode::<SalesFact>(r) {
+        Ok(f) => visit(f.value),
+        Err(e) => {
+            failure = Some(e);
+            ControlFlow::Break(())
         }
-    }
+    })?;
     failure.map_or(Ok(()), Err)
+}
+
+/// Reads the facts dated `from..=to` on every core: this thread scans the store and hands
+/// chunks of undecoded documents, numbered in scan order, to worker threads; each worker
+/// folds its chunks into its own state (`init`, then `fold(state, chunk number, bodies)`).
+/// Returns the workers' states; decoding, most of the cost of reading, runs in parallel.
+pub fn fold_fact_chunks<S: Send>(
+    tx: &mut dyn Transaction,
+    from: NaiveDate,
+    to: NaiveDate,
+    init: impl Fn() -> S + Sync,
+    fold: impl Fn(&mut S, usize, Vec<String>) -> Result<()> + Sync,
+) -> Result<Vec<S>> {
+    use std::sync::{Arc, Mutex, mpsc};
+    const CHUNK: usize = 4096;
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    std::thread::scope(|scope| {
+        let (send, receive) = mpsc::sync_channel::<(usize, Vec<String>)>(workers * 2);
+        let receive = Arc::new(Mutex::new(receive));
+        let (init, fold) = (&init, &fold);
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let receive = Arc::clone(&receive);
+                scope.spawn(move || {
+                    let mut state = init();
+                    let mut result = Ok(());
+                    loop {
+                        let next = match receive.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((n, bodies)) = next else { break };
+                        // After a failure, keep draining so that the scanner never blocks.
+                        if result.is_ok() {
+                            result = fold(&mut state, n, bodies);
+                        }
+                    }
+                    result.map(|_| state)
+                })
+            })
+            .collect();
+        drop(receive);
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut sent = 0;
+        let scanned = scan_fact_records(tx, from, to, |r| {
+            chunk.push(r.body);
+            if chunk.len() == CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+                if send.send((sent, full)).is_err() {
+                    return ControlFlow::Break(());
+                }
+                sent += 1;
+            }
+            ControlFlow::Continue(())
+        });
+        if !chunk.is_empty() {
+            let _ = send.send((sent, chunk));
+        }
+        drop(send);
+        let mut states = Vec::with_capacity(handles.len());
+        for h in handles {
+            states.push(h.join().unwrap_or_else(|_| {
+                Err(crate::error::Error::invalid(
+                    "facts",
+                    "a reader thread failed",
+                ))
+            })?);
+        }
+        scanned.map(|_| states)
+    })
 }

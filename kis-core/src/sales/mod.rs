@@ -18,7 +18,7 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
-pub use facts::{Credit, SalesFact, scan_facts};
+pub use facts::{Credit, SalesFact, fold_fact_chunks, scan_fact_records, scan_facts};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
