@@ -154,9 +154,10 @@ impl PyPolicy {
         self.inner.lints().iter().cloned().map(Into::into).collect()
     }
 
-    /// Prices one line under this policy, with the trace (pure: no store needed).
-    /// Amounts are Decimal, int or str in the policy currency.
-    #[pyo3(signature = (product, category, list_price, cost, quantity, date, customer = None, customer_group = None))]
+    /// Prices one line under this policy (pure: no store needed), with the trace of how
+    /// the price came about unless `explain` is False (faster when only the price
+    /// matters). Amounts are Decimal, int or str in the policy currency.
+    #[pyo3(signature = (product, category, list_price, cost, quantity, date, customer = None, customer_group = None, *, explain = true))]
     #[allow(clippy::too_many_arguments)]
     fn price(
         &self,
@@ -168,6 +169,7 @@ impl PyPolicy {
         date: chrono::NaiveDate,
         customer: Option<&str>,
         customer_group: Option<&str>,
+        explain: bool,
     ) -> PyResult<crate::sales::PyPricedLine> {
         let req = kis::pricing::PriceRequest {
             product,
@@ -187,7 +189,7 @@ impl PyPolicy {
                 "must be positive",
             ));
         }
-        Ok(self.inner.price_book().price(&req, true).into())
+        Ok(self.inner.price_book().price(&req, explain).into())
     }
 
     /// Prices many lines at once (pure, GIL released while pricing), for analysis.

@@ -144,6 +144,8 @@ def test_policy_price_is_pure_and_explained(policy):
     guard = [t for t in line.trace if t.outcome == "guard"]
     assert [g.rule for g in guard] == ["pricing.max_line_discount_pct"]
     assert policy.lints == []
+    quick = policy.price("KIS-SEAT", "software>seats", Decimal("100"), "40", 7, datetime.date(2026, 11, 5), "C-9", "retail", explain=False)
+    assert (quick.unit_price, quick.line_total, quick.applied, quick.trace) == (line.unit_price, line.line_total, line.applied, [])
     with pytest.raises(kis.InvalidInput):
         policy.price("KIS-SEAT", "software", 100, 40, 0.5, datetime.date(2026, 11, 5))
     with pytest.raises(kis.InvalidInput):

@@ -1,12 +1,12 @@
 //! Sales facts from the store straight into Arrow, on every core: each worker decodes a
 //! chunk of stored documents (borrowing their strings, never building a `SalesFact`)
-//! into one record batch; decimal columns are then brought to one scale per column, the
+//! into one record batch (strings as `utf8_view`, which polars takes without a copy); decimal columns are then brought to one scale per column, the
 //! largest present, so no value is rounded.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use arrow_array::builder::{Date32Builder, Decimal128Builder, StringBuilder};
+use arrow_array::builder::{Date32Builder, Decimal128Builder, StringViewBuilder};
 use arrow_array::cast::AsArray;
 use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, RecordBatch};
@@ -58,7 +58,7 @@ const TEXT: [&str; 7] = [
 const DECIMALS: [&str; 4] = ["share_pct", "quantity", "amount", "cost"];
 
 fn schema(scales: [u32; 4]) -> Arc<Schema> {
-    let text = |n: &str| Field::new(n, DataType::Utf8, false);
+    let text = |n: &str| Field::new(n, DataType::Utf8View, false);
     let dec = |i: usize| {
         Field::new(
             DECIMALS[i],
@@ -100,9 +100,9 @@ fn chunk_batch(bodies: &[String]) -> Result<RecordBatch> {
         rows.iter()
             .flat_map(|r| r.credits.iter().map(move |c| (r, c)))
     };
-    let mut text: Vec<StringBuilder> = TEXT
+    let mut text: Vec<StringViewBuilder> = TEXT
         .iter()
-        .map(|_| StringBuilder::with_capacity(n, n * 12))
+        .map(|_| StringViewBuilder::with_capacity(n))
         .collect();
     let mut dates = Date32Builder::with_capacity(n);
     let values =

@@ -106,6 +106,8 @@ class Policy:
         date: datetime.date,
         customer: Optional[str] = None,
         customer_group: Optional[str] = None,
+        *,
+        explain: bool = True,
     ) -> PricedLine: ...
     def price_batch(
         self,
