@@ -31,7 +31,7 @@ grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
 SW=target/bindings/swift/Kis.swift
 for decl in "open class KisEngine" "enum KisError: Swift.Error" "public struct Money" "func addUser(" \
             "func verifyAudit(" "public func validatePolicy(" "typealias Amount = Foundation.Decimal" \
-            "typealias Day = Foundation.Date"; do
+            "typealias Day = Foundation.Date" "func salesReport(" "func captureLead(" "func repHistory("; do
   grep -q "$decl" "$SW" || { echo "Swift bindings lack: $decl" >&2; exit 1; }
 done
 echo "swift: Kis.swift declares the API ($(wc -l < "$SW") lines)"

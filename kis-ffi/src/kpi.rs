@@ -70,7 +70,8 @@ fn card(id: String, kind: &str, c: &k::Scorecard) -> Scorecard {
 #[uniffi::export]
 impl KisEngine {
     /// The scorecards the actor may see for a month (1-12), or the year when `month` is
-    /// null: reps first (best first), then teams.
+    /// null: reps first (best first), then teams, then directors' roll-ups (kind
+    /// "director", for the director and the back office).
     pub fn scoreboard(
         &self,
         actor: String,
@@ -93,6 +94,43 @@ impl KisEngine {
                 .iter()
                 .map(|t| card(t.team.to_string(), "team", &t.card)),
         );
+        cards.extend(
+            board
+                .directors
+                .iter()
+                .map(|d| card(d.team.to_string(), "director", &d.card)),
+        );
         Ok(cards)
     }
+
+    /// A rep's scorecards month by month through `year`, each under the policy in force
+    /// then: the rep's own, or their team's for a manager.
+    pub fn rep_history(
+        &self,
+        actor: String,
+        rep: String,
+        year: i32,
+    ) -> Result<Vec<MonthScore>, KisError> {
+        Ok(self
+            .engine()
+            .rep_history(&Actor::new(actor), &rep.as_str().into(), year)?
+            .into_iter()
+            .map(|(month, r)| MonthScore {
+                month,
+                revenue: r.actuals.revenue.map(Amount::from_decimal),
+                card: card(r.rep.to_string(), "rep", &r.card),
+            })
+            .collect())
+    }
+}
+
+/// One month of a rep's history.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct MonthScore {
+    /// The month, 1-12.
+    pub month: u32,
+    /// Revenue credited that month.
+    pub revenue: Option<Amount>,
+    /// The scorecard.
+    pub card: Scorecard,
 }

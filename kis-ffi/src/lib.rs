@@ -9,7 +9,9 @@ mod engine;
 mod error;
 mod expense;
 mod kpi;
+mod leads;
 mod records;
+mod report;
 mod sales;
 mod values;
 

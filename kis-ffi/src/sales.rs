@@ -90,6 +90,9 @@ pub struct Customer {
     pub group: String,
     /// Owning rep.
     pub owner: String,
+    /// The lead it was won from.
+    #[uniffi(default = None)]
+    pub lead: Option<String>,
 }
 
 impl From<s::Customer> for Customer {
@@ -99,6 +102,7 @@ impl From<s::Customer> for Customer {
             name: c.name,
             group: c.group,
             owner: c.owner.0,
+            lead: c.lead,
         }
     }
 }

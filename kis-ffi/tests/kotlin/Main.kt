@@ -204,6 +204,34 @@ fun main(args: Array<String>) {
             val bad = expectThrows<KisException.InvalidInput> { engine.openComplaint("li", "CP-2", "C-LI", "phone", "urgent", "x", null) }
             expect(bad.field == "severity", bad.field)
         }
+        check("leads: marketing hands one to a rep, who wins it as a customer") {
+            engine.addUser("admin", "mkt", "Mei Marketing", Role.MARKETING, null, null)
+            expectThrows<KisException.NotAuthorized> { engine.captureLead("li", "L-1", "Silk Works", "fair", null, null, null, null, null) }
+            engine.captureLead("mkt", "L-1", "Silk Works", "fair", "autumn", "Hangzhou", null, "li", null)
+            engine.logLeadActivity("li", "L-1", "visit", "wants a demo", null)
+            expect(engine.leads("li").map { it.id } == listOf("L-1"), "${engine.leads("li")}")
+            val won = engine.convertLead("li", "L-1", "C-SILK", "retail", null)
+            expect(won.owner == "li" && won.lead == "L-1", "$won")
+            val lead = engine.leads("li")[0]
+            expect(lead.status == "converted" && lead.activities == listOf("visit: wants a demo"), "$lead")
+            expectThrows<KisException.InvalidState> { engine.closeLead("li", "L-1", "late", null) }
+        }
+        check("the month's sales report: figures, Markdown, and who may read it") {
+            val r = engine.salesReport("m-east", 2026, 11u, "east", null)
+            expect(r.period == "2026-11" && r.scope == "team east" && r.currency == "CNY", "$r")
+            expect(r.markdown.startsWith("# Sales report: team east, 2026-11"), r.markdown.take(80))
+            expect(r.completion.map { it.metric } == listOf("revenue", "profit", "new_customers"), "${r.completion}")
+            expect(r.openComplaints.any { it.startsWith("CP-1 (high") }, "${r.openComplaints}")
+            expectThrows<KisException.NotAuthorized> { engine.salesReport("li", 2026, 11u, null, null) }
+            expectThrows<KisException.NotAuthorized> { engine.salesReport("m-west", 2026, 11u, "east", null) }
+            expectThrows<KisException.InvalidInput> { engine.salesReport("dir", 2026, 11u, "east", "li") }
+        }
+        check("a rep's history over the months, and the director's roll-up") {
+            val history = engine.repHistory("li", "li", 2026)
+            expect(history.map { it.month } == (1u..11u).toList(), "${history.map { it.month }}")
+            expectThrows<KisException.NotAuthorized> { engine.repHistory("wang", "li", 2026) }
+            expect(engine.scoreboard("dir", 2026, 11u).any { it.kind == "director" && it.id == "dir" }, "director roll-up")
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
