@@ -86,6 +86,9 @@ pub struct PyScoreboard {
     pub reps: Vec<PyScorecard>,
     /// Teams' scorecards, best first.
     pub teams: Vec<PyScorecard>,
+    /// Each director's teams rolled up (kind "director"; for the director, finance and
+    /// admins).
+    pub directors: Vec<PyScorecard>,
     /// Awards: (kind, winners, rule).
     pub awards: Vec<(String, Vec<String>, String)>,
 }
@@ -240,11 +243,37 @@ impl PyEngine {
                 .iter()
                 .map(|t| card(t.team.to_string(), "team", &t.card))
                 .collect(),
+            directors: board
+                .directors
+                .iter()
+                .map(|d| card(d.team.to_string(), "director", &d.card))
+                .collect(),
             awards: board
                 .awards
                 .into_iter()
                 .map(|a| (a.kind, a.winners, a.rule))
                 .collect(),
         })
+    }
+
+    /// A rep's scorecards month by month through `year` (to the current month for the
+    /// current year), each under the policy in force then: `[(month, scorecard)]`.
+    fn rep_history(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        rep: &str,
+        year: i32,
+    ) -> PyResult<Vec<(u32, PyScorecard)>> {
+        let history = py
+            .detach(|| {
+                self.engine()
+                    .rep_history(&Actor::new(actor), &rep.into(), year)
+            })
+            .or_raise(py)?;
+        Ok(history
+            .into_iter()
+            .map(|(m, r)| (m, card(r.rep.to_string(), "rep", &r.card)))
+            .collect())
     }
 }

@@ -117,3 +117,17 @@ def test_a_table_of_lines_is_priced_as_price_batch_prices_it(policy):
     with pytest.raises(kis.InvalidInput) as info:
         policy.price_table(products, pa.table({"product": ["NOPE"], "quantity": [1], "date": [day]}))
     assert info.value.field == "lines.product[0]"
+
+
+def test_a_reps_history_and_the_directors_roll_up(sales):
+    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"))
+    sell(sales, 1, "KIS-PRO", 5, TODAY)
+    history = sales.rep_history("li", "li", 2026)
+    assert [m for m, _ in history] == list(range(1, 12))
+    nov = history[10][1]
+    assert nov.kind == "rep" and next(l for l in nov.lines if l.metric == "revenue").actual == Decimal("5000.00")
+    with pytest.raises(kis.NotAuthorized):
+        sales.rep_history("zhao", "li", 2026)
+    board = sales.scoreboard("dir", 2026, 11)
+    assert [d.id for d in board.directors] == ["dir"] and board.directors[0].kind == "director"
+    assert sales.scoreboard("m-east", 2026, 11).directors == []

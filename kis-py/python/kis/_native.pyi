@@ -712,6 +712,8 @@ class Scoreboard:
     @property
     def teams(self) -> list[Scorecard]: ...
     @property
+    def directors(self) -> list[Scorecard]: ...
+    @property
     def awards(self) -> list[tuple[str, list[str], str]]: ...
 
 @final
@@ -1107,6 +1109,7 @@ class Engine:
     def scoreboard(
         self, actor: str, year: int, month: Optional[int] = None, what_if: Optional[Policy] = None
     ) -> Scoreboard: ...
+    def rep_history(self, actor: str, rep: str, year: int) -> list[tuple[int, Scorecard]]: ...
     def update_customer(
         self,
         actor: str,
