@@ -99,7 +99,8 @@ pub struct PyOverdueComplaint {
     pub hours_late: i64,
 }
 
-type ContactTuple = (
+/// `(name, title, phone, email, birthday)` of a contact person.
+pub(crate) type ContactTuple = (
     String,
     Option<String>,
     Option<String>,

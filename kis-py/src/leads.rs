@@ -1,13 +1,14 @@
 //! Leads from Python (P3.1): captured by marketing, handed to reps, converted into
 //! customers or closed with a reason.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
 use kis::Actor;
 use kis::crm as c;
 use kis::sales::Contact;
 
+use crate::crm::ContactTuple;
 use crate::engine::PyEngine;
 use crate::errors::OrRaise;
 use crate::sales::PyCustomer;
@@ -95,15 +96,6 @@ impl PyLead {
         })
     }
 }
-
-/// `(name, title, phone, email, birthday)` of a contact person.
-type ContactTuple = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<NaiveDate>,
-);
 
 #[pymethods]
 impl PyEngine {

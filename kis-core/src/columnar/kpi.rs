@@ -310,32 +310,12 @@ pub fn score_tables_batch(
 mod tests {
     use std::sync::Arc;
 
-    use arrow_array::builder::{Decimal128Builder, StringDictionaryBuilder};
+    use arrow_array::builder::StringDictionaryBuilder;
     use arrow_array::types::Int32Type;
     use arrow_array::{ArrayRef, Date32Array, Float64Array, StringArray};
-    use arrow_schema::{Field, Schema};
 
     use super::*;
-
-    fn dec_col(values: &[i128], scale: i8) -> ArrayRef {
-        let mut b = Decimal128Builder::new()
-            .with_precision_and_scale(38, scale)
-            .unwrap();
-        b.append_slice(values);
-        Arc::new(b.finish())
-    }
-
-    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
-        let fields: Vec<Field> = cols
-            .iter()
-            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-            .collect();
-        RecordBatch::try_new(
-            Arc::new(Schema::new(fields)),
-            cols.into_iter().map(|(_, a)| a).collect(),
-        )
-        .unwrap()
-    }
+    use crate::columnar::test_support::{batch, dec_col};
 
     fn day(y: i32, m: u32, d: u32) -> i32 {
         (NaiveDate::from_ymd_opt(y, m, d).unwrap() - EPOCH).num_days() as i32

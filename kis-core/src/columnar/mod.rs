@@ -9,6 +9,8 @@ pub mod kpi;
 pub mod pricing;
 pub mod read;
 pub mod report;
+#[cfg(test)]
+mod test_support;
 
 pub use export::{audit_batch, claim_lines_batch, year_scores_batch};
 pub use kpi::{score_tables, score_tables_batch, tally_facts, year_inputs};

@@ -135,31 +135,10 @@ pub fn price_lines(
 mod tests {
     use std::sync::Arc;
 
-    use arrow_array::builder::Decimal128Builder;
-    use arrow_array::{ArrayRef, Date32Array, Float64Array, StringArray};
-    use arrow_schema::{Field, Schema};
+    use arrow_array::{Date32Array, Float64Array, StringArray};
 
     use super::*;
-
-    fn dec_col(values: &[i128], scale: i8) -> ArrayRef {
-        let mut b = Decimal128Builder::new()
-            .with_precision_and_scale(38, scale)
-            .unwrap();
-        b.append_slice(values);
-        Arc::new(b.finish())
-    }
-
-    fn batch(cols: Vec<(&str, ArrayRef)>) -> RecordBatch {
-        let fields: Vec<Field> = cols
-            .iter()
-            .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-            .collect();
-        RecordBatch::try_new(
-            Arc::new(Schema::new(fields)),
-            cols.into_iter().map(|(_, a)| a).collect(),
-        )
-        .unwrap()
-    }
+    use crate::columnar::test_support::{batch, dec_col};
 
     #[test]
     fn lines_are_priced_by_the_book_and_bad_tables_are_refused() {
