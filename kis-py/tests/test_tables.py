@@ -75,6 +75,13 @@ def test_a_year_scored_from_a_polars_frame_with_split_credits(policy):
     targets = pl.DataFrame({"rep": ["a", "b"], "revenue": [Decimal("120000"), Decimal("60000")]})
     out = pl.DataFrame(policy.score_year(2026, facts, targets=targets))
     assert out.height == 26
+    # A monthly distribution per rep (null: even), as SetTargets takes it.
+    spread = targets.with_columns(pl.Series("distribution", [[5, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8], None]))
+    jan = pl.DataFrame(policy.score_year(2026, facts, targets=spread)).filter(pl.col("month") == 1).sort("rep")
+    assert jan["revenue_target"].to_list() == [Decimal("6000.00"), Decimal("5000.00")]
+    with pytest.raises(kis.InvalidInput) as info:
+        policy.score_year(2026, facts, targets=targets.with_columns(pl.Series("distribution", [[100], None])))
+    assert info.value.field == "targets.distribution[0]"
     march = out.filter(pl.col("month") == 3).sort("rep")
     assert march["revenue"].to_list() == [Decimal("6000.00"), Decimal("4000.00")]
     assert march["profit"].to_list() == [Decimal("2400.00"), Decimal("1600.00")]

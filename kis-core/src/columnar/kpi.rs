@@ -7,7 +7,8 @@
 //!   `share_pct` decimal128 (a sale credited to several reps is one row per rep, P5.3a;
 //!   absent = 100).
 //! - targets: `rep`, optional `revenue`, `profit`, `new_customers`, `satisfaction`,
-//!   `supervisor` (decimal or integer; null = no target). Spread evenly over the months.
+//!   `supervisor` (decimal or integer; null = no target), optional `distribution` (a list
+//!   of twelve monthly percentages summing to 100; absent or null = even).
 //! - customers (optional): `customer`, `owner` string, `first_signed` date32.
 //! - surveys (optional): `rep` string, `date` date32, `score` decimal/integer.
 //! - ratings (optional): `rep` string, `month` integer, `score` decimal/integer.
@@ -183,6 +184,35 @@ pub fn tally_facts(year: i32, facts: &[RecordBatch]) -> Result<SalesTally> {
     Ok(tally)
 }
 
+/// Row `i` of the targets' optional `distribution` column: a list of twelve monthly
+/// percentages summing to 100 (null: even), checked as `SetTargets` checks it.
+fn distribution_at(col: &arrow_array::ArrayRef, i: usize) -> Result<Option<Vec<Decimal>>> {
+    use arrow_array::cast::AsArray;
+    const FIELD: &str = "targets.distribution";
+    if col.is_null(i) {
+        return Ok(None);
+    }
+    let values = match col.data_type() {
+        arrow_schema::DataType::List(_) => col.as_list::<i32>().value(i),
+        arrow_schema::DataType::LargeList(_) => col.as_list::<i64>().value(i),
+        other => {
+            return Err(Error::invalid(
+                FIELD,
+                format!("is {other}, expected a list of twelve decimals"),
+            ));
+        }
+    };
+    let months = (0..values.len())
+        .map(|m| decimal_at(&values, FIELD, "", m).map(Option::unwrap_or_default))
+        .collect::<Result<Vec<Decimal>>>()?;
+    // The same rule as for stored targets: twelve non-negative percentages summing to 100.
+    crate::expense::BudgetPlan::new(Decimal::ZERO, Some(months.clone())).map_err(|e| match e {
+        Error::Invalid(bad) => Error::invalid(format!("{FIELD}[{i}]"), bad.reason),
+        other => other,
+    })?;
+    Ok(Some(months))
+}
+
 /// The other inputs of a year's scoring, read from their tables.
 pub fn year_inputs(
     year: i32,
@@ -210,6 +240,10 @@ pub fn year_inputs(
                 satisfaction: metric("satisfaction", i)?,
                 supervisor: metric("supervisor", i)?,
             };
+            let distribution = match optional(b, "distribution") {
+                Some(col) => distribution_at(col, i)?,
+                None => None,
+            };
             inputs.targets.insert(
                 rep.clone(),
                 Targets {
@@ -217,7 +251,7 @@ pub fn year_inputs(
                     rep: rep.as_str().into(),
                     year,
                     annual,
-                    distribution: None,
+                    distribution,
                     set_by: "table".into(),
                 },
             );
@@ -474,6 +508,42 @@ mod tests {
             .unwrap();
         assert_eq!(b.actuals.revenue, Some(dec("0.00")));
         let table = score_tables_batch(&policy, 2026, &[], &inputs).unwrap();
+        // A distribution per rep: 5 % in January for rep a; a bad one is refused by row.
+        let spread = |pcts: [i64; 12]| Some(pcts.iter().map(|p| Some(*p)).collect::<Vec<_>>());
+        let lists =
+            arrow_array::ListArray::from_iter_primitive::<arrow_array::types::Int64Type, _, _>(
+                vec![spread([5, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8]), None],
+            );
+        let with = batch(vec![
+            ("rep", Arc::new(StringArray::from(vec!["a", "b"]))),
+            ("revenue", dec_col(&[12_000_000, 6_000_000], 2)),
+            ("distribution", Arc::new(lists)),
+        ]);
+        let inputs = year_inputs(2026, &[with], &[], &[], &[]).unwrap();
+        let jan = score_tables(&policy, 2026, &[], &inputs).unwrap();
+        let target = |rep: &str| {
+            jan.iter()
+                .find(|s| s.rep == rep && s.month == Some(1))
+                .unwrap()
+                .targets
+                .revenue
+        };
+        assert_eq!(
+            (target("a"), target("b")),
+            (Some(dec("6000.00")), Some(dec("5000.00")))
+        );
+        let bad = arrow_array::ListArray::from_iter_primitive::<arrow_array::types::Int64Type, _, _>(
+            vec![spread([50, 9, 9, 9, 9, 9, 9, 9, 8, 8, 8, 8])],
+        );
+        let bad = batch(vec![
+            ("rep", Arc::new(StringArray::from(vec!["a"]))),
+            ("distribution", Arc::new(bad)),
+        ]);
+        assert!(matches!(
+            year_inputs(2026, &[bad], &[], &[], &[]),
+            Err(Error::Invalid(e)) if e.field == "targets.distribution[0]" && e.reason.contains("145")
+        ));
+
         assert_eq!(table.num_rows(), 26);
         assert!(table.column_by_name("revenue_points").is_some());
     }
