@@ -1,22 +1,19 @@
 //! The scoreboard of a period (P5.2): every rep's and team's scorecard, and the awards
 //! (P4.3), under the policy in force for the period or a "what if" policy.
 
-use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::data::{Rating, Survey, Targets};
 use super::score::{Metrics, Scorecard, score};
+use super::tally::score_rep;
 use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
 use crate::org::{Actor, Role, Team, User};
 use crate::policy::Policy;
-use crate::sales::{Customer, scan_facts};
 
 /// A scoring period (P5.2: monthly for the bonus, annual for promotion and pay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,101 +213,33 @@ impl Engine {
             Some(p) => Arc::new(p.clone()),
             None => self.policy_for_period(period)?,
         };
-        let rounding = policy.rounding();
-        // Sales amount and profit per rep, weighted by each rep's share (P5.3a).
-        let mut sales: HashMap<UserId, (Decimal, Decimal)> = HashMap::new();
-        let (first, last) = (period.first(), period.last());
-        self.read(|tx| {
-            scan_facts(tx, first, last, |f| {
-                for c in &f.credits {
-                    let share = c.share_pct / Decimal::ONE_HUNDRED;
-                    let e = sales.entry(c.rep.clone()).or_default();
-                    e.0 += f.amount * share;
-                    e.1 += (f.amount - f.cost) * share;
-                }
-                ControlFlow::Continue(())
-            })
-        })?;
-        let (users, teams, targets, surveys, ratings, first_orders, owners) = self.read(|tx| {
-            let users = document::all::<User>(tx)?;
-            let teams = document::all::<Team>(tx)?;
-            let year = first.year();
-            let mut targets = HashMap::new();
-            document::scan::<Targets>(tx, &format!("{year}:"), |t| {
-                targets.insert(t.value.rep.clone(), t.value);
-                ControlFlow::Continue(())
-            })?;
-            let surveys = document::all::<Survey>(tx)?;
-            let mut ratings = Vec::new();
-            document::scan::<Rating>(tx, &format!("{year}-"), |r| {
-                ratings.push(r.value);
-                ControlFlow::Continue(())
-            })?;
-            // When each customer first signed (P5: new in the month of its first signed order).
-            let first_orders = super::year::first_signings(tx)?;
-            let owners: HashMap<String, UserId> = document::all::<Customer>(tx)?
-                .into_iter()
-                .map(|c| (c.id, c.owner))
-                .collect();
+        // The period's facts tallied (P5.3a, shares weighted) and the year's inputs; each
+        // rep scored as the year's cards are, so that the two never disagree.
+        let year = period.first().year();
+        let (tally, inputs, users, teams) = self.read(|tx| {
             Ok::<_, Error>((
-                users,
-                teams,
-                targets,
-                surveys,
-                ratings,
-                first_orders,
-                owners,
+                super::year::tally_period(tx, period)?,
+                super::year::read_inputs(tx, year)?,
+                document::all::<User>(tx)?,
+                document::all::<Team>(tx)?,
             ))
         })?;
-        let mut new_customers: HashMap<UserId, Decimal> = HashMap::new();
-        for (customer, signed) in &first_orders {
-            if period.contains(*signed)
-                && let Some(owner) = owners.get(customer)
-            {
-                *new_customers.entry(owner.clone()).or_default() += Decimal::ONE;
-            }
-        }
         let kpi = policy.kpi();
+        let month = match period {
+            Period::Month { month, .. } => Some(month),
+            Period::Year(_) => None,
+        };
         let mut reps: Vec<RepScore> = users
             .iter()
             .filter(|u| u.role == Role::Rep)
             .map(|u| {
-                let (revenue, profit) = sales.get(&u.id).copied().unwrap_or_default();
-                let scores: Vec<Decimal> = surveys
-                    .iter()
-                    .filter(|s| s.rep == u.id && period.contains(s.date))
-                    .map(|s| s.score)
-                    .collect();
-                let rated: Vec<Decimal> = ratings
-                    .iter()
-                    .filter(|r| {
-                        r.rep == u.id
-                            && match period {
-                                Period::Month { month, .. } => r.month == month,
-                                Period::Year(_) => true,
-                            }
-                    })
-                    .map(|r| r.score)
-                    .collect();
-                let actuals = Metrics {
-                    revenue: Some(rounding.round_decimal(revenue)),
-                    profit: Some(rounding.round_decimal(profit)),
-                    new_customers: Some(new_customers.get(&u.id).copied().unwrap_or_default()),
-                    satisfaction: avg(&scores),
-                    supervisor: avg(&rated),
-                };
-                let targets = match (targets.get(&u.id), period) {
-                    (None, _) => Metrics::default(),
-                    (Some(t), Period::Month { month, .. }) => t.month(month, rounding),
-                    (Some(t), Period::Year(_)) => t.annual.clone(),
-                };
-                let card = score(kpi, &actuals, &targets);
+                let y = score_rep(&policy, &tally, &inputs, u.id.as_str(), month);
                 RepScore {
                     rep: u.id.clone(),
                     team: u.team.clone(),
-                    actuals,
-                    targets,
-                    card,
+                    actuals: y.actuals,
+                    targets: y.targets,
+                    card: y.card,
                 }
             })
             .collect();

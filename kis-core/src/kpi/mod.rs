@@ -12,4 +12,4 @@ pub(crate) use year::first_signings;
 pub use board::{Award, Period, RepScore, Scoreboard, TeamScore};
 pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};
 pub use score::{Metric, MetricLine, Metrics, Scorecard, score};
-pub use tally::{Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_year};
+pub use tally::{Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_rep, score_year};

@@ -191,12 +191,54 @@ fn average<'a>(scores: impl Iterator<Item = &'a Decimal>) -> Option<Decimal> {
     (n > 0).then(|| (sum / Decimal::from(n)).round_dp(4))
 }
 
+/// One rep's scorecard for a month (1-12) or, for `None`, the year: actuals from the
+/// tally and the inputs (P5.3), targets by the distribution, scored by the policy. The
+/// scoreboard, the store's year and the tables' year all score through here.
+pub fn score_rep(
+    policy: &Policy,
+    tally: &SalesTally,
+    inputs: &YearInputs,
+    rep: &str,
+    month: Option<u32>,
+) -> YearScore {
+    let rounding = policy.rounding();
+    let (revenue, profit) = tally.totals(rep, month);
+    let pick = |per_month: Option<&[Vec<Decimal>; 12]>| {
+        per_month.and_then(|m| match month {
+            Some(mo) => average(m[mo as usize - 1].iter()),
+            None => average(m.iter().flatten()),
+        })
+    };
+    let new_count = inputs.new_customers.get(rep).map_or(0, |n| match month {
+        Some(mo) => n[mo as usize - 1],
+        None => n.iter().sum(),
+    });
+    let actuals = Metrics {
+        revenue: Some(rounding.round_decimal(revenue)),
+        profit: Some(rounding.round_decimal(profit)),
+        new_customers: Some(Decimal::from(new_count)),
+        satisfaction: pick(inputs.surveys.get(rep)),
+        supervisor: pick(inputs.ratings.get(rep)),
+    };
+    let targets = match (inputs.targets.get(rep), month) {
+        (None, _) => Metrics::default(),
+        (Some(t), Some(mo)) => t.month(mo, rounding),
+        (Some(t), None) => t.annual.clone(),
+    };
+    let card = score(policy.kpi(), &actuals, &targets);
+    YearScore {
+        rep: rep.to_string(),
+        month,
+        actuals,
+        targets,
+        card,
+    }
+}
+
 /// Scores every rep of the tally and of `inputs` for each month of the year and for the
 /// year as a whole (the annual card uses annual actuals and targets, not an average of
 /// months, P5.2b). Reps in name order, months 1-12 then the year.
 pub fn score_year(policy: &Policy, tally: &SalesTally, inputs: &YearInputs) -> Vec<YearScore> {
-    let rounding = policy.rounding();
-    let kpi = policy.kpi();
     let mut reps: Vec<&str> = tally
         .reps()
         .iter()
@@ -205,47 +247,14 @@ pub fn score_year(policy: &Policy, tally: &SalesTally, inputs: &YearInputs) -> V
         .collect();
     reps.sort_unstable();
     reps.dedup();
-    let mut out = Vec::with_capacity(reps.len() * 13);
-    for rep in reps {
-        let new = inputs.new_customers.get(rep);
-        let surveys = inputs.surveys.get(rep);
-        let ratings = inputs.ratings.get(rep);
-        let targets = inputs.targets.get(rep);
-        for month in (1..=12).map(Some).chain([None]) {
-            let (revenue, profit) = tally.totals(rep, month);
-            let pick = |per_month: Option<&[Vec<Decimal>; 12]>| {
-                per_month.and_then(|m| match month {
-                    Some(mo) => average(m[mo as usize - 1].iter()),
-                    None => average(m.iter().flatten()),
-                })
-            };
-            let new_count = new.map_or(0, |n| match month {
-                Some(mo) => n[mo as usize - 1],
-                None => n.iter().sum(),
-            });
-            let actuals = Metrics {
-                revenue: Some(rounding.round_decimal(revenue)),
-                profit: Some(rounding.round_decimal(profit)),
-                new_customers: Some(Decimal::from(new_count)),
-                satisfaction: pick(surveys),
-                supervisor: pick(ratings),
-            };
-            let targets = match (targets, month) {
-                (None, _) => Metrics::default(),
-                (Some(t), Some(mo)) => t.month(mo, rounding),
-                (Some(t), None) => t.annual.clone(),
-            };
-            let card = score(kpi, &actuals, &targets);
-            out.push(YearScore {
-                rep: rep.to_string(),
-                month,
-                actuals,
-                targets,
-                card,
-            });
-        }
-    }
-    out
+    reps.iter()
+        .flat_map(|rep| {
+            (1..=12)
+                .map(Some)
+                .chain([None])
+                .map(move |month| score_rep(policy, tally, inputs, rep, month))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -58,7 +58,7 @@ pub(crate) fn first_signings(tx: &mut dyn Transaction) -> Result<HashMap<String,
     Ok(first)
 }
 
-fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInputs> {
+pub(crate) fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInputs> {
     let mut inputs = YearInputs::default();
     document::scan::<Targets>(tx, &format!("{year}:"), |t| {
         inputs.targets.insert(t.value.rep.to_string(), t.value);
@@ -126,10 +126,10 @@ fn tally_bodies(tally: &mut SalesTally, bodies: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Tallies the year's facts from the store, decoding on every core; the partial tallies
+/// Tallies a period's facts from the store (a month, or a year), decoding on every core; the partial tallies
 /// are merged (integer sums: the order does not matter).
-fn tally_year(tx: &mut dyn Transaction, year: i32) -> Result<SalesTally> {
-    let period = Period::Year(year);
+pub(crate) fn tally_period(tx: &mut dyn Transaction, period: Period) -> Result<SalesTally> {
+    let year = period.first().year();
     let parts = fold_fact_chunks(
         tx,
         period.first(),
@@ -154,7 +154,7 @@ impl Engine {
         let policy = self.policy_for_period(period)?;
         let (mut tally, inputs, users, teams) = self.read(|tx| {
             Ok::<_, Error>((
-                tally_year(tx, year)?,
+                tally_period(tx, period)?,
                 read_inputs(tx, year)?,
                 document::all::<User>(tx)?,
                 document::all::<Team>(tx)?,
