@@ -78,10 +78,7 @@ impl KisEngine {
         year: i32,
         month: Option<u32>,
     ) -> Result<Vec<Scorecard>, KisError> {
-        let period = match month {
-            Some(month) => k::Period::Month { year, month },
-            None => k::Period::Year(year),
-        };
+        let period = k::Period::of(year, month);
         let board = self.engine().scoreboard(&Actor::new(actor), period, None)?;
         let mut cards: Vec<Scorecard> = board
             .reps

@@ -169,18 +169,8 @@ impl KisEngine {
         team: Option<String>,
         rep: Option<String>,
     ) -> Result<SalesReport, KisError> {
-        let scope = match (team, rep) {
-            (None, None) => r::Scope::Company,
-            (Some(t), None) => r::Scope::Team(t.into()),
-            (None, Some(p)) => r::Scope::Rep(p.into()),
-            (Some(_), Some(_)) => {
-                return Err(kis::Error::invalid("team", "give a team or a rep, not both").into());
-            }
-        };
-        let period = match month {
-            Some(month) => Period::Month { year, month },
-            None => Period::Year(year),
-        };
+        let scope = r::Scope::of(team.as_deref(), rep.as_deref())?;
+        let period = Period::of(year, month);
         Ok(self
             .engine()
             .sales_report(&Actor::new(actor), period, scope)?

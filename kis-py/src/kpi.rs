@@ -220,10 +220,7 @@ impl PyEngine {
         month: Option<u32>,
         what_if: Option<&PyPolicy>,
     ) -> PyResult<PyScoreboard> {
-        let period = match month {
-            Some(month) => k::Period::Month { year, month },
-            None => k::Period::Year(year),
-        };
+        let period = k::Period::of(year, month);
         let what_if = what_if.map(|p| p.inner.clone());
         let board = py
             .detach(|| {

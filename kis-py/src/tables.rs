@@ -105,18 +105,8 @@ impl PyEngine {
         team: Option<&str>,
         rep: Option<&str>,
     ) -> PyResult<PySalesReport> {
-        let scope = match (team, rep) {
-            (None, None) => Scope::Company,
-            (Some(t), None) => Scope::Team(t.into()),
-            (None, Some(r)) => Scope::Rep(r.into()),
-            (Some(_), Some(_)) => {
-                return Err(invalid(py, "team", "give a team or a rep, not both"));
-            }
-        };
-        let period = match month {
-            Some(month) => Period::Month { year, month },
-            None => Period::Year(year),
-        };
+        let scope = Scope::of(team, rep).or_raise(py)?;
+        let period = Period::of(year, month);
         let report = py
             .detach(|| {
                 self.engine()

@@ -30,6 +30,15 @@ pub enum Period {
 }
 
 impl Period {
+    /// A month of `year` (1-12), or the whole year when `month` is `None`: how the
+    /// bindings name a period.
+    pub fn of(year: i32, month: Option<u32>) -> Period {
+        match month {
+            Some(month) => Period::Month { year, month },
+            None => Period::Year(year),
+        }
+    }
+
     /// First day.
     pub fn first(&self) -> NaiveDate {
         match *self {

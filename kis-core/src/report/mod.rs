@@ -25,6 +25,22 @@ pub enum Scope {
     Rep(UserId),
 }
 
+impl Scope {
+    /// The company, a team or a rep, as the bindings take it: at most one of `team` and
+    /// `rep`.
+    pub fn of(team: Option<&str>, rep: Option<&str>) -> crate::error::Result<Scope> {
+        match (team, rep) {
+            (None, None) => Ok(Scope::Company),
+            (Some(t), None) => Ok(Scope::Team(t.into())),
+            (None, Some(r)) => Ok(Scope::Rep(r.into())),
+            (Some(_), Some(_)) => Err(crate::error::Error::invalid(
+                "team",
+                "give a team or a rep, not both",
+            )),
+        }
+    }
+}
+
 impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -257,6 +273,31 @@ mod tests {
 
     fn ids(p: &[Performer]) -> Vec<&str> {
         p.iter().map(|p| p.rep.as_str()).collect()
+    }
+
+    #[test]
+    fn a_scope_is_the_company_a_team_or_a_rep_never_both() {
+        assert_eq!(Scope::of(None, None).unwrap(), Scope::Company);
+        assert_eq!(
+            Scope::of(Some("east"), None).unwrap(),
+            Scope::Team("east".into())
+        );
+        assert_eq!(
+            Scope::of(None, Some("li")).unwrap(),
+            Scope::Rep("li".into())
+        );
+        assert!(matches!(
+            Scope::of(Some("east"), Some("li")),
+            Err(crate::Error::Invalid(e)) if e.field == "team"
+        ));
+        assert_eq!(
+            Period::of(2026, Some(3)),
+            Period::Month {
+                year: 2026,
+                month: 3
+            }
+        );
+        assert_eq!(Period::of(2026, None), Period::Year(2026));
     }
 
     #[test]
