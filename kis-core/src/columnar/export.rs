@@ -18,8 +18,6 @@ use crate::error::{Error, Result};
 use crate::expense::ExpenseClaim;
 use crate::kpi::{Metric, YearScore};
 
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-
 /// Collects the columns of a batch, name by name.
 #[derive(Default)]
 pub(crate) struct Columns {
@@ -47,7 +45,7 @@ impl Columns {
     pub(crate) fn date(&mut self, name: &str, values: impl Iterator<Item = NaiveDate>) {
         let mut b = Date32Builder::new();
         for d in values {
-            b.append_value((d - EPOCH).num_days() as i32);
+            b.append_value(super::read::to_days(d));
         }
         self.push(name, false, Arc::new(b.finish()));
     }

@@ -20,8 +20,6 @@ use crate::error::{Error, Result};
 use crate::org::{Actor, Role, require_role};
 use crate::sales::fold_fact_chunks;
 
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-
 #[derive(Deserialize)]
 struct FactRow<'a> {
     #[serde(borrow)]
@@ -86,14 +84,7 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
 fn chunk_batch(bodies: &[String]) -> Result<RecordBatch> {
     let rows: Vec<FactRow<'_>> = bodies
         .iter()
-        .map(|b| {
-            serde_json::from_str(b).map_err(|e| {
-                Error::Store(crate::store::StoreError::Corrupt {
-                    backend: "document",
-                    message: format!("sales fact: {e}"),
-                })
-            })
-        })
+        .map(|b| crate::engine::document::decode_part("sales fact", b))
         .collect::<Result<_>>()?;
     let n: usize = rows.iter().map(|r| r.credits.len()).sum();
     let exploded = || {
@@ -134,7 +125,7 @@ fn chunk_batch(bodies: &[String]) -> Result<RecordBatch> {
         ]) {
             b.append_value(v.as_ref());
         }
-        dates.append_value((r.date - EPOCH).num_days() as i32);
+        dates.append_value(super::read::to_days(r.date));
         for ((b, mut v), scale) in decimals.iter_mut().zip(values((r, c))).zip(scales) {
             if v.scale() != scale {
                 v.rescale(scale);

@@ -17,12 +17,12 @@ use arrow_array::RecordBatch;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::read::{Decimals, Text, column, days, decimal_at, integer_at, no_nulls, optional};
+use super::read::{
+    Decimals, Text, column, days, decimal_at, from_days, integer_at, no_nulls, optional,
+};
 use crate::error::{Error, Result};
 use crate::kpi::{Metrics, SalesTally, TALLY_SCALE, Targets, YearInputs, YearScore, score_year};
 use crate::policy::Policy;
-
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 /// The days of `year` as offsets from 1970-01-01, and each day's month (0-11).
 struct Calendar {
@@ -41,7 +41,7 @@ impl Calendar {
             d = d.succ_opt().unwrap_or(NaiveDate::MAX);
         }
         Ok(Calendar {
-            jan1: (jan1 - EPOCH).num_days() as i32,
+            jan1: super::read::to_days(jan1),
             month_of,
         })
     }
@@ -51,10 +51,6 @@ impl Calendar {
         let doy = days.wrapping_sub(self.jan1);
         self.month_of.get(doy as u32 as usize).map(|&m| m as usize)
     }
-}
-
-fn date_of(days: i32) -> NaiveDate {
-    EPOCH + chrono::Duration::days(days as i64)
 }
 
 /// Adds one batch of facts to `tally`.
@@ -268,7 +264,7 @@ pub fn year_inputs(
             if signed_col.is_null(i) {
                 continue; // never signed: not new in any month
             }
-            let d = date_of(day);
+            let d = from_days(day);
             if d.year() == year {
                 inputs
                     .new_customers
@@ -283,7 +279,7 @@ pub fn year_inputs(
         let dates = days(column(b, T, "date")?, T, "date")?;
         let scores = column(b, T, "score")?;
         for (i, &day) in dates.iter().enumerate() {
-            let d = date_of(day);
+            let d = from_days(day);
             if let (true, Some(score)) = (d.year() == year, decimal_at(scores, T, "score", i)?) {
                 inputs.surveys.entry(reps.value(i).to_string()).or_default()[d.month0() as usize]
                     .push(score);
@@ -352,7 +348,7 @@ mod tests {
     use crate::columnar::test_support::{batch, dec_col};
 
     fn day(y: i32, m: u32, d: u32) -> i32 {
-        (NaiveDate::from_ymd_opt(y, m, d).unwrap() - EPOCH).num_days() as i32
+        crate::columnar::read::to_days(NaiveDate::from_ymd_opt(y, m, d).unwrap())
     }
 
     fn dec(s: &str) -> Decimal {
@@ -388,7 +384,7 @@ mod tests {
         for i in 0..n {
             slow.add(
                 reps[(i / 7) % 3],
-                date_of(dates[i]),
+                from_days(dates[i]),
                 Decimal::from_i128_with_scale(amounts[i], 2),
                 Decimal::from_i128_with_scale(costs[i], 3),
                 Decimal::from_i128_with_scale(shares[i], 2),

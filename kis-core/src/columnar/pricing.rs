@@ -13,7 +13,6 @@
 use std::collections::HashMap;
 
 use arrow_array::{Array, RecordBatch};
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::export::Columns;
@@ -21,8 +20,6 @@ use super::read::{Decimals, Text, column, days, decimal_at, no_nulls, optional};
 use crate::error::{Error, Result};
 use crate::policy::Policy;
 use crate::pricing::{PriceRequest, PricedLine};
-
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
 
 struct Entry {
     category: String,
@@ -103,7 +100,7 @@ pub fn price_lines(
                 customer,
                 customer_group: group,
                 quantity,
-                date: EPOCH + chrono::Duration::days(day as i64),
+                date: super::read::from_days(day),
             };
             priced.push((product.to_string(), policy.price_book().price(&req, false)));
             row += 1;
@@ -137,6 +134,8 @@ mod tests {
 
     use arrow_array::{Date32Array, Float64Array, StringArray};
 
+    use chrono::NaiveDate;
+
     use super::*;
     use crate::columnar::test_support::{batch, dec_col};
 
@@ -152,7 +151,7 @@ mod tests {
             ("list_price", dec_col(&[100000], 2)),
             ("cost", dec_col(&[60000], 2)),
         ]);
-        let day = (NaiveDate::from_ymd_opt(2026, 12, 1).unwrap() - EPOCH).num_days() as i32;
+        let day = crate::columnar::read::to_days(NaiveDate::from_ymd_opt(2026, 12, 1).unwrap());
         let lines = batch(vec![
             (
                 "product",

@@ -6,6 +6,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Int8Type, Int16Type, Int32Type, Int64Type, UInt32Type};
 use arrow_array::{Array, ArrayRef, Decimal128Array, RecordBatch};
 use arrow_schema::DataType;
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::{Error, Result};
@@ -255,4 +256,17 @@ pub fn integer_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result
         DataType::UInt32 => array.as_primitive::<UInt32Type>().value(i) as i64,
         other => return Err(wrong_type(table, name, "an integer", other)),
     }))
+}
+
+/// 1970-01-01, day 0 of Arrow's `date32`.
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+
+/// A date as Arrow's `date32`: days since 1970-01-01.
+pub fn to_days(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
+}
+
+/// A `date32` value as a date.
+pub fn from_days(days: i32) -> NaiveDate {
+    EPOCH + chrono::Duration::days(days as i64)
 }

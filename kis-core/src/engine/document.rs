@@ -29,26 +29,31 @@ pub struct Versioned<T> {
 
 /// Decodes a stored record as `T`.
 pub fn decode<T: Document>(record: Record) -> Result<Versioned<T>> {
-    let value = serde_json::from_str(&record.body).map_err(|e| {
-        Error::Store(StoreError::Corrupt {
-            backend: "document",
-            message: format!("{} {:?}: {e}", T::KIND, record.id),
-        })
-    })?;
+    let value = serde_json::from_str(&record.body)
+        .map_err(|e| corrupt(format!("{} {:?}: {e}", T::KIND, record.id)))?;
     Ok(Versioned {
         version: record.version,
         value,
     })
 }
 
+/// The error of a stored document that does not decode.
+pub fn corrupt(message: String) -> Error {
+    Error::Store(StoreError::Corrupt {
+        backend: "document",
+        message,
+    })
+}
+
+/// Decodes part of a stored document (a reader that needs a few fields borrows them from
+/// the text instead of building the whole document).
+pub fn decode_part<'a, T: serde::Deserialize<'a>>(kind: &str, body: &'a str) -> Result<T> {
+    serde_json::from_str(body).map_err(|e| corrupt(format!("{kind}: {e}")))
+}
+
 /// Encodes a document as JSON.
 pub fn encode<T: Document>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| {
-        Error::Store(StoreError::Corrupt {
-            backend: "document",
-            message: format!("cannot encode {}: {e}", T::KIND),
-        })
-    })
+    serde_json::to_string(value).map_err(|e| corrupt(format!("cannot encode {}: {e}", T::KIND)))
 }
 
 /// Reads a document, if it exists.

@@ -113,12 +113,7 @@ struct CreditFigures<'a> {
 
 fn tally_bodies(tally: &mut SalesTally, bodies: &[String]) -> Result<()> {
     for body in bodies {
-        let f: Figures<'_> = serde_json::from_str(body).map_err(|e| {
-            Error::Store(crate::store::StoreError::Corrupt {
-                backend: "document",
-                message: format!("sales fact: {e}"),
-            })
-        })?;
+        let f: Figures<'_> = document::decode_part("sales fact", body)?;
         for c in &f.credits {
             tally.add(&c.rep, f.date, f.amount, f.cost, c.share_pct)?;
         }
