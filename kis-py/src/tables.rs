@@ -79,16 +79,8 @@ impl PyEngine {
     /// Every rep's scorecards of a year from the store, months 1-12 and the year (month
     /// null), one row each, as the actor may see them.
     fn score_year(&self, py: Python<'_>, actor: &str, year: i32) -> PyResult<PyTable> {
-        let engine = self.engine();
         let batch = py
-            .detach(|| {
-                let scores = engine.score_year(&Actor::new(actor), year)?;
-                let scale = engine
-                    .policy_for_period(Period::Year(year))?
-                    .rounding()
-                    .scale;
-                columnar::year_scores_batch(year, &scores, scale)
-            })
+            .detach(|| self.engine().score_year_batch(&Actor::new(actor), year))
             .or_raise(py)?;
         to_table(batch)
     }

@@ -336,6 +336,19 @@ pub fn score_tables_batch(
     super::export::year_scores_batch(year, &scores, policy.rounding().scale)
 }
 
+impl crate::engine::Engine {
+    /// [`Engine::score_year`](crate::engine::Engine::score_year) as one record batch
+    /// (see [`super::export::year_scores_batch`]), money at the year's policy scale.
+    pub fn score_year_batch(&self, actor: &crate::org::Actor, year: i32) -> Result<RecordBatch> {
+        let scores = self.score_year(actor, year)?;
+        let scale = self
+            .policy_for_period(crate::kpi::Period::Year(year))?
+            .rounding()
+            .scale;
+        super::export::year_scores_batch(year, &scores, scale)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
