@@ -57,6 +57,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_documents_append_only BEFORE UPDATE OR DELETE ON audit_documents
         FOR EACH ROW EXECUTE FUNCTION kis_append_only();
     "#,
+    // 2: binary documents (sales fact segments), apart from the JSON ones.
+    r#"
+    CREATE TABLE blobs (
+        collection TEXT NOT NULL,
+        id         TEXT COLLATE "C" NOT NULL,
+        version    BIGINT NOT NULL CHECK (version >= 1),
+        body       BYTEA NOT NULL,
+        PRIMARY KEY (collection, id)
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

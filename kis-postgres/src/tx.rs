@@ -10,7 +10,7 @@ use crate::conn::PgConn;
 use crate::errors::{corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
-    AuditFilter, AuditRecord, DocKey, Expected, Record, StoreError, Transaction, TxMode,
+    AuditFilter, AuditRecord, Blob, DocKey, Expected, Record, StoreError, Transaction, TxMode,
     check_counter_add,
 };
 
@@ -191,6 +191,82 @@ impl Transaction for PgTx<'_> {
                 body: row.get(2),
             };
             if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn blob_floor(&mut self, collection: &str, id: &str) -> Result<Option<Blob>, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT id, version, body FROM blobs WHERE collection = $1 AND id <= $2
+                 ORDER BY id DESC LIMIT 1",
+                &[&collection, &id],
+            )?
+            .map(|r| Blob {
+                id: r.get(0),
+                version: r.get::<_, i64>(1) as u64,
+                bytes: r.get(2),
+            }))
+    }
+
+    fn blob_put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        bytes: &[u8],
+        expected: Expected,
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        // Conditional statements, as for documents: a concurrent writer never both wins.
+        let written = match expected {
+            Expected::Absent => self.execute(
+                "INSERT INTO blobs (collection, id, version, body) VALUES ($1, $2, 1, $3)
+                 ON CONFLICT (collection, id) DO NOTHING",
+                &[&collection, &id, &bytes],
+            )?,
+            Expected::Version(v) => self.execute(
+                "UPDATE blobs SET version = version + 1, body = $4
+                 WHERE collection = $1 AND id = $2 AND version = $3",
+                &[&collection, &id, &(v as i64), &bytes],
+            )?,
+        };
+        if written == 1 {
+            return Ok(expected.as_option().unwrap_or(0) + 1);
+        }
+        let actual = self
+            .query_opt(
+                "SELECT version FROM blobs WHERE collection = $1 AND id = $2",
+                &[&collection, &id],
+            )?
+            .map(|r| r.get::<_, i64>(0) as u64);
+        Err(StoreError::Conflict {
+            collection: collection.to_string(),
+            id: id.to_string(),
+            expected: expected.as_option(),
+            actual,
+        })
+    }
+
+    fn blob_scan(
+        &mut self,
+        collection: &str,
+        from: &str,
+        until: &str,
+        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let conn = self.conn();
+        let stmt = conn.statement(
+            "SELECT id, version, body FROM blobs WHERE collection = $1 AND id >= $2 AND id < $3
+             ORDER BY id",
+        )?;
+        let params: [&(dyn ToSql + Sync); 3] = [&collection, &from, &until];
+        let mut rows = conn.client.query_raw(&stmt, params).map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let id: &str = row.get(0);
+            let bytes: &[u8] = row.get(2);
+            if visit(id, row.get::<_, i64>(1) as u64, bytes).is_break() {
                 break;
             }
         }

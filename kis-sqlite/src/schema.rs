@@ -48,6 +48,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_documents_no_delete BEFORE DELETE ON audit_documents
     BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     "#,
+    // 2: binary documents (sales fact segments), apart from the JSON ones. A rowid table:
+    // its rows are large (tens of kilobytes), which WITHOUT ROWID tables handle badly.
+    r#"
+    CREATE TABLE blobs (
+        collection TEXT NOT NULL,
+        id         TEXT NOT NULL,
+        version    INTEGER NOT NULL CHECK (version >= 1),
+        body       BLOB NOT NULL,
+        PRIMARY KEY (collection, id)
+    ) STRICT;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use crate::errors::{corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
-    AuditFilter, AuditRecord, DocKey, Expected, Record, StoreError, Transaction, TxMode,
-    check_counter_add,
+    AuditFilter, AuditRecord, Blob, DocKey, Expected, Record, StoreError, Transaction, TxMode,
+    check_counter_add, check_expected,
 };
 
 pub(crate) struct SqliteTx<'a> {
@@ -91,16 +91,7 @@ impl Transaction for SqliteTx<'_> {
         expected: Expected,
     ) -> Result<u64, StoreError> {
         self.writable()?;
-        let actual = self.version_of(collection, id)?;
-        if actual != expected.as_option() {
-            return Err(StoreError::Conflict {
-                collection: collection.to_string(),
-                id: id.to_string(),
-                expected: expected.as_option(),
-                actual,
-            });
-        }
-        let version = actual.unwrap_or(0) + 1;
+        let version = check_expected(collection, id, expected, self.version_of(collection, id)?)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO documents (collection, id, version, body) VALUES (?1, ?2, ?3, ?4)
@@ -158,6 +149,79 @@ impl Transaction for SqliteTx<'_> {
                 body: row.get(2).map_err(map)?,
             };
             if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn blob_floor(&mut self, collection: &str, id: &str) -> Result<Option<Blob>, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT id, version, body FROM blobs WHERE collection = ?1 AND id <= ?2
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .map_err(map)?
+            .query_row(params![collection, id], |r| {
+                Ok(Blob {
+                    id: r.get(0)?,
+                    version: r.get::<_, i64>(1)? as u64,
+                    bytes: r.get(2)?,
+                })
+            })
+            .optional()
+            .map_err(map)
+    }
+
+    fn blob_put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        bytes: &[u8],
+        expected: Expected,
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        let actual = self
+            .conn
+            .prepare_cached("SELECT version FROM blobs WHERE collection = ?1 AND id = ?2")
+            .map_err(map)?
+            .query_row(params![collection, id], |r| r.get::<_, i64>(0))
+            .optional()
+            .map_err(map)?
+            .map(|v| v as u64);
+        let version = check_expected(collection, id, expected, actual)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO blobs (collection, id, version, body) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body",
+            )
+            .map_err(map)?
+            .execute(params![collection, id, version as i64, bytes])
+            .map_err(map)?;
+        Ok(version)
+    }
+
+    fn blob_scan(
+        &mut self,
+        collection: &str,
+        from: &str,
+        until: &str,
+        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, version, body FROM blobs WHERE collection = ?1 AND id >= ?2 AND id < ?3
+                 ORDER BY id",
+            )
+            .map_err(map)?;
+        let mut rows = stmt.query(params![collection, from, until]).map_err(map)?;
+        while let Some(row) = rows.next().map_err(map)? {
+            let typed = |e: rusqlite::types::FromSqlError| corrupt(format!("blobs: {e}"));
+            let id = row.get_ref(0).map_err(map)?.as_str().map_err(typed)?;
+            let version = row.get::<_, i64>(1).map_err(map)? as u64;
+            let bytes = row.get_ref(2).map_err(map)?.as_blob().map_err(typed)?;
+            if visit(id, version, bytes).is_break() {
                 break;
             }
         }

@@ -9,7 +9,9 @@ use std::thread;
 
 use rust_decimal::Decimal;
 
-use super::{AuditFilter, AuditRecord, DocKey, Expected, Store, StoreError, TxMode, read, write};
+use super::{
+    AuditFilter, AuditRecord, Blob, DocKey, Expected, Store, StoreError, TxMode, read, write,
+};
 
 fn dec(s: &str) -> Decimal {
     s.parse().expect("test decimal")
@@ -25,7 +27,8 @@ macro_rules! store_contract_tests {
             read_tx_refuses_writes, counter_respects_ceiling_and_floor, counter_rolls_back,
             audit_is_append_only_and_gapless, audit_filters_by_document,
             racing_counter_updates_never_both_win, racing_versioned_writes_never_both_win,
-            many_threads_never_overspend);
+            many_threads_never_overspend, blob_round_trip_and_floor, blob_scan_is_ordered_and_bounded,
+            blob_writes_roll_back);
     };
     (@cases $make:expr; $($case:ident),*) => {
         $(
@@ -512,4 +515,141 @@ pub fn many_threads_never_overspend(store: Arc<impl Store + 'static>) {
     let stored = read(store.as_ref(), |tx| tx.counter_get("pool")).unwrap();
     assert_eq!(stored, granted);
     assert!(stored <= ceiling);
+}
+
+/// Every byte value, and a blob larger than a database page.
+fn awkward_bytes(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 % 256) as u8).collect()
+}
+
+/// Binary documents come back byte for byte with their versions; a stale write is
+/// `Conflict`; `blob_floor` finds the greatest id at or below a key, within one
+/// collection; JSON documents with the same id are separate.
+pub fn blob_round_trip_and_floor(store: Arc<impl Store + 'static>) {
+    let big = awkward_bytes(300_000);
+    write(store.as_ref(), |tx| {
+        assert_eq!(
+            tx.blob_put("seg", "2026-03", &[0, 255, 1], Expected::Absent)?,
+            1
+        );
+        assert_eq!(
+            tx.blob_put("seg", "2026-03-10:b", &big, Expected::Absent)?,
+            1
+        );
+        assert_eq!(
+            tx.blob_put("zzz", "2026-03-20", b"other", Expected::Absent)?,
+            1
+        );
+        tx.put("seg", "2026-03", "\"json\"", Expected::Absent)?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let stale = write(store.as_ref(), |tx| {
+        tx.blob_put("seg", "2026-03", b"x", Expected::Absent)
+    });
+    assert!(matches!(
+        stale,
+        Err(StoreError::Conflict {
+            actual: Some(1),
+            ..
+        })
+    ));
+    let v2 = write(store.as_ref(), |tx| {
+        tx.blob_put("seg", "2026-03", b"", Expected::Version(1))
+    })
+    .unwrap();
+    assert_eq!(v2, 2);
+    let floor = |key: &str| {
+        read(store.as_ref(), |tx| tx.blob_floor("seg", key))
+            .unwrap()
+            .map(|b: Blob| (b.id, b.version, b.bytes.len()))
+    };
+    assert_eq!(floor("2026-02-28"), None);
+    assert_eq!(floor("2026-03"), Some(("2026-03".into(), 2, 0)));
+    assert_eq!(floor("2026-03-10:a"), Some(("2026-03".into(), 2, 0)));
+    assert_eq!(
+        floor("2026-03-10:b"),
+        Some(("2026-03-10:b".into(), 1, big.len()))
+    );
+    assert_eq!(floor("2027"), Some(("2026-03-10:b".into(), 1, big.len())));
+    let back = read(store.as_ref(), |tx| tx.blob_floor("seg", "2026-03-10:c"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.bytes, big);
+    let json = read(store.as_ref(), |tx| tx.get("seg", "2026-03"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(json.body, "\"json\"");
+}
+
+/// Blob scans visit ids in `from..until` in ascending byte order, and stop on request.
+pub fn blob_scan_is_ordered_and_bounded(store: Arc<impl Store + 'static>) {
+    write(store.as_ref(), |tx| {
+        for id in ["b-2", "a", "b-10", "b-1", "c", "b"] {
+            tx.blob_put("seg", id, id.as_bytes(), Expected::Absent)?;
+        }
+        tx.blob_put("other", "b-3", b"x", Expected::Absent)?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    let scan = |from: &str, until: &str, stop_after: usize| {
+        let mut seen = Vec::new();
+        read(store.as_ref(), |tx| {
+            tx.blob_scan("seg", from, until, &mut |id, version, bytes| {
+                assert_eq!(version, 1);
+                assert_eq!(bytes, id.as_bytes());
+                seen.push(id.to_string());
+                if seen.len() == stop_after {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            })
+        })
+        .unwrap();
+        seen
+    };
+    assert_eq!(scan("b", "c", 99), ["b", "b-1", "b-10", "b-2"]);
+    assert_eq!(
+        scan("", "\u{10FFFF}", 99),
+        ["a", "b", "b-1", "b-10", "b-2", "c"]
+    );
+    assert_eq!(scan("b-1", "b-2", 99), ["b-1", "b-10"]);
+    assert_eq!(scan("a", "z", 2), ["a", "b"]);
+    assert!(scan("c", "b", 99).is_empty());
+    assert!(scan("b", "b", 99).is_empty());
+}
+
+/// A blob written in a transaction that fails or is dropped is not there afterwards,
+/// and an overwritten one is restored.
+pub fn blob_writes_roll_back(store: Arc<impl Store + 'static>) {
+    write(store.as_ref(), |tx| {
+        tx.blob_put("seg", "k", b"first", Expected::Absent)
+    })
+    .unwrap();
+    let failed: Result<(), StoreError> = write(store.as_ref(), |tx| {
+        tx.blob_put("seg", "k", b"second", Expected::Version(1))?;
+        tx.blob_put("seg", "new", b"x", Expected::Absent)?;
+        tx.blob_put("seg", "k", b"third", Expected::Version(1))?;
+        Ok(())
+    });
+    assert!(matches!(failed, Err(StoreError::Conflict { .. })));
+    {
+        let mut tx = store.begin(TxMode::Write).unwrap();
+        tx.blob_put("seg", "dropped", b"y", Expected::Absent)
+            .unwrap();
+    }
+    let refused = read(store.as_ref(), |tx| {
+        tx.blob_put("seg", "r", b"z", Expected::Absent)
+    });
+    assert_eq!(refused, Err(StoreError::ReadOnly));
+    let mut seen = Vec::new();
+    read(store.as_ref(), |tx| {
+        tx.blob_scan("seg", "", "~", &mut |id, version, bytes| {
+            seen.push((id.to_string(), version, bytes.to_vec()));
+            ControlFlow::Continue(())
+        })
+    })
+    .unwrap();
+    assert_eq!(seen, [("k".to_string(), 1, b"first".to_vec())]);
 }

@@ -9,13 +9,14 @@ use std::sync::{Mutex, MutexGuard};
 use rust_decimal::Decimal;
 
 use super::{
-    AuditFilter, AuditRecord, Expected, Record, Store, StoreError, Transaction, TxMode,
-    check_counter_add,
+    AuditFilter, AuditRecord, Blob, Expected, Record, Store, StoreError, Transaction, TxMode,
+    check_counter_add, check_expected,
 };
 
 #[derive(Default)]
 struct State {
     docs: BTreeMap<(String, String), (u64, String)>,
+    blobs: BTreeMap<(String, String), (u64, Vec<u8>)>,
     counters: HashMap<String, Decimal>,
     audit: Vec<AuditRecord>,
 }
@@ -51,6 +52,7 @@ impl Store for MemoryStore {
 
 enum Undo {
     Doc((String, String), Option<(u64, String)>),
+    Blob((String, String), Option<(u64, Vec<u8>)>),
     Counter(String, Option<Decimal>),
     Audit,
 }
@@ -90,16 +92,7 @@ impl Transaction for MemoryTx<'_> {
         self.writable()?;
         let key = (collection.to_string(), id.to_string());
         let previous = self.state.docs.get(&key).cloned();
-        let actual = previous.as_ref().map(|(v, _)| *v);
-        if actual != expected.as_option() {
-            return Err(StoreError::Conflict {
-                collection: collection.to_string(),
-                id: id.to_string(),
-                expected: expected.as_option(),
-                actual,
-            });
-        }
-        let version = actual.unwrap_or(0) + 1;
+        let version = check_expected(collection, id, expected, previous.as_ref().map(|(v, _)| *v))?;
         self.state
             .docs
             .insert(key.clone(), (version, body.to_string()));
@@ -142,6 +135,59 @@ impl Transaction for MemoryTx<'_> {
                 body: body.clone(),
             };
             if visit(record).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn blob_floor(&mut self, collection: &str, id: &str) -> Result<Option<Blob>, StoreError> {
+        let key = (collection.to_string(), id.to_string());
+        Ok(self
+            .state
+            .blobs
+            .range(..=key)
+            .next_back()
+            .filter(|((coll, _), _)| coll == collection)
+            .map(|((_, id), (version, bytes))| Blob {
+                id: id.clone(),
+                version: *version,
+                bytes: bytes.clone(),
+            }))
+    }
+
+    fn blob_put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        bytes: &[u8],
+        expected: Expected,
+    ) -> Result<u64, StoreError> {
+        self.writable()?;
+        let key = (collection.to_string(), id.to_string());
+        let previous = self.state.blobs.get(&key).cloned();
+        let version = check_expected(collection, id, expected, previous.as_ref().map(|(v, _)| *v))?;
+        self.state
+            .blobs
+            .insert(key.clone(), (version, bytes.to_vec()));
+        self.undo.push(Undo::Blob(key, previous));
+        Ok(version)
+    }
+
+    fn blob_scan(
+        &mut self,
+        collection: &str,
+        from: &str,
+        until: &str,
+        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+    ) -> Result<(), StoreError> {
+        if from >= until {
+            return Ok(());
+        }
+        let start = (collection.to_string(), from.to_string());
+        let end = (collection.to_string(), until.to_string());
+        for ((_, id), (version, bytes)) in self.state.blobs.range(start..end) {
+            if visit(id, *version, bytes).is_break() {
                 break;
             }
         }
@@ -221,6 +267,12 @@ impl Drop for MemoryTx<'_> {
                 }
                 Undo::Doc(key, None) => {
                     self.state.docs.remove(&key);
+                }
+                Undo::Blob(key, Some(previous)) => {
+                    self.state.blobs.insert(key, previous);
+                }
+                Undo::Blob(key, None) => {
+                    self.state.blobs.remove(&key);
                 }
                 Undo::Counter(key, Some(previous)) => {
                     self.state.counters.insert(key, previous);

@@ -2,7 +2,8 @@
 //!
 //! The domain stores its records as JSON documents in named collections, each with a
 //! version for optimistic concurrency; decimal counters with atomic conditional updates
-//! (budget reservations); and an append-only audit log. Backends: [`MemoryStore`] here,
+//! (budget reservations); binary documents ([`Blob`]) for data kept in the domain's own
+//! compact format (sales fact segments); and an append-only audit log. Backends: [`MemoryStore`] here,
 //! `SqliteStore` (kis-sqlite), `PostgresStore` (kis-postgres). The contract suite in
 //! [`contract`] (feature `contract-tests`) runs against each of them.
 //!
@@ -21,7 +22,7 @@ use std::ops::ControlFlow;
 use rust_decimal::Decimal;
 
 pub use memory::MemoryStore;
-pub use record::{AuditFilter, AuditRecord, DocKey, Expected, Record};
+pub use record::{AuditFilter, AuditRecord, Blob, DocKey, Expected, Record};
 
 /// Whether a transaction only reads or also writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +71,33 @@ pub trait Transaction {
         collection: &str,
         prefix: &str,
         visit: &mut dyn FnMut(Record) -> ControlFlow<()>,
+    ) -> Result<(), StoreError>;
+
+    /// The binary document of `collection` with the greatest id that is `<= id` (byte
+    /// order), if any: the segment a key falls into when segments are keyed by their
+    /// lower bound.
+    fn blob_floor(&mut self, collection: &str, id: &str) -> Result<Option<Blob>, StoreError>;
+
+    /// Writes a binary document if its current version is as `expected`, and returns the
+    /// new version (1 for a new one); a stale `expected` is [`StoreError::Conflict`].
+    /// Binary documents live apart from JSON documents: the same id may be both.
+    fn blob_put(
+        &mut self,
+        collection: &str,
+        id: &str,
+        bytes: &[u8],
+        expected: Expected,
+    ) -> Result<u64, StoreError>;
+
+    /// Visits, in ascending id order, the binary documents of `collection` whose id is
+    /// in `from..until`, lending each one's id, version and bytes (nothing is copied for
+    /// a visitor that only reads).
+    fn blob_scan(
+        &mut self,
+        collection: &str,
+        from: &str,
+        until: &str,
+        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
     ) -> Result<(), StoreError>;
 
     /// The value of a decimal counter (zero if it was never written).
@@ -201,6 +229,25 @@ fn limit_text(ceiling: &Option<Decimal>) -> String {
         Some(c) => format!("the ceiling {c}"),
         None => "zero".to_string(),
     }
+}
+
+/// The check every backend applies before a versioned write, in one place: the version
+/// found must be the one expected. Returns the version to write.
+pub fn check_expected(
+    collection: &str,
+    id: &str,
+    expected: Expected,
+    actual: Option<u64>,
+) -> Result<u64, StoreError> {
+    if actual != expected.as_option() {
+        return Err(StoreError::Conflict {
+            collection: collection.to_string(),
+            id: id.to_string(),
+            expected: expected.as_option(),
+            actual,
+        });
+    }
+    Ok(actual.unwrap_or(0) + 1)
 }
 
 /// The check every backend applies in `counter_add`, in one place.

@@ -13,6 +13,18 @@ pub struct Record {
     pub body: String,
 }
 
+/// A stored binary document: its id, version and bytes, in a format its owner defines
+/// (kis-core's sales fact segments); stores keep the bytes as they are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blob {
+    /// The id (unique within its collection).
+    pub id: String,
+    /// Incremented by every write; starts at 1.
+    pub version: u64,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
 /// What a writer expects to find, for optimistic concurrency.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
