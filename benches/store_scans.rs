@@ -3,9 +3,9 @@
 //! exporting the facts as an Arrow batch (issue #7's export, the Rust half).
 //!
 //! `cargo bench --features arrow --bench store_scans -- [FACTS] [REPS] [DB]` (defaults:
-//! 1,000,000 facts, 2,000 reps, a temporary file). The facts are written straight into
-//! the store in large transactions, bypassing the commands that would create them one
-//! order at a time: this measures reads. The database is kept when DB is given, so that
+//! 1,000,000 facts, 2,000 reps, a temporary file). The facts are appended straight into
+//! the store in date order, 100,000 per transaction, bypassing the commands that would
+//! create them one order at a time: this measures reads. The database is kept when DB is given, so that
 //! `benches/python_calls.py` can read the same file.
 
 use std::sync::Arc;
@@ -13,8 +13,7 @@ use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
 use kis::org::{AddTeam, AddUser};
-use kis::sales::{Credit, SalesFact};
-use kis::store::{Expected, TxMode};
+use kis::sales::{Credit, SalesFact, append_facts};
 use kis::*;
 use rust_decimal::Decimal;
 
@@ -75,10 +74,9 @@ fn seed(store: &dyn Store, facts: usize, reps: usize) {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let jan1 = NaiveDate::from_ymd_opt(YEAR, 1, 1).unwrap();
     let currency = Currency::new("CNY").unwrap();
-    let mut written = 0;
-    while written < facts {
-        let mut tx = store.begin(TxMode::Write).unwrap();
-        for _ in 0..100_000.min(facts - written) {
+    let mut all = Vec::with_capacity(facts);
+    for written in 0..facts {
+        {
             let date = jan1 + chrono::Duration::days(rng.below(365) as i64);
             let amount = Decimal::new(10_000 + rng.below(4_990_000) as i64, 2);
             let cost = (amount * Decimal::new(30 + rng.below(50) as i64, 2)).round_dp(2);
@@ -115,12 +113,13 @@ fn seed(store: &dyn Store, facts: usize, reps: usize) {
                 currency,
                 credits,
             };
-            let body = serde_json::to_string(&fact).unwrap();
-            tx.put(SalesFact::COLLECTION, &fact.id, &body, Expected::Absent)
-                .unwrap();
-            written += 1;
+            all.push(fact);
         }
-        tx.commit().unwrap();
+    }
+    // Delivered in date order, as a running business delivers them.
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    for batch in all.chunks(100_000) {
+        store::write(store, |tx| append_facts(tx, batch)).unwrap();
     }
 }
 
@@ -140,7 +139,7 @@ fn main() {
         .cloned()
         .unwrap_or_else(|| dir.path().join("facts.db").display().to_string());
     // A DB given and already seeded with this many facts is reused.
-    let marker = format!("{path}.seeded-{facts}-{reps}");
+    let marker = format!("{path}.segments-{facts}-{reps}");
     let reuse = args.get(2).is_some() && std::path::Path::new(&marker).exists();
     if !reuse {
         let _ = std::fs::remove_file(&path);
@@ -201,6 +200,27 @@ fn main() {
         t.elapsed().as_secs_f64(),
         t.elapsed().as_nanos() as f64 / facts as f64
     );
+    for copy in [false, true] {
+        let t = Instant::now();
+        let mut tx = store.begin(kis::store::TxMode::Read).unwrap();
+        let mut bytes = 0;
+        tx.blob_scan(
+            kis::sales::FACT_SEGMENTS,
+            "",
+            "\u{10FFFF}",
+            &mut |_, _, b| {
+                bytes += if copy { b.to_vec().len() } else { b.len() };
+                std::ops::ControlFlow::Continue(())
+            },
+        )
+        .unwrap();
+        println!(
+            "read the segments' bytes{}: {:.3} s, {:.0} MB",
+            if copy { " and copy them" } else { "" },
+            t.elapsed().as_secs_f64(),
+            bytes as f64 / 1e6
+        );
+    }
     for run in 1..=2 {
         let t = Instant::now();
         let batches = engine.sales_facts_batches(&director, first, last).unwrap();

@@ -3,7 +3,7 @@
 
 use std::sync::Mutex;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 /// A source of the current instant.
 pub trait Clock: Send + Sync {
@@ -51,4 +51,21 @@ impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.now.lock().unwrap_or_else(|p| p.into_inner())
     }
+}
+
+/// 1970-01-01: day 0 of the day numbers below (Arrow's `date32`, fact segments).
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => panic!("1970-01-01 is a date"),
+};
+
+/// A date as its day number: days since 1970-01-01.
+pub fn day_number(date: NaiveDate) -> i32 {
+    (date - EPOCH).num_days() as i32
+}
+
+/// The date of a day number, or `None` past the dates chrono can represent (about
+/// 262,000 years either way), which only a damaged or hostile input holds.
+pub fn date_of_day(days: i32) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(Duration::days(days as i64))
 }

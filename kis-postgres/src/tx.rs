@@ -10,8 +10,8 @@ use crate::conn::PgConn;
 use crate::errors::{corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
-    AuditFilter, AuditRecord, Blob, DocKey, Expected, Record, StoreError, Transaction, TxMode,
-    check_counter_add,
+    AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
+    TxMode, check_counter_add,
 };
 
 pub(crate) struct PgTx<'a> {
@@ -254,7 +254,7 @@ impl Transaction for PgTx<'_> {
         collection: &str,
         from: &str,
         until: &str,
-        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+        visit: &mut BlobVisitor<'_>,
     ) -> Result<(), StoreError> {
         let conn = self.conn();
         let stmt = conn.statement(

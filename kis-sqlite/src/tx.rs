@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use crate::errors::{corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
-    AuditFilter, AuditRecord, Blob, DocKey, Expected, Record, StoreError, Transaction, TxMode,
-    check_counter_add, check_expected,
+    AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
+    TxMode, check_counter_add, check_expected,
 };
 
 pub(crate) struct SqliteTx<'a> {
@@ -206,7 +206,7 @@ impl Transaction for SqliteTx<'_> {
         collection: &str,
         from: &str,
         until: &str,
-        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+        visit: &mut BlobVisitor<'_>,
     ) -> Result<(), StoreError> {
         let mut stmt = self
             .conn

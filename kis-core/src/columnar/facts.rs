@@ -1,9 +1,9 @@
-//! Sales facts from the store straight into Arrow, on every core: each worker decodes a
-//! chunk of stored documents (borrowing their strings, never building a `SalesFact`)
-//! into one record batch (strings as `utf8_view`, which polars takes without a copy); decimal columns are then brought to one scale per column, the
-//! largest present, so no value is rounded.
+//! Sales facts from the store straight into Arrow, on every core: each worker turns a
+//! chunk of stored segments (read in place, never building a `SalesFact`) into one
+//! record batch (strings as `utf8_view`, which polars takes without a copy); decimal
+//! columns are then brought to one scale per column, the largest present, so no value
+//! is rounded.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use arrow_array::builder::{Date32Builder, Decimal128Builder, StringViewBuilder};
@@ -12,42 +12,11 @@ use arrow_array::types::Decimal128Type;
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::org::{Actor, Role, require_role};
-use crate::sales::fold_fact_chunks;
-
-#[derive(Deserialize)]
-struct FactRow<'a> {
-    #[serde(borrow)]
-    id: Cow<'a, str>,
-    date: NaiveDate,
-    #[serde(borrow)]
-    order: Cow<'a, str>,
-    #[serde(borrow)]
-    contract: Cow<'a, str>,
-    #[serde(borrow)]
-    customer: Cow<'a, str>,
-    #[serde(borrow)]
-    product: Cow<'a, str>,
-    quantity: Decimal,
-    amount: Decimal,
-    cost: Decimal,
-    #[serde(borrow)]
-    currency: Cow<'a, str>,
-    #[serde(borrow)]
-    credits: Vec<CreditRow<'a>>,
-}
-
-#[derive(Deserialize)]
-struct CreditRow<'a> {
-    #[serde(borrow)]
-    rep: Cow<'a, str>,
-    share_pct: Decimal,
-}
+use crate::sales::{DatedSegment, FactDecimal, FactText, Segment, fold_fact_chunks};
 
 /// The text columns, then the decimal columns, of the facts table.
 const TEXT: [&str; 7] = [
@@ -80,32 +49,39 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
     ]))
 }
 
-/// One chunk of stored fact documents as a batch, one row per credited rep.
-fn chunk_batch(bodies: &[String]) -> Result<RecordBatch> {
-    let rows: Vec<FactRow<'_>> = bodies
+/// One chunk of stored segments as a batch, one row per credited rep: strings are
+/// copied from the segments' bytes, dates are already day numbers, decimals keep their
+/// mantissas at the chunk's largest scale of each column.
+fn chunk_batch(segments: &[DatedSegment<'_>]) -> Result<RecordBatch> {
+    // (segment, fact, credit) of every output row.
+    let rows: Vec<(&Segment<'_>, usize, usize)> = segments
         .iter()
-        .map(|b| crate::engine::document::decode_part("sales fact", b))
-        .collect::<Result<_>>()?;
-    let n: usize = rows.iter().map(|r| r.credits.len()).sum();
-    let exploded = || {
-        rows.iter()
-            .flat_map(|r| r.credits.iter().map(move |c| (r, c)))
+        .flat_map(|d| {
+            d.rows
+                .clone()
+                .flat_map(move |i| d.segment.credits(i).map(move |k| (&d.segment, i, k)))
+        })
+        .collect();
+    let n = rows.len();
+    let values = |&(s, i, k): &(&Segment<'_>, usize, usize)| {
+        [
+            s.credit_share(k),
+            s.decimal(FactDecimal::Quantity, i),
+            s.decimal(FactDecimal::Amount, i),
+            s.decimal(FactDecimal::Cost, i),
+        ]
     };
+    let mut scales = [0u32, 0, 2, 2];
+    for row in &rows {
+        for (s, v) in scales.iter_mut().zip(values(row)) {
+            *s = (*s).max(v.scale());
+        }
+    }
     let mut text: Vec<StringViewBuilder> = TEXT
         .iter()
         .map(|_| StringViewBuilder::with_capacity(n))
         .collect();
     let mut dates = Date32Builder::with_capacity(n);
-    let values =
-        |(r, c): (&FactRow<'_>, &CreditRow<'_>)| [c.share_pct, r.quantity, r.amount, r.cost];
-    let mut scales = [0u32; 4];
-    for row in exploded() {
-        for (s, v) in scales.iter_mut().zip(values(row)) {
-            *s = (*s).max(v.scale());
-        }
-    }
-    scales[2] = scales[2].max(2);
-    scales[3] = scales[3].max(2);
     let mut decimals: Vec<Decimal128Builder> = (0..4)
         .map(|i| {
             Decimal128Builder::with_capacity(n)
@@ -113,20 +89,21 @@ fn chunk_batch(bodies: &[String]) -> Result<RecordBatch> {
                 .map_err(|e| Error::invalid(DECIMALS[i], e.to_string()))
         })
         .collect::<Result<_>>()?;
-    for (r, c) in exploded() {
+    for row in &rows {
+        let &(s, i, k) = row;
         for (b, v) in text.iter_mut().zip([
-            &r.id,
-            &r.order,
-            &r.contract,
-            &r.customer,
-            &r.product,
-            &c.rep,
-            &r.currency,
+            s.text(FactText::Id, i),
+            s.text(FactText::Order, i),
+            s.text(FactText::Contract, i),
+            s.text(FactText::Customer, i),
+            s.text(FactText::Product, i),
+            s.credit_rep(k),
+            s.text(FactText::Currency, i),
         ]) {
-            b.append_value(v.as_ref());
+            b.append_value(v);
         }
-        dates.append_value(super::read::to_days(r.date));
-        for ((b, mut v), scale) in decimals.iter_mut().zip(values((r, c))).zip(scales) {
+        dates.append_value(s.day(i));
+        for ((b, mut v), scale) in decimals.iter_mut().zip(values(row)).zip(scales) {
             if v.scale() != scale {
                 v.rescale(scale);
             }
@@ -211,8 +188,8 @@ impl Engine {
             "read every rep's sales facts",
         )?;
         let parts = self.read(|tx| {
-            fold_fact_chunks(tx, from, to, Vec::new, |out, n, bodies| {
-                out.push((n, chunk_batch(&bodies)?));
+            fold_fact_chunks(tx, from, to, Vec::new, |out, n, segments| {
+                out.push((n, chunk_batch(segments)?));
                 Ok(())
             })
         })?;

@@ -233,9 +233,22 @@ pub fn decimal_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result
 /// A date column as days since 1970-01-01 (`date32`).
 pub fn days<'a>(array: &'a ArrayRef, table: &str, name: &str) -> Result<&'a [i32]> {
     match array.data_type() {
-        DataType::Date32 => Ok(array
-            .as_primitive::<arrow_array::types::Date32Type>()
-            .values()),
+        DataType::Date32 => {
+            let values = array
+                .as_primitive::<arrow_array::types::Date32Type>()
+                .values();
+            // Checked once here, so that `from_days` never meets an unrepresentable date.
+            match values
+                .iter()
+                .find(|d| crate::clock::date_of_day(**d).is_none())
+            {
+                Some(d) => Err(Error::invalid(
+                    format!("{table}.{name}"),
+                    format!("day {d} is outside the dates kis can represent"),
+                )),
+                None => Ok(values),
+            }
+        }
         other => Err(wrong_type(table, name, "date32", other)),
     }
 }
@@ -258,15 +271,10 @@ pub fn integer_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result
     }))
 }
 
-/// 1970-01-01, day 0 of Arrow's `date32`.
-const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-
 /// A date as Arrow's `date32`: days since 1970-01-01.
-pub fn to_days(date: NaiveDate) -> i32 {
-    (date - EPOCH).num_days() as i32
-}
+pub use crate::clock::day_number as to_days;
 
-/// A `date32` value as a date.
+/// A `date32` value of a column read through [`days`], which checked its range.
 pub fn from_days(days: i32) -> NaiveDate {
-    EPOCH + chrono::Duration::days(days as i64)
+    crate::clock::date_of_day(days).unwrap_or(NaiveDate::MIN)
 }

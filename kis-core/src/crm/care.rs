@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::Actor;
 use crate::policy::CrmPolicy;
-use crate::sales::{Customer, SalesFact, may_see};
+use crate::sales::{Customer, FactText, SalesFact, Segment, may_see, scan_segments};
 
 /// How a customer was contacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -274,14 +274,27 @@ impl Engine {
                     "it belongs to another team (P2)",
                 ));
             }
+            // Only the customer column is read for the facts of other customers.
             let mut out = Vec::new();
-            document::scan::<SalesFact>(tx, "", |f| {
-                if f.value.customer == c.id {
-                    out.push(f.value);
+            let mut failure = None;
+            scan_segments(tx, NaiveDate::MIN, NaiveDate::MAX, &mut |bytes| {
+                let read = Segment::read(bytes).and_then(|s| {
+                    for i in 0..s.len() {
+                        if s.text(FactText::Customer, i) == c.id {
+                            out.push(s.fact(i)?);
+                        }
+                    }
+                    Ok(())
+                });
+                match read {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        failure = Some(e);
+                        ControlFlow::Break(())
+                    }
                 }
-                ControlFlow::Continue(())
             })?;
-            Ok(out)
+            failure.map_or(Ok(out), Err)
         })
     }
 

@@ -128,6 +128,26 @@ impl<'a> CommandContext<'a> {
         Ok(())
     }
 
+    /// Stores new sales facts (in their segments), each recorded in the audit entry as a
+    /// created document; an existing id is [`Error::AlreadyExists`].
+    pub fn append_facts(&mut self, facts: &[crate::sales::SalesFact]) -> Result<()> {
+        crate::sales::append_facts(self.tx, facts)?;
+        for fact in facts {
+            let after = serde_json::to_value(fact).map_err(|e| StoreError::Corrupt {
+                backend: "document",
+                message: e.to_string(),
+            })?;
+            self.changes.push(Change {
+                collection: crate::sales::SalesFact::COLLECTION.to_string(),
+                id: fact.id.clone(),
+                version: 1,
+                before: None,
+                after,
+            });
+        }
+        Ok(())
+    }
+
     /// Adds to a decimal counter atomically (see `Transaction::counter_add`).
     pub fn counter_add(
         &mut self,

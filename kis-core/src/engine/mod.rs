@@ -94,7 +94,27 @@ impl Engine {
                 policy_versions::register(ctx, &policy, effective, SYSTEM_ACTOR)
             })?;
         }
+        engine.move_legacy_facts()?;
         Ok(engine)
+    }
+
+    /// Moves sales facts that kis 0.1 stored as JSON documents into segments, in one
+    /// transaction. Not an audited change: the facts, their ids and the audit entries
+    /// that created them stay as they were; only their storage form changes.
+    fn move_legacy_facts(&self) -> Result<()> {
+        let mut any = false;
+        self.read(|tx| {
+            Ok::<_, Error>(tx.scan(crate::sales::SalesFact::COLLECTION, "", &mut |_| {
+                any = true;
+                std::ops::ControlFlow::Break(())
+            })?)
+        })?;
+        if any {
+            crate::store::write(self.store.as_ref(), |tx| {
+                crate::sales::move_fact_documents(tx).map(|_| ())
+            })?;
+        }
+        Ok(())
     }
 
     /// The policy commands are decided under now.

@@ -2,13 +2,10 @@
 //! once, then every rep's twelve monthly cards and the annual card, as the table path
 //! scores them.
 
-use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::Decimal;
-use serde::Deserialize;
 
 use super::Period;
 use super::data::{Rating, Survey, Targets};
@@ -17,7 +14,7 @@ use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::org::{Actor, Role, Team, User};
-use crate::sales::{Customer, fold_fact_chunks};
+use crate::sales::{Customer, DatedSegment, FactDecimal, fold_fact_chunks};
 use crate::store::Transaction;
 
 /// The reps `viewer` may see the scores of (P2): `None` for everyone.
@@ -93,29 +90,23 @@ pub(crate) fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInp
     Ok(inputs)
 }
 
-/// The figures of a stored fact that scoring reads; the rest of the document is skipped
-/// without allocating.
-#[derive(Deserialize)]
-struct Figures<'a> {
-    date: NaiveDate,
-    amount: Decimal,
-    cost: Decimal,
-    #[serde(borrow)]
-    credits: Vec<CreditFigures<'a>>,
-}
-
-#[derive(Deserialize)]
-struct CreditFigures<'a> {
-    #[serde(borrow)]
-    rep: Cow<'a, str>,
-    share_pct: Decimal,
-}
-
-fn tally_bodies(tally: &mut SalesTally, bodies: &[String]) -> Result<()> {
-    for body in bodies {
-        let f: Figures<'_> = document::decode_part("sales fact", body)?;
-        for c in &f.credits {
-            tally.add(&c.rep, f.date, f.amount, f.cost, c.share_pct)?;
+fn tally_segments(tally: &mut SalesTally, segments: &[DatedSegment<'_>]) -> Result<()> {
+    for DatedSegment { segment, rows } in segments {
+        for i in rows.clone() {
+            let (date, amount, cost) = (
+                segment.date(i),
+                segment.decimal(FactDecimal::Amount, i),
+                segment.decimal(FactDecimal::Cost, i),
+            );
+            for k in segment.credits(i) {
+                tally.add(
+                    segment.credit_rep(k),
+                    date,
+                    amount,
+                    cost,
+                    segment.credit_share(k),
+                )?;
+            }
         }
     }
     Ok(())
@@ -130,7 +121,7 @@ pub(crate) fn tally_period(tx: &mut dyn Transaction, period: Period) -> Result<S
         period.first(),
         period.last(),
         || SalesTally::new(year),
-        |tally, _, bodies| tally_bodies(tally, &bodies),
+        |tally, _, segments| tally_segments(tally, segments),
     )?;
     let mut tally = SalesTally::new(year);
     for part in parts {

@@ -1,17 +1,23 @@
 //! Sales facts: one per delivered order line, the input of KPI scoring (P5.3a) and
-//! sales reports (P9). Keyed by date first, so a period is one contiguous scan.
+//! sales reports (P9). Ids start with the date, and facts are stored in id order in
+//! segments ([`fact_log`](super::fact_log)), so a period is one contiguous read.
 
 use std::ops::ControlFlow;
 
-use chrono::{Datelike, NaiveDate};
+use std::ops::Range;
+
+use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Document, document};
+use super::fact_log::scan_segments;
+use super::segment::Segment;
+use crate::clock::day_number;
+use crate::engine::Document;
 use crate::error::Result;
 use crate::ids::UserId;
 use crate::money::Currency;
-use crate::store::{Record, Transaction};
+use crate::store::Transaction;
 
 /// A rep's share of a sale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,78 +70,76 @@ impl SalesFact {
     }
 }
 
-/// Visits the stored records of the facts dated `from..=to` in date order, undecoded
-/// (a reader that needs a few fields decodes only those). Fact ids start with the date,
-/// so each month of the range is one prefix scan and the date filter reads the id.
-pub fn scan_fact_records(
-    tx: &mut dyn Transaction,
-    from: NaiveDate,
-    to: NaiveDate,
-    mut visit: impl FnMut(Record) -> ControlFlow<()>,
-) -> Result<()> {
-    let (from_id, to_id) = (from.to_string(), to.to_string());
-    let mut month = from.with_day(1).unwrap_or(from);
-    let mut stop = false;
-    while month <= to && !stop {
-        let prefix = month.format("%Y-%m-").to_string();
-        tx.scan(SalesFact::COLLECTION, &prefix, &mut |r| {
-            let day = r.id.get(..10).unwrap_or(&r.id);
-            if day < from_id.as_str() {
-                ControlFlow::Continue(())
-            } else if day > to_id.as_str() || visit(r).is_break() {
-                stop = true;
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        })?;
-        match month.checked_add_months(chrono::Months::new(1)) {
-            Some(next) => month = next,
-            None => break,
-        }
-    }
-    Ok(())
-}
-
-/// Visits the facts dated `from..=to` in date order, decoded; a fact that does not
-/// decode stops the scan with its error.
+/// Visits the facts dated `from..=to` in date (then id) order, decoded; a segment that
+/// does not read stops the scan with its error.
 pub fn scan_facts(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
     mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
 ) -> Result<()> {
+    let (first, last) = (day_number(from), day_number(to));
     let mut failure = None;
-    scan_fact_records(tx, from, to, |r| match document::decode::<SalesFact>(r) {
-        Ok(f) => visit(f.value),
-        Err(e) => {
+    scan_segments(tx, from, to, &mut |bytes| {
+        let read = Segment::read(bytes).and_then(|s| {
+            for i in s.dated(first, last) {
+                if visit(s.fact(i)?).is_break() {
+                    return Ok(ControlFlow::Break(()));
+                }
+            }
+            Ok(ControlFlow::Continue(()))
+        });
+        read.unwrap_or_else(|e| {
             failure = Some(e);
             ControlFlow::Break(())
-        }
+        })
     })?;
     failure.map_or(Ok(()), Err)
 }
 
-/// Reads the facts dated `from..=to` on every core: this thread scans the store and hands
-/// chunks of undecoded documents, numbered in scan order, to worker threads; each worker
-/// folds its chunks into its own state (`init`, then `fold(state, chunk number, bodies)`).
-/// Returns the workers' states; decoding, most of the cost of reading, runs in parallel.
+/// A stored segment and which of its facts lie in the range being read.
+#[derive(Debug, Clone)]
+pub struct DatedSegment<'a> {
+    /// The segment.
+    pub segment: Segment<'a>,
+    /// Its facts within the range (positions for the segment's accessors).
+    pub rows: Range<usize>,
+}
+
+/// Reads the facts dated `from..=to` on every core: this thread reads the store's
+/// segments and hands them in chunks, numbered in date order, to worker threads; each
+/// worker folds its chunks into its own state (`init`, then `fold(state, chunk number,
+/// segments)`). Returns the workers' states.
 pub fn fold_fact_chunks<S: Send>(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
     init: impl Fn() -> S + Sync,
-    fold: impl Fn(&mut S, usize, Vec<String>) -> Result<()> + Sync,
+    fold: impl Fn(&mut S, usize, &[DatedSegment<'_>]) -> Result<()> + Sync,
 ) -> Result<Vec<S>> {
     use std::sync::{Arc, Mutex, mpsc};
-    const CHUNK: usize = 4096;
+    // Up to 16,384 facts per chunk: a record batch of a useful size, and work for every
+    // core from a month of sales.
+    const SEGMENTS_PER_CHUNK: usize = 16;
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
+    let (first, last) = (day_number(from), day_number(to));
+    let fold_chunk = |state: &mut S, n: usize, chunk: Vec<Vec<u8>>| -> Result<()> {
+        let segments = chunk
+            .iter()
+            .map(|bytes| {
+                let segment = Segment::read(bytes)?;
+                let rows = segment.dated(first, last);
+                Ok(DatedSegment { segment, rows })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        fold(state, n, &segments)
+    };
     std::thread::scope(|scope| {
-        let (send, receive) = mpsc::sync_channel::<(usize, Vec<String>)>(workers * 2);
+        let (send, receive) = mpsc::sync_channel::<(usize, Vec<Vec<u8>>)>(workers * 2);
         let receive = Arc::new(Mutex::new(receive));
-        let (init, fold) = (&init, &fold);
+        let (init, fold_chunk) = (&init, &fold_chunk);
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let receive = Arc::clone(&receive);
@@ -147,10 +151,10 @@ pub fn fold_fact_chunks<S: Send>(
                             Ok(r) => r.recv(),
                             Err(_) => break,
                         };
-                        let Ok((n, bodies)) = next else { break };
+                        let Ok((n, chunk)) = next else { break };
                         // After a failure, keep draining so that the scanner never blocks.
                         if result.is_ok() {
-                            result = fold(&mut state, n, bodies);
+                            result = fold_chunk(&mut state, n, chunk);
                         }
                     }
                     result.map(|_| state)
@@ -158,12 +162,12 @@ pub fn fold_fact_chunks<S: Send>(
             })
             .collect();
         drop(receive);
-        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut chunk = Vec::with_capacity(SEGMENTS_PER_CHUNK);
         let mut sent = 0;
-        let scanned = scan_fact_records(tx, from, to, |r| {
-            chunk.push(r.body);
-            if chunk.len() == CHUNK {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+        let scanned = scan_segments(tx, from, to, &mut |bytes| {
+            chunk.push(bytes.to_vec());
+            if chunk.len() == SEGMENTS_PER_CHUNK {
+                let full = std::mem::replace(&mut chunk, Vec::with_capacity(SEGMENTS_PER_CHUNK));
                 if send.send((sent, full)).is_err() {
                     return ControlFlow::Break(());
                 }

@@ -5,12 +5,14 @@
 mod catalogue;
 mod change;
 mod contract;
+mod fact_log;
 mod facts;
 mod lines;
 mod order;
 mod price_exception;
 mod queries;
 mod quote;
+mod segment;
 
 pub use catalogue::{AddCustomer, Contact, Customer, Product, PutProduct};
 pub use change::{ChangeStatus, ContractChange, RequestContractChange};
@@ -18,7 +20,9 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
-pub use facts::{Credit, SalesFact, fold_fact_chunks, scan_fact_records, scan_facts};
+pub(crate) use fact_log::move_fact_documents;
+pub use fact_log::{FACT_SEGMENTS, append_facts, scan_segments};
+pub use facts::{Credit, DatedSegment, SalesFact, fold_fact_chunks, scan_facts};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
@@ -27,3 +31,4 @@ pub use quote::{
     CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
     RecordQuoteResponse, SendQuote,
 };
+pub use segment::{FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment};

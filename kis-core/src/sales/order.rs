@@ -275,8 +275,11 @@ fn write_sales_facts(ctx: &mut CommandContext<'_>, order: &Order) -> Result<()> 
         .max()
         .unwrap_or_else(|| ctx.today());
     let rounding = ctx.policy().rounding();
-    for (i, line) in order.lines.iter().enumerate() {
-        let fact = SalesFact {
+    let facts: Vec<SalesFact> = order
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| SalesFact {
             id: SalesFact::make_id(delivered, &order.id, i + 1),
             date: delivered,
             order: order.id.clone(),
@@ -288,8 +291,7 @@ fn write_sales_facts(ctx: &mut CommandContext<'_>, order: &Order) -> Result<()> 
             cost: rounding.round_decimal(line.unit_cost * line.quantity),
             currency: order.total.currency,
             credits: order.credits.clone(),
-        };
-        ctx.insert(&fact)?;
-    }
-    Ok(())
+        })
+        .collect();
+    ctx.append_facts(&facts)
 }

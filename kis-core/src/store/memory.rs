@@ -9,8 +9,8 @@ use std::sync::{Mutex, MutexGuard};
 use rust_decimal::Decimal;
 
 use super::{
-    AuditFilter, AuditRecord, Blob, Expected, Record, Store, StoreError, Transaction, TxMode,
-    check_counter_add, check_expected,
+    AuditFilter, AuditRecord, Blob, BlobVisitor, Expected, Record, Store, StoreError, Transaction,
+    TxMode, check_counter_add, check_expected,
 };
 
 #[derive(Default)]
@@ -179,7 +179,7 @@ impl Transaction for MemoryTx<'_> {
         collection: &str,
         from: &str,
         until: &str,
-        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+        visit: &mut BlobVisitor<'_>,
     ) -> Result<(), StoreError> {
         if from >= until {
             return Ok(());

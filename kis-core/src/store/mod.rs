@@ -24,6 +24,10 @@ use rust_decimal::Decimal;
 pub use memory::MemoryStore;
 pub use record::{AuditFilter, AuditRecord, Blob, DocKey, Expected, Record};
 
+/// What [`Transaction::blob_scan`] calls for each binary document: its id, version and
+/// bytes, lent for the call; `Break` stops the scan.
+pub type BlobVisitor<'v> = dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()> + 'v;
+
 /// Whether a transaction only reads or also writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TxMode {
@@ -97,7 +101,7 @@ pub trait Transaction {
         collection: &str,
         from: &str,
         until: &str,
-        visit: &mut dyn FnMut(&str, u64, &[u8]) -> ControlFlow<()>,
+        visit: &mut BlobVisitor<'_>,
     ) -> Result<(), StoreError>;
 
     /// The value of a decimal counter (zero if it was never written).

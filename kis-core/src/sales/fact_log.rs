@@ -1,0 +1,294 @@
+//! Where sales facts are kept: segments (see [`segment`](super::segment)) in the store's
+//! binary documents, each keyed by the lower bound of the ids it may hold. The first
+//! segment of a month is keyed by the month (`2026-03`), a later one by its first fact's
+//! id; so the segment for any fact is the one with the greatest key at or below the fact's
+//! id, segments never overlap, and reading them in key order reads facts in id (date)
+//! order. Appending rewrites the one segment a fact falls into, split in two past
+//! [`SEGMENT_CAPACITY`]; facts delivered in date order fill segments to the brim.
+
+use std::ops::ControlFlow;
+
+use chrono::{Datelike, NaiveDate};
+
+use super::facts::SalesFact;
+use super::segment::{SEGMENT_CAPACITY, Segment, encode_segment};
+use crate::engine::Document;
+use crate::error::{Error, Result};
+use crate::store::{Expected, Transaction};
+
+/// The binary-document collection of fact segments.
+pub const FACT_SEGMENTS: &str = "sales_fact_segments";
+
+/// The key of the month a fact id (or date string) belongs to: its first seven bytes.
+fn month_of(id: &str) -> &str {
+    id.get(..7).unwrap_or(id)
+}
+
+/// The key of the month after `month` (`2026-12` → `2027-01`), the bound of its ids.
+fn next_month(month: &str) -> Result<String> {
+    let first = NaiveDate::parse_from_str(&format!("{month}-01"), "%Y-%m-%d")
+        .map_err(|_| Error::invalid("sales fact id", format!("{month:?} is not a month")))?;
+    let next = first
+        .checked_add_months(chrono::Months::new(1))
+        .ok_or_else(|| Error::invalid("sales fact id", format!("{month} is the last month")))?;
+    Ok(format!("{:04}-{:02}", next.year(), next.month()))
+}
+
+/// Adds facts to the store. Ids must be new (else `AlreadyExists`, and nothing is
+/// written once the caller's transaction rolls back).
+pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()> {
+    let mut pending: Vec<&SalesFact> = facts.iter().collect();
+    pending.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(w) = pending.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(Error::AlreadyExists {
+            kind: SalesFact::KIND,
+            id: w[0].id.clone(),
+        });
+    }
+    let mut rest = pending.as_slice();
+    while let Some(first) = rest.first() {
+        if first.id.get(..7) != Some(&first.date.format("%Y-%m").to_string()[..]) {
+            return Err(Error::invalid(
+                "sales fact id",
+                format!("{} does not start with its date {}", first.id, first.date),
+            ));
+        }
+        let month = month_of(&first.id).to_string();
+        let floor = tx
+            .blob_floor(FACT_SEGMENTS, &first.id)?
+            .filter(|b| month_of(&b.id) == month);
+        let (key, version, mut merged) = match floor {
+            Some(b) => (b.id, Some(b.version), Segment::read(&b.bytes)?.facts()?),
+            None => (month.clone(), None, Vec::new()),
+        };
+        // The facts that fall into this segment: below the next segment's key.
+        let mut bound = next_month(&month)?;
+        tx.blob_scan(FACT_SEGMENTS, &key, &bound.clone(), &mut |next, _, _| {
+            if next == key {
+                return ControlFlow::Continue(());
+            }
+            bound = next.to_string();
+            ControlFlow::Break(())
+        })?;
+        let take = rest.iter().take_while(|f| f.id < bound).count();
+        let (mine, later) = rest.split_at(take);
+        rest = later;
+        let old_len = merged.len();
+        let appends_at_end = merged.last().is_none_or(|last| last.id < mine[0].id);
+        merged.extend(mine.iter().map(|f| (*f).clone()));
+        if !appends_at_end {
+            merged.sort_by(|a, b| a.id.cmp(&b.id));
+            if let Some(w) = merged.windows(2).find(|w| w[0].id == w[1].id) {
+                return Err(Error::AlreadyExists {
+                    kind: SalesFact::KIND,
+                    id: w[0].id.clone(),
+                });
+            }
+        }
+        write_split(
+            tx,
+            &key,
+            version,
+            &merged,
+            appends_at_end.then_some(old_len),
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `facts` (sorted) as the segment `key`, split into as many as needed. When the
+/// new facts all follow the old ones (`appended_after`: how many were old), the old
+/// segment is filled up and the rest start new, full segments; otherwise the facts are
+/// split evenly, so that later inserts in the middle have room.
+fn write_split(
+    tx: &mut dyn Transaction,
+    key: &str,
+    version: Option<u64>,
+    facts: &[SalesFact],
+    appended_after: Option<usize>,
+) -> Result<()> {
+    let sizes: Vec<usize> = match appended_after {
+        Some(_) => facts
+            .chunks(SEGMENT_CAPACITY)
+            .map(<[SalesFact]>::len)
+            .collect(),
+        None => {
+            let parts = facts.len().div_ceil(SEGMENT_CAPACITY).max(1);
+            (0..parts)
+                .map(|p| facts.len() * (p + 1) / parts - facts.len() * p / parts)
+                .collect()
+        }
+    };
+    let mut start = 0;
+    for (p, size) in sizes.into_iter().enumerate() {
+        let part = &facts[start..start + size];
+        let bytes = encode_segment(part)?;
+        if p == 0 {
+            let expected = version.map_or(Expected::Absent, Expected::Version);
+            tx.blob_put(FACT_SEGMENTS, key, &bytes, expected)?;
+        } else {
+            tx.blob_put(FACT_SEGMENTS, &part[0].id, &bytes, Expected::Absent)?;
+        }
+        start += size;
+    }
+    Ok(())
+}
+
+/// Visits the segments that may hold facts dated `from..=to`, in date order, lending
+/// each one's bytes (a segment at either end also holds facts outside the range: see
+/// [`Segment::dated`]).
+pub fn scan_segments(
+    tx: &mut dyn Transaction,
+    from: NaiveDate,
+    to: NaiveDate,
+    visit: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+) -> Result<()> {
+    if to < from {
+        return Ok(());
+    }
+    let from_key = from.to_string();
+    // The segment that holds `from` starts at or before it, in the same month.
+    let start = match tx.blob_floor(FACT_SEGMENTS, &from_key)? {
+        Some(b) if month_of(&b.id) == month_of(&from_key) => b.id,
+        _ => from_key,
+    };
+    let until = match to.succ_opt() {
+        Some(next) => next.to_string(),
+        None => "\u{10FFFF}".to_string(),
+    };
+    tx.blob_scan(FACT_SEGMENTS, &start, &until, &mut |_, _, bytes| {
+        visit(bytes)
+    })?;
+    Ok(())
+}
+
+/// Moves facts that an earlier kis stored as JSON documents into segments, once; run by
+/// the engine when it opens a store. Returns how many were moved.
+pub(crate) fn move_fact_documents(tx: &mut dyn Transaction) -> Result<usize> {
+    let mut old = Vec::new();
+    crate::engine::document::scan::<SalesFact>(tx, "", |f| {
+        old.push(f);
+        ControlFlow::Continue(())
+    })?;
+    let facts: Vec<SalesFact> = old.iter().map(|f| f.value.clone()).collect();
+    append_facts(tx, &facts)?;
+    for f in &old {
+        tx.delete(SalesFact::COLLECTION, &f.value.id, f.version)?;
+    }
+    Ok(old.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::UserId;
+    use crate::money::Currency;
+    use crate::sales::Credit;
+    use crate::store::{MemoryStore, Store, TxMode};
+    use proptest::prelude::*;
+
+    fn fact(date: NaiveDate, order: usize) -> SalesFact {
+        SalesFact {
+            id: SalesFact::make_id(date, &format!("O-{order:05}"), 1),
+            date,
+            order: format!("O-{order:05}"),
+            contract: "K-1".into(),
+            customer: "C-1".into(),
+            product: "P-1".into(),
+            quantity: 1.into(),
+            amount: order.into(),
+            cost: 0.into(),
+            currency: Currency::new("CNY").unwrap(),
+            credits: vec![Credit {
+                rep: UserId::from("ana"),
+                share_pct: 100.into(),
+            }],
+        }
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(n as u64)
+    }
+
+    fn stored(store: &MemoryStore, from: NaiveDate, to: NaiveDate) -> (Vec<String>, Vec<usize>) {
+        let mut tx = store.begin(TxMode::Read).unwrap();
+        let (mut ids, mut sizes) = (Vec::new(), Vec::new());
+        scan_segments(tx.as_mut(), from, to, &mut |bytes| {
+            let s = Segment::read(bytes).unwrap();
+            sizes.push(s.len());
+            let range = s.dated(day_of(from), day_of(to));
+            ids.extend(range.map(|i| s.text(super::super::FactText::Id, i).to_string()));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        (ids, sizes)
+    }
+
+    fn day_of(d: NaiveDate) -> i32 {
+        crate::clock::day_number(d)
+    }
+
+    fn append(store: &MemoryStore, facts: &[SalesFact]) -> Result<()> {
+        crate::store::write(store, |tx| append_facts(tx, facts))
+    }
+
+    #[test]
+    fn facts_in_date_order_fill_segments_and_read_back_in_order() {
+        let store = MemoryStore::new();
+        let all: Vec<SalesFact> = (0..3000).map(|i| fact(day(i as u32 / 40), i)).collect();
+        for delivery in all.chunks(7) {
+            append(&store, delivery).unwrap();
+        }
+        let (ids, sizes) = stored(&store, day(0), day(400));
+        let expected: Vec<String> = all.iter().map(|f| f.id.clone()).collect();
+        assert_eq!(ids, expected);
+        // January, February, March: full segments, then what is left of each month.
+        assert!(sizes.iter().all(|s| *s <= SEGMENT_CAPACITY));
+        assert_eq!(sizes.iter().filter(|s| **s == SEGMENT_CAPACITY).count(), 2);
+        let (feb, _) = stored(&store, day(31), day(58));
+        assert_eq!(feb.len(), 28 * 40);
+        assert!(feb.iter().all(|id| id.starts_with("2026-02")));
+    }
+
+    #[test]
+    fn a_duplicate_id_is_refused_and_nothing_is_written() {
+        let store = MemoryStore::new();
+        append(&store, &[fact(day(3), 1), fact(day(5), 2)]).unwrap();
+        let err = append(&store, &[fact(day(4), 3), fact(day(3), 1)]).unwrap_err();
+        assert!(matches!(err, Error::AlreadyExists { .. }), "{err}");
+        let twice = append(&store, &[fact(day(9), 4), fact(day(9), 4)]).unwrap_err();
+        assert!(matches!(twice, Error::AlreadyExists { .. }), "{twice}");
+        assert_eq!(stored(&store, day(0), day(30)).0.len(), 2);
+        let mut wrong = fact(day(3), 7);
+        wrong.date = day(40);
+        assert!(append(&store, &[wrong]).is_err());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Whatever order deliveries arrive in (late facts included), the store reads
+        /// back every fact once, in id order, and no segment passes its capacity.
+        #[test]
+        fn any_arrival_order_reads_back_sorted(
+            deliveries in prop::collection::vec(prop::collection::vec((0u32..70, 0usize..5000), 1..300), 1..12)
+        ) {
+            let store = MemoryStore::new();
+            let mut expected = std::collections::BTreeSet::new();
+            for delivery in &deliveries {
+                let facts: Vec<SalesFact> = delivery
+                    .iter()
+                    .map(|(d, o)| fact(day(*d), *o))
+                    .filter(|f| !expected.contains(&f.id))
+                    .map(|f| (f.id.clone(), f))
+                    .collect::<std::collections::BTreeMap<_, _>>()
+                    .into_values()
+                    .collect();
+                append(&store, &facts).unwrap();
+                expected.extend(facts.into_iter().map(|f| f.id));
+            }
+            let (ids, sizes) = stored(&store, day(0), day(70));
+            prop_assert_eq!(ids, expected.into_iter().collect::<Vec<_>>());
+            prop_assert!(sizes.iter().all(|s| *s <= SEGMENT_CAPACITY));
+        }
+    }
+}
