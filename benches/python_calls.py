@@ -16,6 +16,7 @@ FACTS_DB is a store seeded by ``cargo bench --features arrow --bench store_scans
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 import sys
 import threading
 import time
@@ -103,20 +104,28 @@ def batches(policy: kis.Policy) -> None:
 def export(db: str) -> None:
     engine = kis.Engine.open(db, kis.Policy.from_file(ROOT / "examples" / "policy.toml"))
     first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
-    holder = {}
 
-    def read() -> None:
-        holder["t"] = engine.sales_facts_table("dir", first, last)
+    def into_polars() -> pl.DataFrame:
+        return pl.DataFrame(engine.sales_facts_table("dir", first, last))
 
-    t_read = best(read, 2)
-    table = holder["t"]
+    t0 = time.perf_counter()
+    df = into_polars()
+    t_first = time.perf_counter() - t0
+    del df
+    totals = []
+    for _ in range(7):
+        t0 = time.perf_counter()
+        df = into_polars()
+        totals.append(time.perf_counter() - t0)
+        del df
+    table = engine.sales_facts_table("dir", first, last)
     t_hand = best(lambda: pl.DataFrame(table), 5)
     df = pl.DataFrame(table)
-    t_total = best(lambda: pl.DataFrame(engine.sales_facts_table("dir", first, last)), 2)
-    print(f"3. {df.height:,} fact rows from SQLite into polars: {t_total * 1000:.0f} ms in all "
-          f"(read, decode and build on every core {t_read * 1000:.0f} ms; hand-over to polars "
-          f"{t_hand * 1000:.2f} ms, zero-copy); amount is {df['amount'].dtype}")
-    year = best(lambda: engine.score_year("dir", 2026), 2)
+    print(f"3. {df.height:,} fact rows from SQLite into polars: best {min(totals) * 1000:.0f} ms, "
+          f"median {statistics.median(totals) * 1000:.0f} ms of 7, the process's first "
+          f"{t_first * 1000:.0f} ms (target under 200 ms); the hand-over to polars alone "
+          f"{t_hand * 1000:.2f} ms (zero-copy); amount is {df['amount'].dtype}")
+    year = best(lambda: engine.score_year("dir", 2026), 3)
     print(f"   the year scored from the same store: {year * 1000:.0f} ms")
 
 

@@ -2,8 +2,9 @@
 //! (issue #5: "report the time to score the same year read from the SQLite store") and
 //! exporting the facts as an Arrow batch (issue #7's export, the Rust half).
 //!
-//! `cargo bench --features arrow --bench store_scans -- [FACTS] [REPS] [DB]` (defaults:
-//! 1,000,000 facts, 2,000 reps, a temporary file). The facts are appended straight into
+//! `cargo bench --features arrow --bench store_scans -- [FACTS] [REPS] [DB] [export]`
+//! (defaults: 1,000,000 facts, 2,000 reps, a temporary file; `export`: only the Arrow
+//! export, ten times, for a profiler). The facts are appended straight into
 //! the store in date order, 100,000 per transaction, bypassing the commands that would
 //! create them one order at a time: this measures reads. The database is kept when DB is given, so that
 //! `benches/python_calls.py` can read the same file.
@@ -173,6 +174,23 @@ fn main() {
     }
 
     let director = Actor::new("dir");
+    let (first, last) = (
+        NaiveDate::from_ymd_opt(YEAR, 1, 1).unwrap(),
+        NaiveDate::from_ymd_opt(YEAR, 12, 31).unwrap(),
+    );
+    if args.get(3).map(String::as_str) == Some("export") {
+        // Only the export, ten times: for a profiler.
+        for _ in 0..10 {
+            let t = Instant::now();
+            let batches = engine.sales_facts_batches(&director, first, last).unwrap();
+            println!(
+                "export: {:.3} s, {} batches",
+                t.elapsed().as_secs_f64(),
+                batches.len()
+            );
+        }
+        return;
+    }
     for run in 1..=2 {
         let t = Instant::now();
         let scores = engine.score_year(&director, YEAR).unwrap();
@@ -183,10 +201,6 @@ fn main() {
             t.elapsed().as_nanos() as f64 / facts as f64
         );
     }
-    let (first, last) = (
-        NaiveDate::from_ymd_opt(YEAR, 1, 1).unwrap(),
-        NaiveDate::from_ymd_opt(YEAR, 12, 31).unwrap(),
-    );
     let t = Instant::now();
     let mut all = Vec::with_capacity(facts);
     engine

@@ -121,7 +121,7 @@ pub(crate) fn tally_period(tx: &mut dyn Transaction, period: Period) -> Result<S
         period.first(),
         period.last(),
         || SalesTally::new(year),
-        |tally, _, segments| tally_segments(tally, segments),
+        |tally, _, chunk| tally_segments(tally, &chunk.segments()?),
     )?;
     let mut tally = SalesTally::new(year);
     for part in parts {

@@ -106,16 +106,44 @@ pub struct DatedSegment<'a> {
     pub rows: Range<usize>,
 }
 
+/// A run of stored segments, as read, handed to one worker of [`fold_fact_chunks`].
+#[derive(Debug)]
+pub struct FactChunk {
+    bytes: Vec<Vec<u8>>,
+    first: i32,
+    last: i32,
+}
+
+impl FactChunk {
+    /// The segments, read in place, each with its facts in the range being read.
+    pub fn segments(&self) -> Result<Vec<DatedSegment<'_>>> {
+        self.bytes
+            .iter()
+            .map(|bytes| {
+                let segment = Segment::read(bytes)?;
+                let rows = segment.dated(self.first, self.last);
+                Ok(DatedSegment { segment, rows })
+            })
+            .collect()
+    }
+
+    /// The segments' bytes, for a reader that keeps them (Arrow buffers that views
+    /// point into).
+    pub fn into_bytes(self) -> Vec<Vec<u8>> {
+        self.bytes
+    }
+}
+
 /// Reads the facts dated `from..=to` on every core: this thread reads the store's
 /// segments and hands them in chunks, numbered in date order, to worker threads; each
 /// worker folds its chunks into its own state (`init`, then `fold(state, chunk number,
-/// segments)`). Returns the workers' states.
+/// chunk)`). Returns the workers' states.
 pub fn fold_fact_chunks<S: Send>(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
     init: impl Fn() -> S + Sync,
-    fold: impl Fn(&mut S, usize, &[DatedSegment<'_>]) -> Result<()> + Sync,
+    fold: impl Fn(&mut S, usize, FactChunk) -> Result<()> + Sync,
 ) -> Result<Vec<S>> {
     use std::sync::{Arc, Mutex, mpsc};
     // Up to 16,384 facts per chunk: a record batch of a useful size, and work for every
@@ -125,16 +153,8 @@ pub fn fold_fact_chunks<S: Send>(
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let (first, last) = (day_number(from), day_number(to));
-    let fold_chunk = |state: &mut S, n: usize, chunk: Vec<Vec<u8>>| -> Result<()> {
-        let segments = chunk
-            .iter()
-            .map(|bytes| {
-                let segment = Segment::read(bytes)?;
-                let rows = segment.dated(first, last);
-                Ok(DatedSegment { segment, rows })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        fold(state, n, &segments)
+    let fold_chunk = |state: &mut S, n: usize, bytes: Vec<Vec<u8>>| -> Result<()> {
+        fold(state, n, FactChunk { bytes, first, last })
     };
     std::thread::scope(|scope| {
         let (send, receive) = mpsc::sync_channel::<(usize, Vec<Vec<u8>>)>(workers * 2);

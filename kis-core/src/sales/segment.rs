@@ -129,16 +129,24 @@ fn put_text(out: &mut Vec<u8>, values: &[&str]) -> Option<()> {
 struct TextColumn<'a> {
     ends: &'a [u8],
     text: &'a str,
+    /// Where `text` starts in the segment's bytes.
+    base: usize,
 }
 
 impl<'a> TextColumn<'a> {
-    fn value(&self, i: usize) -> &'a str {
+    fn span(&self, i: usize) -> Range<usize> {
         let start = if i == 0 { 0 } else { u32_at(self.ends, i - 1) };
-        let end = u32_at(self.ends, i);
+        start as usize..u32_at(self.ends, i) as usize
+    }
+
+    fn value(&self, i: usize) -> &'a str {
         // Offsets were checked to be ordered char boundaries when the segment was read.
-        self.text
-            .get(start as usize..end as usize)
-            .unwrap_or_default()
+        self.text.get(self.span(i)).unwrap_or_default()
+    }
+
+    fn span_in_segment(&self, i: usize) -> Range<usize> {
+        let span = self.span(i);
+        self.base + span.start..self.base + span.end
     }
 }
 
@@ -146,6 +154,20 @@ fn u32_at(bytes: &[u8], i: usize) -> u32 {
     let mut word = [0u8; 4];
     word.copy_from_slice(&bytes[i * 4..i * 4 + 4]);
     u32::from_le_bytes(word)
+}
+
+/// A stored decimal as its mantissa and scale, without building a `Decimal`.
+fn decimal_parts_at(bytes: &[u8], i: usize) -> (i128, u32) {
+    let value = &bytes[i * 16..i * 16 + 16];
+    let mut word = [0u8; 16];
+    word[..12].copy_from_slice(&value[4..16]);
+    let magnitude = i128::from_le_bytes(word);
+    let mantissa = if value[3] & 0x80 != 0 {
+        -magnitude
+    } else {
+        magnitude
+    };
+    (mantissa, value[2] as u32)
 }
 
 fn decimal_at(bytes: &[u8], i: usize) -> Decimal {
@@ -157,6 +179,7 @@ fn decimal_at(bytes: &[u8], i: usize) -> Decimal {
 /// A stored segment, read in place: every column borrows the segment's bytes.
 #[derive(Debug, Clone)]
 pub struct Segment<'a> {
+    bytes: &'a [u8],
     len: usize,
     days: &'a [u8],
     texts: [TextColumn<'a>; 6],
@@ -195,6 +218,7 @@ impl<'a> Cursor<'a> {
         } else {
             u32_at(ends, count - 1)
         };
+        let base = self.at;
         let text = std::str::from_utf8(self.take(total as usize, what)?)
             .map_err(|_| damaged(format!("its {what} are not UTF-8")))?;
         let mut previous = 0;
@@ -207,7 +231,7 @@ impl<'a> Cursor<'a> {
             }
             previous = end;
         }
-        Ok(TextColumn { ends, text })
+        Ok(TextColumn { ends, text, base })
     }
 
     fn decimals(&mut self, count: usize, what: &str) -> Result<&'a [u8]> {
@@ -240,8 +264,9 @@ impl<'a> Segment<'a> {
         let len = u32_at(c.take(4, "header")?, 0) as usize;
         let credits = u32_at(c.take(4, "header")?, 0) as usize;
         let days = c.words(len, 4, "dates")?;
+        let representable = day_number(NaiveDate::MIN)..=day_number(NaiveDate::MAX);
         for i in 0..len {
-            if date_of_day(u32_at(days, i) as i32).is_none() {
+            if !representable.contains(&(u32_at(days, i) as i32)) {
                 return Err(damaged("a date is out of range".into()));
             }
         }
@@ -285,6 +310,7 @@ impl<'a> Segment<'a> {
             .try_into()
             .map_err(|_| damaged("a text column is missing".into()))?;
         Ok(Segment {
+            bytes,
             len,
             days,
             texts,
@@ -325,6 +351,22 @@ impl<'a> Segment<'a> {
         decimal_at(self.decimals[column as usize], i)
     }
 
+    /// The segment's bytes, as stored.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Where fact `i`'s text column `column` lies in [`bytes`](Self::bytes): UTF-8 on
+    /// char boundaries (for a reader that points into the bytes instead of copying).
+    pub fn text_span(&self, column: FactText, i: usize) -> Range<usize> {
+        self.texts[column as usize].span_in_segment(i)
+    }
+
+    /// Fact `i`'s decimal column `column` as its mantissa and scale.
+    pub fn decimal_parts(&self, column: FactDecimal, i: usize) -> (i128, u32) {
+        decimal_parts_at(self.decimals[column as usize], i)
+    }
+
     /// The positions, among all the segment's credits, of fact `i`'s credits.
     pub fn credits(&self, i: usize) -> Range<usize> {
         let start = if i == 0 {
@@ -338,6 +380,16 @@ impl<'a> Segment<'a> {
     /// The rep credited by credit `k` (a position from [`credits`](Self::credits)).
     pub fn credit_rep(&self, k: usize) -> &'a str {
         self.reps.value(k)
+    }
+
+    /// Where the rep credited by credit `k` lies in [`bytes`](Self::bytes).
+    pub fn credit_rep_span(&self, k: usize) -> Range<usize> {
+        self.reps.span_in_segment(k)
+    }
+
+    /// The share of credit `k` as its mantissa and scale.
+    pub fn credit_share_parts(&self, k: usize) -> (i128, u32) {
+        decimal_parts_at(self.shares, k)
     }
 
     /// The share of credit `k`, in percent.
@@ -453,6 +505,14 @@ mod tests {
         assert_eq!(segment.dated(day(2), day(8)), 1..3);
         assert_eq!(segment.dated(day(10), day(20)), 4..4);
         assert_eq!(segment.dated(i32::MIN, i32::MAX), 0..4);
+        for (i, f) in facts.iter().enumerate() {
+            let (mantissa, scale) = segment.decimal_parts(FactDecimal::Amount, i);
+            assert_eq!(Decimal::from_i128_with_scale(mantissa, scale), f.amount);
+            assert_eq!(&bytes[segment.text_span(FactText::Id, i)], f.id.as_bytes());
+        }
+        assert_eq!(segment.credit_share_parts(1), (60, 0));
+        assert_eq!(segment.credit_share_parts(2), (4000, 2));
+        assert_eq!(&segment.bytes()[segment.credit_rep_span(2)], b"bo");
         let empty = encode_segment(&[]).unwrap();
         assert!(Segment::read(&empty).unwrap().is_empty());
     }
