@@ -90,9 +90,9 @@ fn rescaled(mantissa: i128, from: u32, to: u32, column: &str) -> Result<i128> {
         })
 }
 
-/// A string column of views into the segments' bytes. Every view spans a string that
-/// `Segment::read` checked: UTF-8, on char boundaries, inside its segment, which is
-/// buffer `b` for the views of segment `b`. Arrow's own check of the same (UTF-8 again,
+/// A string column of views into the segments' text. Every view spans a string that
+/// `Segment::read` checked (UTF-8, on char boundaries, inside its text column), moved
+/// with its column into the one buffer. Arrow's own check of the same (UTF-8 again,
 /// string by string) took a third of the export's time, so release builds skip it;
 /// debug builds, and so the tests, still run it on every batch.
 fn string_views(views: Vec<u128>, buffers: Vec<Buffer>) -> Result<StringViewArray> {
@@ -104,10 +104,10 @@ fn string_views(views: Vec<u128>, buffers: Vec<Buffer>) -> Result<StringViewArra
     Ok(unsafe { StringViewArray::new_unchecked(views.into(), buffers, None) })
 }
 
-/// One chunk of stored segments as a batch, one row per credited rep. Nothing is copied
-/// byte by byte: the segments' bytes become the string columns' buffers, and each string
-/// is a view into them; dates are already day numbers; decimals are their mantissas at
-/// the chunk's largest scale of each column.
+/// One chunk of stored segments as a batch, one row per credited rep. Strings are not
+/// copied one by one: each segment's text columns are copied whole into the batch's one
+/// string buffer, and each string is a view into it; dates are already day numbers;
+/// decimals are their mantissas at the chunk's largest scale of each column.
 fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
     let segments = chunk.segments()?;
     let exploded = |d: &DatedSegment<'_>| {
@@ -137,9 +137,6 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             }
         }
     }
-    let mut views: [Vec<u128>; 7] = std::array::from_fn(|_| Vec::with_capacity(n));
-    let mut decimals: [Vec<i128>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
-    let mut dates = Vec::with_capacity(n);
     let fact_texts = [
         FactText::Id,
         FactText::Order,
@@ -148,20 +145,46 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
         FactText::Product,
         FactText::Currency,
     ];
-    for (b, DatedSegment { segment: s, rows }) in segments.iter().enumerate() {
-        let b = b as u32;
+    // The segments' text, column by column, in one buffer: the batch keeps these bytes
+    // only, and the segments' own are freed (and their memory reused) chunk by chunk.
+    let mut heap = Vec::new();
+    let mut shifts = Vec::with_capacity(segments.len());
+    for DatedSegment { segment: s, .. } in &segments {
+        // Per column: where its text starts in the segment, and in the buffer.
+        let mut shift = [(0usize, 0usize); 7];
+        let regions = fact_texts
+            .map(|t| s.text_region(t))
+            .into_iter()
+            .chain([s.credit_rep_region()]);
+        for (c, region) in regions.enumerate() {
+            shift[c] = (region.start, heap.len());
+            heap.extend_from_slice(&s.bytes()[region]);
+        }
+        shifts.push(shift);
+    }
+    let moved = |span: Range<usize>, (from, to): (usize, usize)| {
+        span.start - from + to..span.end - from + to
+    };
+    let mut views: [Vec<u128>; 7] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let mut decimals: [Vec<i128>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
+    let mut dates = Vec::with_capacity(n);
+    for (DatedSegment { segment: s, rows }, shift) in segments.iter().zip(&shifts) {
         for i in rows.clone() {
             let credits = s.credits(i);
             if credits.is_empty() {
                 continue;
             }
-            let fact_views = fact_texts.map(|t| view(s.bytes(), s.text_span(t, i), b));
+            let mut fact_views = [0u128; 6];
+            for (c, t) in fact_texts.iter().enumerate() {
+                fact_views[c] = view(&heap, moved(s.text_span(*t, i), shift[c]), 0);
+            }
             let mut figures = [0i128; 3];
             for (c, column) in fact_decimals.iter().enumerate() {
                 let (mantissa, scale) = s.decimal_parts(*column, i);
                 figures[c] = rescaled(mantissa, scale, scales[c + 1], DECIMALS[c + 1])?;
             }
             for k in credits {
+                let rep = view(&heap, moved(s.credit_rep_span(k), shift[6]), 0);
                 // Columns in table order: id, order, contract, customer, product, rep,
                 // currency.
                 for (column, v) in views.iter_mut().zip([
@@ -170,7 +193,7 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
                     fact_views[2],
                     fact_views[3],
                     fact_views[4],
-                    view(s.bytes(), s.credit_rep_span(k), b),
+                    rep,
                     fact_views[5],
                 ]) {
                     column.push(v);
@@ -185,11 +208,8 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
         }
     }
     drop(segments);
-    let buffers: Vec<Buffer> = chunk
-        .into_bytes()
-        .into_iter()
-        .map(Buffer::from_vec)
-        .collect();
+    drop(chunk);
+    let buffers = vec![Buffer::from_vec(heap)];
     let mut text = views
         .into_iter()
         .map(|v| string_views(v, buffers.clone()).map(|a| Arc::new(a) as ArrayRef));

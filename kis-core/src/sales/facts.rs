@@ -126,12 +126,6 @@ impl FactChunk {
             })
             .collect()
     }
-
-    /// The segments' bytes, for a reader that keeps them (Arrow buffers that views
-    /// point into).
-    pub fn into_bytes(self) -> Vec<Vec<u8>> {
-        self.bytes
-    }
 }
 
 /// Reads the facts dated `from..=to` on every core: this thread reads the store's

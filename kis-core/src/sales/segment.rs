@@ -144,6 +144,10 @@ impl<'a> TextColumn<'a> {
         self.text.get(self.span(i)).unwrap_or_default()
     }
 
+    fn region(&self) -> Range<usize> {
+        self.base..self.base + self.text.len()
+    }
+
     fn span_in_segment(&self, i: usize) -> Range<usize> {
         let span = self.span(i);
         self.base + span.start..self.base + span.end
@@ -380,6 +384,17 @@ impl<'a> Segment<'a> {
     /// The rep credited by credit `k` (a position from [`credits`](Self::credits)).
     pub fn credit_rep(&self, k: usize) -> &'a str {
         self.reps.value(k)
+    }
+
+    /// Where the whole of text column `column` lies in [`bytes`](Self::bytes): every
+    /// [`text_span`](Self::text_span) of the column is inside it.
+    pub fn text_region(&self, column: FactText) -> Range<usize> {
+        self.texts[column as usize].region()
+    }
+
+    /// Where the credited reps lie in [`bytes`](Self::bytes), as one run of text.
+    pub fn credit_rep_region(&self) -> Range<usize> {
+        self.reps.region()
     }
 
     /// Where the rep credited by credit `k` lies in [`bytes`](Self::bytes).
