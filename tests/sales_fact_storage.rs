@@ -76,6 +76,28 @@ fn facts_arriving_in_any_order_read_back_sorted_on_every_backend() {
         let one_day = read_all(&engine, &org, "2026-03-05", "2026-03-05");
         assert!(!one_day.is_empty() && one_day.iter().all(|f| f.date == ymd("2026-03-05")));
 
+        // One reader thread or three: the same export and the same scores.
+        let (from, to) = (ymd("2026-01-01"), ymd("2026-12-31"));
+        engine.set_reader_threads(1);
+        assert_eq!(engine.reader_threads(), 1);
+        let one = engine.sales_facts_batches(&org.director, from, to).unwrap();
+        let scored_on_one = engine.score_year(&org.director, 2026).unwrap();
+        engine.set_reader_threads(3);
+        let three = engine.sales_facts_batches(&org.director, from, to).unwrap();
+        assert_eq!(one, three, "{name}");
+        assert_eq!(
+            engine.score_year(&org.director, 2026).unwrap(),
+            scored_on_one
+        );
+        let rows: usize = one.iter().map(|b| b.num_rows()).sum();
+        assert_eq!(
+            rows,
+            all.iter().map(|f| f.credits.len()).sum::<usize>(),
+            "{name}"
+        );
+        engine.set_reader_threads(0);
+        assert!((1..=8).contains(&engine.reader_threads()));
+
         // A batch with one existing id writes none of its facts.
         let again = vec![fact(ymd("2026-04-01"), 90_001, 5, &["li"]), all[17].clone()];
         let err = store::write(store.as_ref(), |tx| append_facts(tx, &again)).unwrap_err();

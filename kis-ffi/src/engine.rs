@@ -79,6 +79,18 @@ impl KisEngine {
         self.inner.backend().to_string()
     }
 
+    /// The threads one large read (a year's KPI, an export of facts) decodes stored
+    /// facts on.
+    pub fn reader_threads(&self) -> u32 {
+        u32::try_from(self.inner.reader_threads()).unwrap_or(u32::MAX)
+    }
+
+    /// Caps the threads of one large read; 0 means one per core (at most 8). An app
+    /// that must stay responsive sets 1.
+    pub fn set_reader_threads(&self, threads: u32) {
+        self.inner.set_reader_threads(threads as usize);
+    }
+
     /// The current policy's content hash.
     pub fn policy_hash(&self) -> String {
         self.inner.policy().hash().to_string()

@@ -100,6 +100,22 @@ impl PyEngine {
         self.inner.backend()
     }
 
+    /// The threads one large read (a year's KPI, an export of facts) decodes stored
+    /// facts on; setting 0 means one per core (at most 8).
+    #[getter]
+    fn reader_threads(&self) -> usize {
+        self.inner.reader_threads()
+    }
+
+    #[setter]
+    fn set_reader_threads(&self, py: Python<'_>, threads: i64) -> PyResult<()> {
+        let threads = usize::try_from(threads).map_err(|_| {
+            crate::errors::invalid(py, "reader_threads", "must be 0 (one per core) or more")
+        })?;
+        self.inner.set_reader_threads(threads);
+        Ok(())
+    }
+
     /// The policy commands are decided under now.
     #[getter]
     fn policy(&self) -> PyPolicy {

@@ -61,6 +61,23 @@ def test_a_year_from_the_store_agrees_with_the_scoreboard(sales):
     assert set(own["rep"]) == {"li"} and own.height == 13
 
 
+def test_reader_threads_cap_a_large_read_without_changing_it(sales):
+    sell(sales, 1, "KIS-PRO", 5, TODAY)
+    sell(sales, 2, "KIS-PRO", 3, TODAY)
+    sales.reader_threads = 1
+    assert sales.reader_threads == 1
+    one = pa.table(sales.sales_facts_table("dir", TODAY, TODAY))
+    year_on_one = pl.DataFrame(sales.score_year("dir", 2026))
+    sales.reader_threads = 3
+    assert pa.table(sales.sales_facts_table("dir", TODAY, TODAY)).equals(one)
+    assert pl.DataFrame(sales.score_year("dir", 2026)).equals(year_on_one)
+    sales.reader_threads = 0
+    assert 1 <= sales.reader_threads <= 8
+    with pytest.raises(kis.InvalidInput) as e:
+        sales.reader_threads = -1
+    assert e.value.field == "reader_threads"
+
+
 def test_a_year_scored_from_a_polars_frame_with_split_credits(policy):
     facts = pl.DataFrame(
         {

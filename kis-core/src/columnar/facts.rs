@@ -276,7 +276,8 @@ fn unify_scales(batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
 
 impl Engine {
     /// The sales facts dated `from..=to` as Arrow record batches in date order, one row
-    /// per credited rep, decoded on every core (director, finance, admin).
+    /// per credited rep, decoded on [`reader_threads`](Engine::reader_threads) threads
+    /// (director, finance, admin).
     pub fn sales_facts_batches(
         &self,
         actor: &Actor,
@@ -289,8 +290,9 @@ impl Engine {
             &[Role::Director, Role::Finance, Role::Admin],
             "read every rep's sales facts",
         )?;
+        let workers = self.reader_threads();
         let parts = self.read(|tx| {
-            fold_fact_chunks(tx, from, to, Vec::new, |out, n, chunk| {
+            fold_fact_chunks(tx, from, to, workers, Vec::new, |out, n, chunk| {
                 out.push((n, chunk_batch(chunk)?));
                 Ok(())
             })

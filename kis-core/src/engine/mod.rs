@@ -39,6 +39,8 @@ pub struct Engine {
     clock: Arc<dyn Clock>,
     policy: RwLock<Arc<Policy>>,
     versions: Mutex<HashMap<String, Arc<Policy>>>,
+    /// Threads that decode stored facts for one read (KPI, exports); 0: one per core.
+    reader_threads: std::sync::atomic::AtomicUsize,
 }
 
 impl std::fmt::Debug for Engine {
@@ -79,6 +81,7 @@ impl Engine {
                 policy.hash().to_string(),
                 Arc::clone(&policy),
             )])),
+            reader_threads: std::sync::atomic::AtomicUsize::new(0),
         };
         let effective = policy
             .general()
@@ -115,6 +118,27 @@ impl Engine {
             })?;
         }
         Ok(())
+    }
+
+    /// Caps the threads that one large read (a year's KPI, an export of facts) decodes
+    /// stored facts on; 0, the default, is one per core (at most 8). A server that
+    /// embeds kis next to other work sets a smaller number.
+    pub fn set_reader_threads(&self, threads: usize) {
+        self.reader_threads
+            .store(threads, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// The threads a large read decodes facts on (see [`set_reader_threads`]).
+    ///
+    /// [`set_reader_threads`]: Self::set_reader_threads
+    pub fn reader_threads(&self) -> usize {
+        match self
+            .reader_threads
+            .load(std::sync::atomic::Ordering::Relaxed)
+        {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            n => n,
+        }
     }
 
     /// The policy commands are decided under now.

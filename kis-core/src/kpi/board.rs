@@ -227,7 +227,7 @@ impl Engine {
         let year = period.first().year();
         let (tally, inputs, users, teams) = self.read(|tx| {
             Ok::<_, Error>((
-                super::year::tally_period(tx, period)?,
+                super::year::tally_period(tx, period, self.reader_threads())?,
                 super::year::read_inputs(tx, year)?,
                 document::all::<User>(tx)?,
                 document::all::<Team>(tx)?,

@@ -112,14 +112,19 @@ fn tally_segments(tally: &mut SalesTally, segments: &[DatedSegment<'_>]) -> Resu
     Ok(())
 }
 
-/// Tallies a period's facts from the store (a month, or a year), decoding on every core; the partial tallies
-/// are merged (integer sums: the order does not matter).
-pub(crate) fn tally_period(tx: &mut dyn Transaction, period: Period) -> Result<SalesTally> {
+/// Tallies a period's facts from the store (a month, or a year), decoding on `workers`
+/// threads; the partial tallies are merged (integer sums: the order does not matter).
+pub(crate) fn tally_period(
+    tx: &mut dyn Transaction,
+    period: Period,
+    workers: usize,
+) -> Result<SalesTally> {
     let year = period.first().year();
     let parts = fold_fact_chunks(
         tx,
         period.first(),
         period.last(),
+        workers,
         || SalesTally::new(year),
         |tally, _, chunk| tally_segments(tally, &chunk.segments()?),
     )?;
@@ -140,7 +145,7 @@ impl Engine {
         let policy = self.policy_for_period(period)?;
         let (mut tally, inputs, users, teams) = self.read(|tx| {
             Ok::<_, Error>((
-                tally_period(tx, period)?,
+                tally_period(tx, period, self.reader_threads())?,
                 read_inputs(tx, year)?,
                 document::all::<User>(tx)?,
                 document::all::<Team>(tx)?,

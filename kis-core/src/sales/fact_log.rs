@@ -34,9 +34,24 @@ fn next_month(month: &str) -> Result<String> {
     Ok(format!("{:04}-{:02}", next.year(), next.month()))
 }
 
-/// Adds facts to the store. Ids must be new (else `AlreadyExists`, and nothing is
-/// written once the caller's transaction rolls back).
+/// Adds facts to the store. Each id must start with its fact's date, as
+/// [`SalesFact::make_id`] makes them (else `InvalidInput`), and be new (else
+/// `AlreadyExists`); on an error nothing is written once the caller's transaction rolls
+/// back.
 pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()> {
+    // Segments are found by id and read by date: the two must agree.
+    for f in facts {
+        let date = f.date.to_string();
+        if date.len() != 10 || !f.id.starts_with(&date) {
+            return Err(Error::invalid(
+                "sales fact id",
+                format!(
+                    "{} does not start with its date {date} (years 0-9999)",
+                    f.id
+                ),
+            ));
+        }
+    }
     let mut pending: Vec<&SalesFact> = facts.iter().collect();
     pending.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(w) = pending.windows(2).find(|w| w[0].id == w[1].id) {
@@ -47,12 +62,6 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
     }
     let mut rest = pending.as_slice();
     while let Some(first) = rest.first() {
-        if first.id.get(..7) != Some(&first.date.format("%Y-%m").to_string()[..]) {
-            return Err(Error::invalid(
-                "sales fact id",
-                format!("{} does not start with its date {}", first.id, first.date),
-            ));
-        }
         let month = month_of(&first.id).to_string();
         let floor = tx
             .blob_floor(FACT_SEGMENTS, &first.id)?
@@ -259,9 +268,16 @@ mod tests {
         let twice = append(&store, &[fact(day(9), 4), fact(day(9), 4)]).unwrap_err();
         assert!(matches!(twice, Error::AlreadyExists { .. }), "{twice}");
         assert_eq!(stored(&store, day(0), day(30)).0.len(), 2);
-        let mut wrong = fact(day(3), 7);
-        wrong.date = day(40);
-        assert!(append(&store, &[wrong]).is_err());
+        for other_day in [day(40), day(4)] {
+            let mut wrong = fact(day(3), 7);
+            wrong.date = other_day;
+            let err = append(&store, &[fact(day(6), 8), wrong]).unwrap_err();
+            assert!(
+                err.to_string().contains("does not start with its date"),
+                "{err}"
+            );
+        }
+        assert_eq!(stored(&store, day(0), day(30)).0.len(), 2);
     }
 
     proptest! {

@@ -128,14 +128,16 @@ impl FactChunk {
     }
 }
 
-/// Reads the facts dated `from..=to` on every core: this thread reads the store's
-/// segments and hands them in chunks, numbered in date order, to worker threads; each
+/// Reads the facts dated `from..=to` on `workers` threads (see
+/// `Engine::reader_threads`): this thread reads the store's segments and hands them in
+/// chunks, numbered in date order, to the workers; each
 /// worker folds its chunks into its own state (`init`, then `fold(state, chunk number,
 /// chunk)`). Returns the workers' states.
 pub fn fold_fact_chunks<S: Send>(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
+    workers: usize,
     init: impl Fn() -> S + Sync,
     fold: impl Fn(&mut S, usize, FactChunk) -> Result<()> + Sync,
 ) -> Result<Vec<S>> {
@@ -143,9 +145,7 @@ pub fn fold_fact_chunks<S: Send>(
     // Up to 16,384 facts per chunk: a record batch of a useful size, and work for every
     // core from a month of sales.
     const SEGMENTS_PER_CHUNK: usize = 16;
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
+    let workers = workers.max(1);
     let (first, last) = (day_number(from), day_number(to));
     let fold_chunk = |state: &mut S, n: usize, bytes: Vec<Vec<u8>>| -> Result<()> {
         fold(state, n, FactChunk { bytes, first, last })

@@ -232,6 +232,14 @@ fun main(args: Array<String>) {
             expectThrows<KisException.NotAuthorized> { engine.repHistory("wang", "li", 2026) }
             expect(engine.scoreboard("dir", 2026, 11u).any { it.kind == "director" && it.id == "dir" }, "director roll-up")
         }
+        check("reader threads cap a large read without changing what it reads") {
+            engine.setReaderThreads(1u)
+            expect(engine.readerThreads() == 1u, "${engine.readerThreads()}")
+            val onOne = engine.repHistory("li", "li", 2026)
+            engine.setReaderThreads(0u)
+            expect(engine.readerThreads() in 1u..8u, "${engine.readerThreads()}")
+            expect(engine.repHistory("li", "li", 2026) == onOne, "same history on every core")
+        }
         check("unknown records are NotFound") {
             val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
