@@ -101,7 +101,7 @@ impl Engine {
         Ok(engine)
     }
 
-    /// Moves sales facts that kis 0.1 stored as JSON documents into segments, in one
+    /// Moves sales facts that an earlier kis stored as JSON documents into segments, in one
     /// transaction. Not an audited change: the facts, their ids and the audit entries
     /// that created them stay as they were; only their storage form changes.
     fn move_legacy_facts(&self) -> Result<()> {

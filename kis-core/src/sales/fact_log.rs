@@ -172,19 +172,32 @@ pub fn scan_segments(
 }
 
 /// Moves facts that an earlier kis stored as JSON documents into segments, once; run by
-/// the engine when it opens a store. Returns how many were moved.
+/// the engine when it opens a store, in one transaction. A month at a time, so that
+/// memory holds one month's facts, not the store's. Returns how many were moved.
 pub(crate) fn move_fact_documents(tx: &mut dyn Transaction) -> Result<usize> {
-    let mut old = Vec::new();
-    crate::engine::document::scan::<SalesFact>(tx, "", |f| {
-        old.push(f);
-        ControlFlow::Continue(())
-    })?;
-    let facts: Vec<SalesFact> = old.iter().map(|f| f.value.clone()).collect();
-    append_facts(tx, &facts)?;
-    for f in &old {
-        tx.delete(SalesFact::COLLECTION, &f.value.id, f.version)?;
+    let mut moved = 0;
+    loop {
+        // The first document left names the next month to move (earlier ones are gone).
+        let mut next = None;
+        tx.scan(SalesFact::COLLECTION, "", &mut |r| {
+            next = Some(month_of(&r.id).to_string());
+            ControlFlow::Break(())
+        })?;
+        let Some(month) = next else {
+            return Ok(moved);
+        };
+        let mut old = Vec::new();
+        crate::engine::document::scan::<SalesFact>(tx, &month, |f| {
+            old.push(f);
+            ControlFlow::Continue(())
+        })?;
+        let facts: Vec<SalesFact> = old.iter().map(|f| f.value.clone()).collect();
+        append_facts(tx, &facts)?;
+        for f in &old {
+            tx.delete(SalesFact::COLLECTION, &f.value.id, f.version)?;
+        }
+        moved += old.len();
     }
-    Ok(old.len())
 }
 
 #[cfg(test)]
