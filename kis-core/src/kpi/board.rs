@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::score::{Metrics, Scorecard, score};
 use super::tally::score_rep;
+use super::visibility::Visibility;
 use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
@@ -316,30 +317,12 @@ impl Engine {
                 .then_with(|| a.team.cmp(&b.team))
         });
         // What the actor may see (P2): a rep their own card, a manager their team's.
-        let led: Vec<TeamId> = teams
-            .iter()
-            .filter(|t| t.manager == viewer.id)
-            .map(|t| t.id.clone())
-            .collect();
-        if !matches!(viewer.role, Role::Director | Role::Finance | Role::Admin) {
+        let visible = Visibility::of(&viewer, &users, &teams);
+        if !visible.everyone() {
             directors.clear();
         }
-        let (reps, team_scores) = match viewer.role {
-            Role::Director | Role::Finance | Role::Admin => (reps, team_scores),
-            Role::Manager => (
-                reps.into_iter()
-                    .filter(|r| r.team.as_ref().is_some_and(|t| led.contains(t)))
-                    .collect(),
-                team_scores
-                    .into_iter()
-                    .filter(|t| led.contains(&t.team))
-                    .collect(),
-            ),
-            _ => (
-                reps.into_iter().filter(|r| r.rep == viewer.id).collect(),
-                Vec::new(),
-            ),
-        };
+        reps.retain(|r| visible.rep(&r.rep));
+        team_scores.retain(|t| visible.team(&t.team));
         Ok(Scoreboard {
             period,
             policy_version: policy.hash().to_string(),

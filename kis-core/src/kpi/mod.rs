@@ -5,6 +5,7 @@ mod board;
 mod data;
 mod score;
 mod tally;
+mod visibility;
 mod year;
 
 pub(crate) use year::first_signings;

@@ -10,38 +10,13 @@ use chrono::{Datelike, NaiveDate};
 use super::Period;
 use super::data::{Rating, Survey, Targets};
 use super::tally::{SalesTally, YearInputs, YearScore, score_year};
+use super::visibility::Visibility;
 use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::org::{Actor, Role, Team, User};
 use crate::sales::{Customer, DatedSegment, FactDecimal, fold_fact_chunks};
 use crate::store::Transaction;
-
-/// The reps `viewer` may see the scores of (P2): `None` for everyone.
-pub(crate) fn visible_reps(
-    viewer: &User,
-    users: &[User],
-    teams: &[Team],
-) -> Option<HashSet<UserId>> {
-    match viewer.role {
-        Role::Director | Role::Finance | Role::Admin => None,
-        Role::Manager => {
-            let led: HashSet<_> = teams
-                .iter()
-                .filter(|t| t.manager == viewer.id)
-                .map(|t| &t.id)
-                .collect();
-            Some(
-                users
-                    .iter()
-                    .filter(|u| u.team.as_ref().is_some_and(|t| led.contains(t)))
-                    .map(|u| u.id.clone())
-                    .collect(),
-            )
-        }
-        _ => Some(HashSet::from([viewer.id.clone()])),
-    }
-}
 
 /// When each customer first signed a contract: the month it counts as new (P5.3a).
 pub(crate) fn first_signings(tx: &mut dyn Transaction) -> Result<HashMap<String, NaiveDate>> {
@@ -160,13 +135,10 @@ impl Engine {
         for rep in &reps {
             tally.slot(rep);
         }
-        let visible = visible_reps(&viewer, &users, &teams);
+        let visible = Visibility::of(&viewer, &users, &teams);
         let mut scores = score_year(&policy, &tally, &inputs);
         scores.retain(|s| {
-            reps.contains(s.rep.as_str())
-                && visible
-                    .as_ref()
-                    .is_none_or(|v| v.contains(&UserId::from(s.rep.as_str())))
+            reps.contains(s.rep.as_str()) && visible.rep(&UserId::from(s.rep.as_str()))
         });
         Ok(scores)
     }
