@@ -34,7 +34,10 @@ fn next_month(month: &str) -> Result<String> {
     Ok(format!("{:04}-{:02}", next.year(), next.month()))
 }
 
-/// Adds facts to the store. Each id must start with its fact's date, as
+/// Adds facts to the store, at the storage level: no actor, no authorisation, no audit
+/// entry. The engine calls it when an order is delivered (its audit entry lists the
+/// facts); call it directly only to import history or to seed a benchmark, inside a
+/// write transaction. Each id must start with its fact's date, as
 /// [`SalesFact::make_id`] makes them (else `InvalidInput`), and be new (else
 /// `AlreadyExists`); on an error nothing is written once the caller's transaction rolls
 /// back.

@@ -3,9 +3,9 @@
 //! The domain stores its records as JSON documents in named collections, each with a
 //! version for optimistic concurrency; decimal counters with atomic conditional updates
 //! (budget reservations); binary documents ([`Blob`]) for data kept in the domain's own
-//! compact format (sales fact segments); and an append-only audit log. Backends: [`MemoryStore`] here,
-//! `SqliteStore` (kis-sqlite), `PostgresStore` (kis-postgres). The contract suite in
-//! [`contract`] (feature `contract-tests`) runs against each of them.
+//! compact format (sales fact segments); and an append-only audit log. Backends:
+//! [`MemoryStore`] here, `SqliteStore` (kis-sqlite), `PostgresStore` (kis-postgres). The
+//! contract suite in `store::contract` (feature `contract-tests`) runs against each.
 //!
 //! The trait is synchronous and object-safe, so that an engine can hold any backend as
 //! `Arc<dyn Store>` chosen at run time (a file path or a connection string).
