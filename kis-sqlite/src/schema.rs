@@ -84,3 +84,40 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     tx.commit().map_err(map)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database at schema version 1 (documents only) gains the blob table and keeps
+    /// its documents; one from a newer kis is refused, untouched.
+    #[test]
+    fn an_older_database_is_migrated_and_a_newer_one_refused() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO documents (collection, id, version, body) VALUES ('users', 'li', 1, '{}')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let kept: i64 = conn
+            .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept, 1);
+        conn.execute(
+            "INSERT INTO blobs (collection, id, version, body) VALUES ('s', 'a', 1, x'00ff')",
+            [],
+        )
+        .unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let err = migrate(&mut conn).unwrap_err().to_string();
+        assert!(err.contains("newer than this kis"), "{err}");
+    }
+}
