@@ -663,6 +663,17 @@ fn p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered() 
             ]
         );
         assert_eq!(facts[0].credits[0].rep.as_str(), "li");
+        // P1.3: the delivery's audit entry records each fact it created, by who and when.
+        let created = engine.history("sales_facts", &facts[1].id).unwrap();
+        assert_eq!(created.len(), 1, "{name}");
+        assert_eq!(created[0].actor, "li");
+        let change = created[0]
+            .changes
+            .iter()
+            .find(|c| c.id == facts[1].id)
+            .unwrap();
+        assert!(change.before.is_none());
+        assert_eq!(change.after["product"], "KIS-SEAT");
         assert!(
             engine
                 .scan_sales_facts(&org.rep_li, day0(), day0(), |_| {

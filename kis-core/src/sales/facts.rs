@@ -2,9 +2,7 @@
 //! sales reports (P9). Ids start with the date, and facts are stored in id order in
 //! segments ([`fact_log`](super::fact_log)), so a period is one contiguous read.
 
-use std::ops::ControlFlow;
-
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
