@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::Actor;
 use crate::policy::CrmPolicy;
-use crate::sales::{Customer, FactText, SalesFact, Segment, may_see, scan_segments};
+use crate::sales::{Customer, FactText, SalesFact, may_see, read_segments};
 
 /// How a customer was contacted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -276,25 +276,15 @@ impl Engine {
             }
             // Only the customer column is read for the facts of other customers.
             let mut out = Vec::new();
-            let mut failure = None;
-            scan_segments(tx, NaiveDate::MIN, NaiveDate::MAX, &mut |bytes| {
-                let read = Segment::read(bytes).and_then(|s| {
-                    for i in 0..s.len() {
-                        if s.text(FactText::Customer, i) == c.id {
-                            out.push(s.fact(i)?);
-                        }
-                    }
-                    Ok(())
-                });
-                match read {
-                    Ok(()) => ControlFlow::Continue(()),
-                    Err(e) => {
-                        failure = Some(e);
-                        ControlFlow::Break(())
+            read_segments(tx, NaiveDate::MIN, NaiveDate::MAX, |d| {
+                for i in d.rows.clone() {
+                    if d.segment.text(FactText::Customer, i) == c.id {
+                        out.push(d.segment.fact(i)?);
                     }
                 }
+                Ok(ControlFlow::Continue(()))
             })?;
-            failure.map_or(Ok(out), Err)
+            Ok(out)
         })
     }
 

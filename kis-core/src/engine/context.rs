@@ -133,17 +133,14 @@ impl<'a> CommandContext<'a> {
     pub fn append_facts(&mut self, facts: &[crate::sales::SalesFact]) -> Result<()> {
         crate::sales::append_facts(self.tx, facts)?;
         for fact in facts {
-            let after = serde_json::to_value(fact).map_err(|e| StoreError::Corrupt {
-                backend: "document",
-                message: e.to_string(),
-            })?;
-            self.changes.push(Change {
-                collection: crate::sales::SalesFact::COLLECTION.to_string(),
-                id: fact.id.clone(),
-                version: 1,
-                before: None,
-                after,
-            });
+            let body = document::encode(fact)?;
+            self.record(
+                crate::sales::SalesFact::COLLECTION,
+                fact.id.clone(),
+                1,
+                None,
+                &body,
+            )?;
         }
         Ok(())
     }

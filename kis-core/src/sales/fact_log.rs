@@ -57,12 +57,7 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
     }
     let mut pending: Vec<&SalesFact> = facts.iter().collect();
     pending.sort_by(|a, b| a.id.cmp(&b.id));
-    if let Some(w) = pending.windows(2).find(|w| w[0].id == w[1].id) {
-        return Err(Error::AlreadyExists {
-            kind: SalesFact::KIND,
-            id: w[0].id.clone(),
-        });
-    }
+    refuse_duplicates(&pending)?;
     let mut rest = pending.as_slice();
     while let Some(first) = rest.first() {
         let month = month_of(&first.id).to_string();
@@ -90,12 +85,7 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
         merged.extend(mine.iter().map(|f| (*f).clone()));
         if !appends_at_end {
             merged.sort_by(|a, b| a.id.cmp(&b.id));
-            if let Some(w) = merged.windows(2).find(|w| w[0].id == w[1].id) {
-                return Err(Error::AlreadyExists {
-                    kind: SalesFact::KIND,
-                    id: w[0].id.clone(),
-                });
-            }
+            refuse_duplicates(&merged)?;
         }
         write_split(
             tx,
@@ -106,6 +96,20 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
         )?;
     }
     Ok(())
+}
+
+/// `AlreadyExists` for the first id that `facts` (sorted by id) hold twice.
+fn refuse_duplicates<F: std::borrow::Borrow<SalesFact>>(facts: &[F]) -> Result<()> {
+    match facts
+        .windows(2)
+        .find(|w| w[0].borrow().id == w[1].borrow().id)
+    {
+        Some(w) => Err(Error::AlreadyExists {
+            kind: SalesFact::KIND,
+            id: w[0].borrow().id.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Writes `facts` (sorted) as the segment `key`, split into as many as needed. When the

@@ -76,22 +76,39 @@ pub fn scan_facts(
     to: NaiveDate,
     mut visit: impl FnMut(SalesFact) -> ControlFlow<()>,
 ) -> Result<()> {
+    read_segments(tx, from, to, |d| {
+        for i in d.rows.clone() {
+            if visit(d.segment.fact(i)?).is_break() {
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    })
+}
+
+/// Visits, in date order on this thread, the stored segments that hold facts dated
+/// `from..=to`, each read in place with its facts in the range; the first error (a
+/// damaged segment, or one `visit` returns) stops the scan and is returned.
+pub fn read_segments(
+    tx: &mut dyn Transaction,
+    from: NaiveDate,
+    to: NaiveDate,
+    mut visit: impl FnMut(&DatedSegment<'_>) -> Result<ControlFlow<()>>,
+) -> Result<()> {
     let (first, last) = (day_number(from), day_number(to));
     let mut failure = None;
-    scan_segments(tx, from, to, &mut |bytes| {
-        let read = Segment::read(bytes).and_then(|s| {
-            for i in s.dated(first, last) {
-                if visit(s.fact(i)?).is_break() {
-                    return Ok(ControlFlow::Break(()));
-                }
+    scan_segments(
+        tx,
+        from,
+        to,
+        &mut |bytes| match DatedSegment::read(bytes, first, last).and_then(|d| visit(&d)) {
+            Ok(flow) => flow,
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
             }
-            Ok(ControlFlow::Continue(()))
-        });
-        read.unwrap_or_else(|e| {
-            failure = Some(e);
-            ControlFlow::Break(())
-        })
-    })?;
+        },
+    )?;
     failure.map_or(Ok(()), Err)
 }
 
@@ -102,6 +119,15 @@ pub struct DatedSegment<'a> {
     pub segment: Segment<'a>,
     /// Its facts within the range (positions for the segment's accessors).
     pub rows: Range<usize>,
+}
+
+impl<'a> DatedSegment<'a> {
+    /// Reads a stored segment and finds its facts dated `first..=last` (day numbers).
+    pub fn read(bytes: &'a [u8], first: i32, last: i32) -> Result<DatedSegment<'a>> {
+        let segment = Segment::read(bytes)?;
+        let rows = segment.dated(first, last);
+        Ok(DatedSegment { segment, rows })
+    }
 }
 
 /// A run of stored segments, as read, handed to one worker of [`fold_fact_chunks`].
@@ -117,11 +143,7 @@ impl FactChunk {
     pub fn segments(&self) -> Result<Vec<DatedSegment<'_>>> {
         self.bytes
             .iter()
-            .map(|bytes| {
-                let segment = Segment::read(bytes)?;
-                let rows = segment.dated(self.first, self.last);
-                Ok(DatedSegment { segment, rows })
-            })
+            .map(|bytes| DatedSegment::read(bytes, self.first, self.last))
             .collect()
     }
 }

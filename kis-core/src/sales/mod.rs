@@ -22,7 +22,9 @@ pub use contract::{
 };
 pub(crate) use fact_log::move_fact_documents;
 pub use fact_log::{FACT_SEGMENTS, append_facts, scan_segments};
-pub use facts::{Credit, DatedSegment, FactChunk, SalesFact, fold_fact_chunks, scan_facts};
+pub use facts::{
+    Credit, DatedSegment, FactChunk, SalesFact, fold_fact_chunks, read_segments, scan_facts,
+};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
