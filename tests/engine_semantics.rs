@@ -26,7 +26,7 @@ fn a_replayed_command_returns_the_first_result_and_writes_nothing() {
             .execute_idempotent(&org.admin, "req-1", &add_finance("f2"))
             .unwrap();
         let entries = engine.audit_trail(&Default::default()).unwrap().len();
-        clock.advance(Duration::minutes(5));
+        clock.advance(Duration::minutes(5)).unwrap();
         let again = engine
             .execute_idempotent(&org.admin, "req-1", &add_finance("f2"))
             .unwrap();
@@ -246,7 +246,7 @@ fn today_comes_from_the_clock_in_the_company_time_zone() {
         NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
     );
     let org = setup_org(&engine);
-    clock.advance(Duration::days(3));
+    clock.advance(Duration::days(3)).unwrap();
     let u = engine.execute(&org.admin, &add_finance("f6")).unwrap();
     assert_eq!(u.created_at, engine.now());
 }

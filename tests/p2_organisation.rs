@@ -202,7 +202,7 @@ fn p1_3_every_change_is_audited_with_who_when_what() {
     for (name, store) in backends() {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
-        clock.advance(chrono::Duration::hours(2));
+        clock.advance(chrono::Duration::hours(2)).unwrap();
         engine
             .execute(
                 &org.admin,

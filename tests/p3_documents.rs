@@ -615,7 +615,7 @@ fn p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered() 
                 },
             )
             .unwrap();
-        clock.advance(Duration::days(7));
+        clock.advance(Duration::days(7)).unwrap();
         let late = engine.late_steps(&org.rep_li).unwrap();
         assert_eq!(
             late.iter()
@@ -840,7 +840,7 @@ fn delegation_covers_a_date_range_and_is_not_transitive() {
             "needs a manager",
         );
         // Outside the range the delegation is void.
-        clock.advance(Duration::days(3));
+        clock.advance(Duration::days(3)).unwrap();
         not_authorized(
             approve(&engine, &org.west_manager, DocKind::Quote, "Q-8"),
             "only on their team's documents",
@@ -891,12 +891,14 @@ fn a_step_pending_too_long_is_listed_for_the_next_level_up() {
         setup_catalogue(&engine, &org);
         quote(&engine, &org, "Q-9", vec![line("KIS-SEAT", 1)]);
         submit(&engine, &org.rep_li, DocKind::Quote, "Q-9").unwrap();
-        clock.advance(Duration::days(2) + Duration::hours(23));
+        clock
+            .advance(Duration::days(2) + Duration::hours(23))
+            .unwrap();
         assert!(
             engine.escalations(&org.director).unwrap().is_empty(),
             "{name}: not yet 3 days"
         );
-        clock.advance(Duration::hours(1));
+        clock.advance(Duration::hours(1)).unwrap();
         let esc = engine.escalations(&org.director).unwrap();
         assert_eq!((esc.len(), esc[0].days_waiting), (1, 3));
         assert!(engine.escalations(&org.west_manager).unwrap().is_empty());

@@ -322,7 +322,7 @@ fn p8_3_complaints_have_deadlines_by_severity_and_close_after_the_customer_confi
         );
         engine.execute(&org.rep_li, &open("CP-2", "low")).unwrap();
         // Five hours later the high one has missed its response; the low one has not.
-        clock.advance(chrono::Duration::hours(5));
+        clock.advance(chrono::Duration::hours(5)).unwrap();
         let overdue = engine.complaints_overdue(&org.east_manager).unwrap();
         assert_eq!(
             overdue
@@ -358,7 +358,7 @@ fn p8_3_complaints_have_deadlines_by_severity_and_close_after_the_customer_confi
             engine.complaints_overdue(&org.rep_li).unwrap().is_empty(),
             "answered; resolution not yet due"
         );
-        clock.advance(chrono::Duration::days(2));
+        clock.advance(chrono::Duration::days(2)).unwrap();
         let overdue = engine.complaints_overdue(&org.rep_li).unwrap();
         assert_eq!(
             overdue

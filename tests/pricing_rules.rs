@@ -61,7 +61,7 @@ fn price(p: &Policy, l: &Line<'_>) -> PricedLine {
         quantity: Decimal::from(l.qty),
         date: day(l.date),
     };
-    p.price_book().price(&req, true)
+    p.price_book().price(&req, true).unwrap()
 }
 
 fn unit(p: &Policy, l: &Line<'_>) -> Decimal {

@@ -40,10 +40,12 @@ impl ManualClock {
         *self.now.lock().unwrap_or_else(|p| p.into_inner()) = now;
     }
 
-    /// Moves the clock forward by `by`.
-    pub fn advance(&self, by: Duration) {
+    /// Moves the clock forward by `by`; a move past the instants kis holds (see
+    /// [`crate::input::instant`]) is refused and leaves the clock where it was.
+    pub fn advance(&self, by: Duration) -> Result<(), crate::error::InvalidInput> {
         let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
+        *now = crate::input::later("clock", *now, by)?;
+        Ok(())
     }
 }
 

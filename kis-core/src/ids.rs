@@ -4,26 +4,12 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, InvalidInput};
+use crate::error::Error;
 
-/// Checks an identifier given by a caller: non-empty, at most 128 characters, no control
-/// characters and no `/` (ids are used in store keys).
-pub fn validate_id(field: &'static str, value: &str) -> Result<(), Error> {
-    let problem = if value.trim().is_empty() {
-        Some("must not be empty")
-    } else if value.len() > 128 {
-        Some("must be at most 128 characters")
-    } else if value.chars().any(|c| c.is_control() || c == '/') {
-        Some("must not contain control characters or '/'")
-    } else if value.trim() != value {
-        Some("must not start or end with spaces")
-    } else {
-        None
-    };
-    match problem {
-        Some(reason) => Err(InvalidInput::new(field, format!("{value:?} {reason}")).into()),
-        None => Ok(()),
-    }
+/// Checks an identifier given by a caller (see [`crate::input::id`]): non-empty, at
+/// most 128 bytes, no control characters and no `/` (ids are used in store keys).
+pub fn validate_id(field: &str, value: &str) -> Result<(), Error> {
+    crate::input::id(field, value).map_err(Error::from)
 }
 
 macro_rules! id_type {

@@ -10,6 +10,7 @@
 
 pub mod approval;
 pub mod audit;
+pub mod checked;
 pub mod clock;
 #[cfg(feature = "arrow")]
 pub mod columnar;
@@ -18,6 +19,7 @@ pub mod engine;
 pub mod error;
 pub mod expense;
 pub mod ids;
+pub mod input;
 pub mod kpi;
 pub mod money;
 pub mod org;

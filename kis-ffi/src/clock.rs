@@ -26,9 +26,14 @@ impl ManualClock {
         self.inner.set(DateTime::<Utc>::from(now));
     }
 
-    /// Moves the clock forward by `seconds`.
-    pub fn advance_seconds(&self, seconds: i64) {
-        self.inner.advance(TimeDelta::seconds(seconds));
+    /// Moves the clock forward by `seconds`; a move past the instants kis holds is an
+    /// `InvalidInput`, and the clock stays where it was.
+    pub fn advance_seconds(&self, seconds: i64) -> Result<(), crate::error::KisError> {
+        let by = TimeDelta::try_seconds(seconds).ok_or_else(|| {
+            kis::InvalidInput::new("seconds", format!("{seconds} is too many seconds"))
+        });
+        by.and_then(|by| self.inner.advance(by))
+            .map_err(|e| kis::Error::from(e).into())
     }
 
     /// The clock's instant.

@@ -31,8 +31,11 @@ impl PyManualClock {
         self.inner.set(now);
     }
 
-    /// Moves the clock forward by `delta` (a timedelta).
-    fn advance(&self, delta: TimeDelta) {
-        self.inner.advance(delta);
+    /// Moves the clock forward by `delta` (a timedelta); a move past year 9999 raises
+    /// `kis.InvalidInput` and leaves the clock where it was.
+    fn advance(&self, py: Python<'_>, delta: TimeDelta) -> PyResult<()> {
+        self.inner
+            .advance(delta)
+            .map_err(|e| crate::errors::to_py(py, e.into()))
     }
 }

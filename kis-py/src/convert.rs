@@ -27,22 +27,15 @@ pub fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
     if value.is_instance_of::<PyBool>() {
         return Err(invalid(py, field, "a bool is not an amount"));
     }
-    if value.is_instance_of::<PyString>() {
-        let text: String = value.extract()?;
-        return Decimal::from_str(text.trim())
-            .map_err(|_| invalid(py, field, &format!("{text:?} is not a decimal number")));
-    }
-    if value.is_instance_of::<PyInt>() || value.get_type().name()? == "Decimal" {
-        return value.extract::<Decimal>().map_err(|_| {
-            invalid(
-                py,
-                field,
-                &format!(
-                    "{} is not a finite decimal that fits 28 digits",
-                    value.repr().map(|r| r.to_string()).unwrap_or_default()
-                ),
-            )
-        });
+    // Decimal, int and str all go through their text, parsed by kis-core exactly: a
+    // value kis cannot hold digit for digit is refused, never rounded.
+    if value.is_instance_of::<PyString>()
+        || value.is_instance_of::<PyInt>()
+        || value.get_type().name()? == "Decimal"
+    {
+        let text = value.str()?;
+        return kis::input::parse_decimal(field, &text.to_cow()?)
+            .map_err(|e| crate::errors::to_py(py, e.into()));
     }
     Err(invalid(
         py,

@@ -182,14 +182,13 @@ impl PyPolicy {
             quantity: convert::decimal(quantity, "quantity")?,
             date,
         };
-        if req.quantity <= Decimal::ZERO {
-            return Err(crate::errors::invalid(
-                quantity.py(),
-                "quantity",
-                "must be positive",
-            ));
-        }
-        Ok(self.inner.price_book().price(&req, explain).into())
+        let priced = self
+            .inner
+            .price_book()
+            .price(&req, explain)
+            .map_err(kis::Error::from)
+            .or_raise(quantity.py())?;
+        Ok(priced.into())
     }
 
     /// Prices many lines at once (pure, GIL released while pricing), for analysis.
@@ -224,11 +223,17 @@ impl PyPolicy {
             rows.push((product, customer, group, quantity, date));
         }
         let policy = &self.inner;
-        let priced: Vec<kis::pricing::PricedLine> = py.detach(|| {
+        let priced: Result<Vec<kis::pricing::PricedLine>, kis::InvalidInput> = py.detach(|| {
             let currency = policy.general().currency;
             rows.iter()
-                .map(|(product, customer, group, quantity, date)| {
-                    let (category, (list, cost)) = &catalogue[product];
+                .enumerate()
+                .map(|(i, (product, customer, group, quantity, date))| {
+                    let Some((category, (list, cost))) = catalogue.get(product) else {
+                        return Err(kis::InvalidInput::new(
+                            format!("lines[{i}].product"),
+                            "not in products",
+                        ));
+                    };
                     let req = kis::pricing::PriceRequest {
                         product,
                         category,
@@ -240,10 +245,14 @@ impl PyPolicy {
                         quantity: *quantity,
                         date: *date,
                     };
-                    policy.price_book().price(&req, false)
+                    policy
+                        .price_book()
+                        .price(&req, false)
+                        .map_err(|e| e.under(&format!("lines[{i}]")))
                 })
                 .collect()
         });
+        let priced = priced.map_err(kis::Error::from).or_raise(py)?;
         let out = pyo3::types::PyDict::new(py);
         out.set_item(
             "unit_price",

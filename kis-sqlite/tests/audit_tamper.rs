@@ -130,14 +130,13 @@ fn verify_finds_a_rehashed_entry_that_breaks_the_chain() {
     let mut entry = engine.audit_trail(&Default::default()).unwrap()[2].clone();
     drop(engine);
     entry.actor = "f1".into();
-    entry.hash = entry.compute_hash();
-    let json = serde_json_text(&entry);
+    let (json, hash) = entry.sealed().unwrap();
     tamper(
         &path,
         &format!(
             "UPDATE audit SET entry = '{}', hash = '{}' WHERE seq = 3",
             json.replace('\'', "''"),
-            entry.hash
+            hash
         ),
     );
     let engine = Engine::open(
@@ -154,6 +153,108 @@ fn verify_finds_a_rehashed_entry_that_breaks_the_chain() {
     assert!(broken.reason.contains("not chained"), "{}", broken.reason);
 }
 
-fn serde_json_text(entry: &kis_core::audit::AuditEntry) -> String {
-    serde_json::to_string(entry).unwrap()
+fn reopen(path: &std::path::Path) -> Engine {
+    Engine::open(
+        Arc::new(SqliteStore::open(path).unwrap()),
+        Policy::from_toml(POLICY).unwrap(),
+    )
+    .unwrap()
+}
+
+/// A document edited in the table (a user renamed behind the engine's back) is reported: its stored state is not what its last entry recorded.
+#[test]
+fn verify_finds_a_document_edited_behind_the_engine() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("doc.db");
+    drop(engine_with_history(&path));
+    tamper(
+        &path,
+        "UPDATE documents SET body = replace(body, '\"Fei\"', '\"Mallory\"') WHERE collection = 'users' AND id = 'f2'",
+    );
+    let report = reopen(&path).verify_audit().unwrap();
+    assert!(report.broken.is_none(), "{report:?}");
+    let m = &report.mismatches;
+    assert_eq!(m.len(), 1, "{m:?}");
+    assert_eq!(
+        (m[0].collection.as_str(), m[0].id.as_str(), m[0].seq),
+        ("users", "f2", 6)
+    );
+    assert!(!report.is_intact());
+}
+
+/// The whole chain rewritten from entry 3 on and re-hashed verifies on its own; the
+/// anchor the host kept (signed) shows it, and so does a cut-off tail.
+#[test]
+fn an_anchor_catches_a_rehashed_chain_and_a_cut_tail() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("anchored.db");
+    let engine = engine_with_history(&path);
+    let key = b"kept by the host";
+    let anchor = engine.audit_anchor(Some(key)).unwrap();
+    assert_eq!(anchor.seq, 6);
+    assert!(
+        engine
+            .verify_audit_against(&anchor, Some(key))
+            .unwrap()
+            .is_intact()
+    );
+    let mut forged = anchor.clone();
+    forged.seq = 5;
+    assert!(engine.verify_audit_against(&forged, Some(key)).is_err());
+    assert!(
+        engine
+            .verify_audit_against(&anchor, Some(b"wrong"))
+            .is_err()
+    );
+    let trail = engine.audit_trail(&Default::default()).unwrap();
+    drop(engine);
+    // Rewrite entry 3's actor and re-chain 3..6: each hash recomputed.
+    let mut sql = String::new();
+    let mut prev = trail[1].hash.clone();
+    for (i, e) in trail.iter().enumerate().skip(2) {
+        let mut e = e.clone();
+        if i == 2 {
+            e.actor = "f3".into();
+        }
+        e.prev_hash = prev;
+        let (json, hash) = e.sealed().unwrap();
+        sql.push_str(&format!(
+            "UPDATE audit SET entry = '{}', hash = '{}' WHERE seq = {};",
+            json.replace('\'', "''"),
+            hash,
+            e.seq
+        ));
+        prev = hash;
+    }
+    tamper(&path, &sql);
+    let engine = reopen(&path);
+    assert!(
+        engine.verify_audit().unwrap().is_intact(),
+        "re-hashed: intact on its own"
+    );
+    let report = engine.verify_audit_against(&anchor, Some(key)).unwrap();
+    let broken = report.broken.expect("the anchor shows the rewrite");
+    assert_eq!(broken.seq, 6);
+    assert!(broken.reason.contains("rewritten"), "{}", broken.reason);
+    drop(engine);
+    // Cut the last entry off: its document (f2's rename) no longer matches the trail,
+    // and the anchor says entries are gone.
+    let dir2 = tempfile::tempdir().unwrap();
+    let path2 = dir2.path().join("cut.db");
+    drop(engine_with_history(&path2));
+    let anchor = reopen(&path2).audit_anchor(None).unwrap();
+    tamper(
+        &path2,
+        "DELETE FROM audit_documents WHERE seq = 6; DELETE FROM audit WHERE seq = 6",
+    );
+    let engine = reopen(&path2);
+    let plain = engine.verify_audit().unwrap();
+    assert!(plain.broken.is_none());
+    assert_eq!(plain.mismatches.len(), 1, "{:?}", plain.mismatches);
+    let broken = engine
+        .verify_audit_against(&anchor, None)
+        .unwrap()
+        .broken
+        .expect("the anchor shows the cut");
+    assert!(broken.reason.contains("cut off"), "{}", broken.reason);
 }

@@ -22,6 +22,7 @@ use super::read::{
 };
 use crate::error::{Error, Result};
 use crate::kpi::{Metrics, SalesTally, TALLY_SCALE, Targets, YearInputs, YearScore, score_year};
+use crate::money::Currency;
 use crate::policy::Policy;
 
 /// The days of `year` as offsets from 1970-01-01, and each day's month (0-11).
@@ -53,8 +54,25 @@ impl Calendar {
     }
 }
 
-/// Adds one batch of facts to `tally`.
-fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> Result<()> {
+/// The error of fact row `row` whose `column` cannot be tallied exactly.
+fn too_large(row: usize, column: &str) -> Error {
+    Error::invalid(
+        format!("facts.{column}[{row}]"),
+        "is too large to tally exactly: the share-weighted sum passes 128 bits",
+    )
+}
+
+/// Adds one batch of facts to `tally`; `first` is the table row of its first row, so
+/// that an error names the row of the whole table. A `currency` column, when present,
+/// must hold the policy's currency on every row (a table of several currencies is
+/// refused at its first other row, never summed as one).
+fn tally_batch(
+    tally: &mut SalesTally,
+    cal: &Calendar,
+    batch: &RecordBatch,
+    first: usize,
+    currency: &str,
+) -> Result<()> {
     const T: &str = "facts";
     let date_col = column(batch, T, "date")?;
     let rep_col = column(batch, T, "rep")?;
@@ -69,6 +87,19 @@ fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> R
         no_nulls(col.as_ref(), T, name)?;
     }
     let dates = days(date_col, T, "date")?;
+    if let Some(col) = optional(batch, "currency") {
+        no_nulls(col.as_ref(), T, "currency")?;
+        let codes = Text::of(col, T, "currency")?;
+        if let Some(i) = (0..codes.len()).find(|&i| codes.value(i) != currency) {
+            return Err(Error::invalid(
+                format!("facts.currency[{}]", first.saturating_add(i)),
+                format!(
+                    "{:?} is not the policy's currency {currency}; score one currency at a time",
+                    codes.value(i)
+                ),
+            ));
+        }
+    }
     let reps = Text::of(rep_col, T, "rep")?;
     let amount = Decimals::of(amount_col, T, "amount")?;
     let cost = Decimals::of(cost_col, T, "cost")?;
@@ -80,8 +111,24 @@ fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> R
         None => None,
     };
     let share_scale = share.as_ref().map_or(0, |s| s.scale);
+    if let Some(s) = &share {
+        // P5.3a: a share is a percentage of the sale.
+        let hundred = 10i128
+            .checked_pow(share_scale)
+            .and_then(|u| u.checked_mul(100));
+        if let Some(i) = s
+            .values
+            .iter()
+            .position(|&v| v < 0 || hundred.is_some_and(|h| v > h))
+        {
+            return Err(Error::invalid(
+                format!("facts.share_pct[{}]", first.saturating_add(i)),
+                "must be between 0 and 100",
+            ));
+        }
+    }
     let factor = |scale: u32, name: &str| -> Result<i128> {
-        let total = scale + share_scale;
+        let total = scale.saturating_add(share_scale);
         if total > TALLY_SCALE {
             return Err(Error::invalid(
                 format!("facts.{name}"),
@@ -90,7 +137,7 @@ fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> R
                 ),
             ));
         }
-        Ok(10i128.pow(TALLY_SCALE - total))
+        Ok(10i128.pow(TALLY_SCALE.saturating_sub(total)))
     };
     let (am, cm) = (factor(amount.scale, "amount")?, factor(cost.scale, "cost")?);
     // A dictionary's values are looked up once; plain strings once per run of equal reps.
@@ -100,12 +147,14 @@ fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> R
             .collect()
     });
     let mut last: Option<(&str, usize)> = None;
-    for (i, &day) in dates.iter().enumerate() {
+    let rows = dates.iter().zip(amount.values.iter().zip(cost.values));
+    for (i, (&day, (&amount, &cost))) in rows.enumerate() {
         let Some(m) = cal.month0(day) else {
             continue;
         };
+        let row = first.saturating_add(i);
         let slot = match (&dict_slots, reps.key(i)) {
-            (Some(slots), Some(k)) => slots[k],
+            (Some(slots), Some(k)) => *slots.get(k).ok_or_else(|| too_large(row, "rep"))?,
             _ => {
                 let rep = reps.value(i);
                 match last {
@@ -118,35 +167,56 @@ fn tally_batch(tally: &mut SalesTally, cal: &Calendar, batch: &RecordBatch) -> R
                 }
             }
         };
-        let s = share.as_ref().map_or(100, |s| s.values[i]);
-        let revenue = amount.values[i] * s * am;
-        let spent = cost.values[i] * s * cm;
-        tally.add_scaled(slot, m, revenue, revenue - spent);
+        let s = match &share {
+            Some(s) => s.values.get(i).copied().unwrap_or_default(),
+            None => 100,
+        };
+        let revenue = amount
+            .checked_mul(s)
+            .and_then(|v| v.checked_mul(am))
+            .ok_or_else(|| too_large(row, "amount"))?;
+        let spent = cost
+            .checked_mul(s)
+            .and_then(|v| v.checked_mul(cm))
+            .ok_or_else(|| too_large(row, "cost"))?;
+        let profit = revenue
+            .checked_sub(spent)
+            .ok_or_else(|| too_large(row, "cost"))?;
+        tally
+            .add_scaled(slot, m, revenue, profit)
+            .map_err(|_| too_large(row, "amount"))?;
     }
     Ok(())
 }
 
-/// Tallies a year of facts on every core: the batches are cut into one contiguous run of
-/// rows per thread, each tallied apart and merged (integer sums: the order is irrelevant).
-pub fn tally_facts(year: i32, facts: &[RecordBatch]) -> Result<SalesTally> {
+/// Tallies a year of facts in `currency` on every core: the batches are cut into one
+/// contiguous run of rows per thread, each tallied apart and merged (integer sums: the
+/// order is irrelevant). An error names the row of the whole table and its column.
+pub fn tally_facts(year: i32, currency: Currency, facts: &[RecordBatch]) -> Result<SalesTally> {
     let cal = Calendar::new(year)?;
     let rows: usize = facts.iter().map(RecordBatch::num_rows).sum();
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(rows / 100_000 + 1);
-    let per = rows.div_ceil(threads.max(1)).max(1);
-    // Slices (zero-copy) of `per` rows each.
-    let mut work: Vec<Vec<RecordBatch>> = vec![Vec::new(); threads.max(1)];
-    let (mut part, mut filled) = (0, 0);
+        .min(rows / 100_000 + 1)
+        .max(1);
+    let per = rows.div_ceil(threads).max(1);
+    // Slices (zero-copy) of `per` rows each, with the table row each starts at.
+    let mut work: Vec<Vec<(usize, RecordBatch)>> = vec![Vec::new(); threads];
+    let (mut part, mut filled, mut row) = (0usize, 0usize, 0usize);
     for batch in facts {
         let mut offset = 0;
         while offset < batch.num_rows() {
-            let take = (per - filled).min(batch.num_rows() - offset);
-            work[part].push(batch.slice(offset, take));
-            offset += take;
-            filled += take;
-            if filled == per && part + 1 < work.len() {
-                part += 1;
+            let take = per
+                .saturating_sub(filled)
+                .min(batch.num_rows().saturating_sub(offset));
+            if let Some(w) = work.get_mut(part) {
+                w.push((row, batch.slice(offset, take)));
+            }
+            offset = offset.saturating_add(take);
+            filled = filled.saturating_add(take);
+            row = row.saturating_add(take);
+            if filled == per && part.saturating_add(1) < work.len() {
+                part = part.saturating_add(1);
                 filled = 0;
             }
         }
@@ -158,8 +228,8 @@ pub fn tally_facts(year: i32, facts: &[RecordBatch]) -> Result<SalesTally> {
                 let cal = &cal;
                 scope.spawn(move || {
                     let mut t = SalesTally::new(year);
-                    for b in slices {
-                        tally_batch(&mut t, cal, b)?;
+                    for (first, b) in slices {
+                        tally_batch(&mut t, cal, b, *first, currency.code())?;
                     }
                     Ok(t)
                 })
@@ -321,8 +391,8 @@ pub fn score_tables(
     facts: &[RecordBatch],
     inputs: &YearInputs,
 ) -> Result<Vec<YearScore>> {
-    let tally = tally_facts(year, facts)?;
-    Ok(score_year(policy, &tally, inputs))
+    let tally = tally_facts(year, policy.general().currency, facts)?;
+    score_year(policy, &tally, inputs)
 }
 
 /// [`score_tables`] as one record batch (see [`super::export::year_scores_batch`]).
@@ -360,6 +430,10 @@ mod tests {
     use super::*;
     use crate::columnar::test_support::{batch, dec_col};
 
+    fn cny() -> Currency {
+        Currency::new("CNY").unwrap()
+    }
+
     fn day(y: i32, m: u32, d: u32) -> i32 {
         crate::columnar::read::to_days(NaiveDate::from_ymd_opt(y, m, d).unwrap())
     }
@@ -392,7 +466,7 @@ mod tests {
         ]);
         // Two batches, to cross batch boundaries too.
         let (first, second) = (b.slice(0, 123_457), b.slice(123_457, n - 123_457));
-        let fast = tally_facts(2026, &[first, second]).unwrap();
+        let fast = tally_facts(2026, cny(), &[first, second]).unwrap();
         let mut slow = SalesTally::new(2026);
         for i in 0..n {
             slow.add(
@@ -407,8 +481,8 @@ mod tests {
         for rep in reps {
             for month in (1..=12).map(Some).chain([None]) {
                 assert_eq!(
-                    fast.totals(rep, month),
-                    slow.totals(rep, month),
+                    fast.totals(rep, month).unwrap(),
+                    slow.totals(rep, month).unwrap(),
                     "{rep} {month:?}"
                 );
             }
@@ -422,8 +496,11 @@ mod tests {
             ("cost", dec_col(&costs, 3)),
             ("share_pct", dec_col(&shares, 2)),
         ]);
-        let again = tally_facts(2026, &[plain]).unwrap();
-        assert_eq!(again.totals("b", None), slow.totals("b", None));
+        let again = tally_facts(2026, cny(), &[plain]).unwrap();
+        assert_eq!(
+            again.totals("b", None).unwrap(),
+            slow.totals("b", None).unwrap()
+        );
     }
 
     #[test]
@@ -436,7 +513,7 @@ mod tests {
             ("amount", Arc::new(Float64Array::from(vec![0.1]))),
             ("cost", dec_col(&[0], 2)),
         ]);
-        match tally_facts(2026, &[float]) {
+        match tally_facts(2026, cny(), &[float]) {
             Err(Error::Invalid(e)) => {
                 assert_eq!(e.field, "facts.amount");
                 assert!(e.reason.contains("never floats"), "{}", e.reason);
@@ -445,7 +522,7 @@ mod tests {
         }
         let missing = batch(vec![("date", dates.clone()), ("rep", rep.clone())]);
         assert!(
-            matches!(tally_facts(2026, &[missing]), Err(Error::Invalid(e)) if e.field == "facts.amount")
+            matches!(tally_facts(2026, cny(), &[missing]), Err(Error::Invalid(e)) if e.field == "facts.amount")
         );
         let nulls = batch(vec![
             ("date", dates),
@@ -454,8 +531,47 @@ mod tests {
             ("cost", dec_col(&[0], 2)),
         ]);
         assert!(
-            matches!(tally_facts(2026, &[nulls]), Err(Error::Invalid(e)) if e.field == "facts.rep")
+            matches!(tally_facts(2026, cny(), &[nulls]), Err(Error::Invalid(e)) if e.field == "facts.rep")
         );
+    }
+
+    /// An amount too large to tally, a share past 100 and a second currency are each
+    /// refused naming the row of the whole table (the second batch) and the column.
+    #[test]
+    fn overflow_shares_and_currencies_name_their_row() {
+        let fine = batch(vec![
+            (
+                "date",
+                Arc::new(Date32Array::from(vec![day(2026, 3, 1)])) as ArrayRef,
+            ),
+            ("rep", Arc::new(StringArray::from(vec!["a"]))),
+            ("amount", dec_col(&[1], 2)),
+            ("cost", dec_col(&[0], 2)),
+        ]);
+        let second = |amount: i128, share: i128, currency: &str| {
+            batch(vec![
+                (
+                    "date",
+                    Arc::new(Date32Array::from(vec![day(2026, 3, 1); 2])) as ArrayRef,
+                ),
+                ("rep", Arc::new(StringArray::from(vec!["a", "b"]))),
+                ("amount", dec_col(&[1, amount], 2)),
+                ("cost", dec_col(&[0, 0], 2)),
+                ("share_pct", dec_col(&[100, share], 0)),
+                (
+                    "currency",
+                    Arc::new(StringArray::from(vec!["CNY", currency])),
+                ),
+            ])
+        };
+        let field = |b: RecordBatch| match tally_facts(2026, cny(), &[fine.clone(), b]) {
+            Err(Error::Invalid(e)) => e.field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(second(10i128.pow(27), 100, "CNY")), "facts.amount[2]");
+        assert_eq!(field(second(1, 101, "CNY")), "facts.share_pct[2]");
+        assert_eq!(field(second(1, 100, "USD")), "facts.currency[2]");
+        assert!(tally_facts(2026, cny(), &[fine.clone(), second(1, 100, "CNY")]).is_ok());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use rust_decimal::Decimal;
 
 use super::export::Columns;
 use super::read::{Decimals, Text, column, days, decimal_at, no_nulls, optional};
-use crate::error::{Error, Result};
+use crate::error::{Error, InvalidInput, Result};
 use crate::policy::Policy;
 use crate::pricing::{PriceRequest, PricedLine};
 
@@ -102,7 +102,11 @@ pub fn price_lines(
                 quantity,
                 date: super::read::from_days(day),
             };
-            priced.push((product.to_string(), policy.price_book().price(&req, false)));
+            let line = policy
+                .price_book()
+                .price(&req, false)
+                .map_err(|e| InvalidInput::new(format!("{T}.{}[{row}]", e.field), e.reason))?;
+            priced.push((product.to_string(), line));
             row += 1;
         }
     }

@@ -206,8 +206,9 @@ impl<'a> Decimals<'a> {
 
     /// Row `i` as a [`Decimal`].
     pub fn decimal(&self, i: usize) -> Result<Decimal> {
-        Decimal::try_from_i128_with_scale(self.values[i], self.scale)
-            .map_err(|e| Error::invalid("decimal", e.to_string()))
+        let raw = self.values.get(i).copied().unwrap_or_default();
+        Decimal::try_from_i128_with_scale(raw, self.scale)
+            .map_err(|e| Error::invalid("decimal", format!("row {i}: {e}")))
     }
 }
 
@@ -220,8 +221,15 @@ pub fn decimal_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result
     let d = match array.data_type() {
         DataType::Decimal128(_, s) if *s >= 0 => {
             let a: &Decimal128Array = array.as_primitive();
-            Decimal::try_from_i128_with_scale(a.value(i), *s as u32)
-                .map_err(|e| Error::invalid(format!("{table}.{name}"), e.to_string()))?
+            Decimal::try_from_i128_with_scale(a.value(i), *s as u32).map_err(|_| {
+                Error::invalid(
+                    format!("{table}.{name}[{i}]"),
+                    format!(
+                        "{} at scale {s} does not fit kis's exact decimals (28 digits)",
+                        a.value(i)
+                    ),
+                )
+            })?
         }
         DataType::Int64 => Decimal::from(array.as_primitive::<Int64Type>().value(i)),
         DataType::Int32 => Decimal::from(array.as_primitive::<Int32Type>().value(i)),

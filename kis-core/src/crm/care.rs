@@ -158,7 +158,9 @@ pub fn due_list(
                 .map(|v| v.date)
                 .max()
                 .unwrap_or(c.created_at.date_naive());
-            let due = last + chrono::Duration::days(i64::from(crm.revisit_days_for(&c.group)));
+            // A due date past the calendar is never due.
+            let due = last
+                .checked_add_days(chrono::Days::new(u64::from(crm.revisit_days_for(&c.group))))?;
             (due <= today).then(|| Due {
                 customer: c.id.clone(),
                 owner: c.owner.clone(),

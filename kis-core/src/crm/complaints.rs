@@ -156,8 +156,16 @@ impl Command for OpenComplaint {
             description: self.description.clone(),
             status: ComplaintStatus::Open,
             opened_at: now,
-            respond_by: now + Duration::hours(i64::from(deadlines.respond_hours)),
-            resolve_by: now + Duration::days(i64::from(deadlines.resolve_days)),
+            respond_by: crate::input::later(
+                "respond_by",
+                now,
+                Duration::hours(i64::from(deadlines.respond_hours)),
+            )?,
+            resolve_by: crate::input::later(
+                "resolve_by",
+                now,
+                Duration::days(i64::from(deadlines.resolve_days)),
+            )?,
             acknowledged_at: None,
             resolved_at: None,
             cause: None,

@@ -124,6 +124,7 @@ impl<'a> CommandContext<'a> {
             version: old.version,
             before,
             after: serde_json::Value::Null,
+            sha256: None,
         });
         Ok(())
     }
@@ -178,6 +179,7 @@ impl<'a> CommandContext<'a> {
             version,
             before,
             after,
+            sha256: Some(crate::audit::body_hash(body)),
         });
         Ok(())
     }

@@ -117,6 +117,12 @@ impl Engine {
                 crate::sales::move_fact_documents(tx).map(|_| ())
             })?;
         }
+        // Segments of an earlier kis carry no checksum: rewrite them with one, once.
+        if self.read(|tx| crate::sales::has_format_1_segments(tx))? {
+            crate::store::write(self.store.as_ref(), |tx| {
+                crate::sales::upgrade_segments(tx).map(|_| ())
+            })?;
+        }
         Ok(())
     }
 
@@ -309,9 +315,31 @@ impl Engine {
         })
     }
 
-    /// Verifies the whole audit chain (P1.3).
+    /// Verifies the whole audit chain (P1.3), and that every document (sales facts
+    /// included) is stored as its last audit entry recorded it.
     pub fn verify_audit(&self) -> Result<AuditReport> {
-        self.read(|tx| audit::verify(tx))
+        self.read(|tx| audit::verify(tx, &[&crate::sales::FactDocuments]))
+    }
+
+    /// The trail's anchor now: its last sequence number and head hash, signed with
+    /// `key` (HMAC-SHA256) when one is given. Keep it outside the store; a later
+    /// [`verify_audit_against`](Self::verify_audit_against) detects a trail rewritten
+    /// and re-hashed, or cut off, since.
+    pub fn audit_anchor(&self, key: Option<&[u8]>) -> Result<audit::AuditAnchor> {
+        let head = self.read(|tx| Ok(tx.audit_head()?))?;
+        let (seq, hash) = head.unwrap_or((0, String::new()));
+        audit::AuditAnchor::new(seq, hash, key)
+    }
+
+    /// [`verify_audit`](Self::verify_audit), and that the trail still holds the entry
+    /// `anchor` was taken at, unchanged. A signed anchor needs its `key`; a wrong key or
+    /// an altered anchor is `InvalidInput` on `anchor`.
+    pub fn verify_audit_against(
+        &self,
+        anchor: &audit::AuditAnchor,
+        key: Option<&[u8]>,
+    ) -> Result<AuditReport> {
+        self.read(|tx| audit::verify_against(tx, &[&crate::sales::FactDocuments], anchor, key))
     }
 
     /// The engine's transaction pipeline, shared by every command.
@@ -355,7 +383,9 @@ impl Engine {
         work: &impl Fn(&mut CommandContext<'_>) -> Result<R>,
     ) -> Result<R> {
         let policy = self.policy();
-        let now = self.clock.now();
+        // Every date a command derives (deadlines, periods) starts here: a clock outside
+        // the years kis holds is refused before anything is written.
+        let now = crate::input::instant("clock", self.clock.now())?;
         let input =
             serde_json::to_value(input).map_err(|e| Error::invalid("command", e.to_string()))?;
         let actor_name = actor.map_or(SYSTEM_ACTOR.to_string(), |a| a.to_string());

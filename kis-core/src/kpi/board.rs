@@ -243,16 +243,16 @@ impl Engine {
             .iter()
             .filter(|u| u.role == Role::Rep)
             .map(|u| {
-                let y = score_rep(&policy, &tally, &inputs, u.id.as_str(), month);
-                RepScore {
+                let y = score_rep(&policy, &tally, &inputs, u.id.as_str(), month)?;
+                Ok(RepScore {
                     rep: u.id.clone(),
                     team: u.team.clone(),
                     actuals: y.actuals,
                     targets: y.targets,
                     card: y.card,
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         reps.sort_by(|a, b| {
             b.card
                 .score

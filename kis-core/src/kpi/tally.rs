@@ -36,25 +36,37 @@ pub struct SalesTally {
     cells: Vec<[Cell; 12]>,
 }
 
-/// `value` as an integer at [`TALLY_SCALE`] decimals.
+/// A sum that no longer fits the tally's 128-bit integers (far beyond any company's
+/// sales: about 1.7e22 in money units at 12 decimals, times shares in percent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TallyOverflow;
+
+/// `value` as an integer at [`TALLY_SCALE`] decimals: exactly, or refused (a value with
+/// more decimals than the tally keeps is not rounded away).
 fn scaled(value: Decimal, field: &str) -> Result<i128> {
-    let v = if value.scale() > TALLY_SCALE {
-        value.round_dp(TALLY_SCALE)
-    } else {
-        value
+    let too_large = || Error::invalid(field, format!("{value} is too large to tally exactly"));
+    let v = value.normalize();
+    let Some(places) = TALLY_SCALE.checked_sub(v.scale()) else {
+        return Err(Error::invalid(
+            field,
+            format!("{value} has more than {TALLY_SCALE} decimals, which an exact tally keeps"),
+        ));
     };
-    let up = 10i128.pow(TALLY_SCALE - v.scale());
-    v.mantissa()
-        .checked_mul(up)
-        .ok_or_else(|| Error::invalid(field, format!("{value} is too large to tally exactly")))
+    let up = 10i128.checked_pow(places).ok_or_else(too_large)?;
+    v.mantissa().checked_mul(up).ok_or_else(too_large)
 }
 
-/// Reads a tally sum back: `sum / 10^TALLY_SCALE / 100`.
-fn unscale(sum: i128) -> Decimal {
-    // `sum` fits a Decimal for any realistic year (96 bits: 7.9e28 at scale 12+2).
+/// Reads a tally sum back: `sum / 10^TALLY_SCALE / 100`, exactly, or an error naming
+/// the rep when it does not fit a decimal (28 digits).
+fn unscale(sum: i128, rep: &str) -> Result<Decimal> {
     Decimal::try_from_i128_with_scale(sum, TALLY_SCALE + 2)
-        .unwrap_or_else(|_| Decimal::from_i128_with_scale(sum / 10i128.pow(8), TALLY_SCALE - 6))
-        .normalize()
+        .map(|d| d.normalize())
+        .map_err(|_| {
+            Error::invalid(
+                "facts",
+                format!("the sales credited to {rep} sum past 28 significant digits"),
+            )
+        })
 }
 
 impl SalesTally {
@@ -87,11 +99,28 @@ impl SalesTally {
 
     /// Adds pre-scaled sums to a slot's month (0 = January): the fast path of columnar
     /// inputs, which scale a whole column at once.
+    /// An unknown slot or month, or a sum past 128 bits, is a [`TallyOverflow`] (the
+    /// caller names the row); nothing is added then.
     #[inline]
-    pub fn add_scaled(&mut self, slot: usize, month0: usize, revenue: i128, profit: i128) {
-        let cell = &mut self.cells[slot][month0];
-        cell.revenue += revenue;
-        cell.profit += profit;
+    pub fn add_scaled(
+        &mut self,
+        slot: usize,
+        month0: usize,
+        revenue: i128,
+        profit: i128,
+    ) -> Result<(), TallyOverflow> {
+        let cell = self
+            .cells
+            .get_mut(slot)
+            .and_then(|months| months.get_mut(month0))
+            .ok_or(TallyOverflow)?;
+        let r = cell.revenue.checked_add(revenue).ok_or(TallyOverflow)?;
+        let p = cell.profit.checked_add(profit).ok_or(TallyOverflow)?;
+        *cell = Cell {
+            revenue: r,
+            profit: p,
+        };
+        Ok(())
     }
 
     /// Adds one credited sale: `share_pct` of `amount` and of `amount - cost` to `rep`'s
@@ -107,11 +136,12 @@ impl SalesTally {
         if date.year() != self.year {
             return Ok(());
         }
-        let revenue = scaled(amount * share_pct, "amount")?;
-        let profit = scaled((amount - cost) * share_pct, "cost")?;
+        let revenue = scaled(crate::checked::mul("amount", amount, share_pct)?, "amount")?;
+        let margin = crate::checked::sub("cost", amount, cost)?;
+        let profit = scaled(crate::checked::mul("cost", margin, share_pct)?, "cost")?;
         let slot = self.slot(rep);
-        self.add_scaled(slot, date.month0() as usize, revenue, profit);
-        Ok(())
+        self.add_scaled(slot, date.month0() as usize, revenue, profit)
+            .map_err(|_| overflowed(rep))
     }
 
     /// Adds another tally of the same year (a partial tally of another thread).
@@ -125,7 +155,8 @@ impl SalesTally {
         for (rep, months) in other.reps.iter().zip(other.cells) {
             let slot = self.slot(rep);
             for (m, c) in months.iter().enumerate() {
-                self.add_scaled(slot, m, c.revenue, c.profit);
+                self.add_scaled(slot, m, c.revenue, c.profit)
+                    .map_err(|_| overflowed(rep))?;
             }
         }
         Ok(())
@@ -138,22 +169,22 @@ impl SalesTally {
 
     /// Revenue and profit of `rep` in `month` (1-12), or the whole year for `None`.
     /// Exact; the caller rounds by policy.
-    pub fn totals(&self, rep: &str, month: Option<u32>) -> (Decimal, Decimal) {
-        let Some(&slot) = self.slots.get(rep) else {
-            return (Decimal::ZERO, Decimal::ZERO);
+    pub fn totals(&self, rep: &str, month: Option<u32>) -> Result<(Decimal, Decimal)> {
+        let Some(cells) = self.slots.get(rep).and_then(|&s| self.cells.get(s)) else {
+            return Ok((Decimal::ZERO, Decimal::ZERO));
         };
-        let cells = &self.cells[slot];
         let (r, p) = match month {
-            Some(m) if (1..=12).contains(&m) => {
-                let c = cells[m as usize - 1];
-                (c.revenue, c.profit)
-            }
-            Some(_) => (0, 0),
+            Some(m) => cells
+                .get(month_index(m))
+                .map_or((0, 0), |c| (c.revenue, c.profit)),
             None => cells
                 .iter()
-                .fold((0, 0), |(r, p), c| (r + c.revenue, p + c.profit)),
+                .try_fold((0i128, 0i128), |(r, p), c| {
+                    Some((r.checked_add(c.revenue)?, p.checked_add(c.profit)?))
+                })
+                .ok_or_else(|| overflowed(rep))?,
         };
-        (unscale(r), unscale(p))
+        Ok((unscale(r, rep)?, unscale(p, rep)?))
     }
 }
 
@@ -186,9 +217,34 @@ pub struct YearScore {
     pub card: Scorecard,
 }
 
-fn average<'a>(scores: impl Iterator<Item = &'a Decimal>) -> Option<Decimal> {
-    let (sum, n) = scores.fold((Decimal::ZERO, 0u32), |(s, n), v| (s + v, n + 1));
-    (n > 0).then(|| (sum / Decimal::from(n)).round_dp(4))
+/// The error of a rep's tally that passes what 128-bit sums hold.
+fn overflowed(rep: &str) -> Error {
+    Error::invalid(
+        "facts",
+        format!("the sales credited to {rep} are too large to tally exactly"),
+    )
+}
+
+/// The index of month `m` (1-12) in a year's array; past the array for anything else, so
+/// that a `get` finds nothing.
+fn month_index(m: u32) -> usize {
+    (m as usize).wrapping_sub(1)
+}
+
+/// The average of scores (surveys, ratings) at 4 decimals, or `None` for no scores.
+fn average<'a>(field: &str, scores: impl Iterator<Item = &'a Decimal>) -> Result<Option<Decimal>> {
+    let mut n = 0u32;
+    let mut sum = Decimal::ZERO;
+    for v in scores {
+        sum = crate::checked::add(field, sum, *v)?;
+        n = n.saturating_add(1);
+    }
+    if n == 0 {
+        return Ok(None);
+    }
+    Ok(Some(
+        crate::checked::div(field, sum, Decimal::from(n))?.round_dp(4),
+    ))
 }
 
 /// One rep's scorecard for a month (1-12) or, for `None`, the year: actuals from the
@@ -200,25 +256,24 @@ pub fn score_rep(
     inputs: &YearInputs,
     rep: &str,
     month: Option<u32>,
-) -> YearScore {
+) -> Result<YearScore> {
     let rounding = policy.rounding();
-    let (revenue, profit) = tally.totals(rep, month);
-    let pick = |per_month: Option<&[Vec<Decimal>; 12]>| {
-        per_month.and_then(|m| match month {
-            Some(mo) => average(m[mo as usize - 1].iter()),
-            None => average(m.iter().flatten()),
-        })
+    let (revenue, profit) = tally.totals(rep, month)?;
+    let pick = |field: &str, per_month: Option<&[Vec<Decimal>; 12]>| match (per_month, month) {
+        (None, _) => Ok(None),
+        (Some(m), Some(mo)) => average(field, m.get(month_index(mo)).into_iter().flatten()),
+        (Some(m), None) => average(field, m.iter().flatten()),
     };
-    let new_count = inputs.new_customers.get(rep).map_or(0, |n| match month {
-        Some(mo) => n[mo as usize - 1],
-        None => n.iter().sum(),
+    let new_count = inputs.new_customers.get(rep).map_or(0u64, |n| match month {
+        Some(mo) => n.get(month_index(mo)).map_or(0, |&c| u64::from(c)),
+        None => n.iter().map(|&c| u64::from(c)).sum(),
     });
     let actuals = Metrics {
         revenue: Some(rounding.round_decimal(revenue)),
         profit: Some(rounding.round_decimal(profit)),
         new_customers: Some(Decimal::from(new_count)),
-        satisfaction: pick(inputs.surveys.get(rep)),
-        supervisor: pick(inputs.ratings.get(rep)),
+        satisfaction: pick("surveys.score", inputs.surveys.get(rep))?,
+        supervisor: pick("ratings.score", inputs.ratings.get(rep))?,
     };
     let targets = match (inputs.targets.get(rep), month) {
         (None, _) => Metrics::default(),
@@ -226,19 +281,23 @@ pub fn score_rep(
         (Some(t), None) => t.annual.clone(),
     };
     let card = score(policy.kpi(), &actuals, &targets);
-    YearScore {
+    Ok(YearScore {
         rep: rep.to_string(),
         month,
         actuals,
         targets,
         card,
-    }
+    })
 }
 
 /// Scores every rep of the tally and of `inputs` for each month of the year and for the
 /// year as a whole (the annual card uses annual actuals and targets, not an average of
 /// months, P5.2b). Reps in name order, months 1-12 then the year.
-pub fn score_year(policy: &Policy, tally: &SalesTally, inputs: &YearInputs) -> Vec<YearScore> {
+pub fn score_year(
+    policy: &Policy,
+    tally: &SalesTally,
+    inputs: &YearInputs,
+) -> Result<Vec<YearScore>> {
     let mut reps: Vec<&str> = tally
         .reps()
         .iter()
@@ -287,18 +346,36 @@ mod tests {
             d("100"),
         )
         .unwrap();
-        assert_eq!(t.totals("a", Some(3)), (d("6000.003333"), d("2400.003333")));
-        assert_eq!(t.totals("b", Some(3)), (d("4000"), d("1600")));
-        assert_eq!(t.totals("a", None).0, d("6001.003333"));
-        assert_eq!(t.totals("nobody", Some(3)), (Decimal::ZERO, Decimal::ZERO));
+        let totals = |rep, month| t.totals(rep, month).unwrap();
+        assert_eq!(totals("a", Some(3)), (d("6000.003333"), d("2400.003333")));
+        assert_eq!(totals("b", Some(3)), (d("4000"), d("1600")));
+        assert_eq!(totals("a", None).0, d("6001.003333"));
+        assert_eq!(totals("nobody", Some(3)), (Decimal::ZERO, Decimal::ZERO));
+        assert_eq!(totals("a", Some(13)), (Decimal::ZERO, Decimal::ZERO));
         let mut other = SalesTally::new(2026);
         other.add("b", day(3, 2), d("1"), d("1"), d("100")).unwrap();
         other
             .add("c", day(12, 31), d("2"), d("1"), d("100"))
             .unwrap();
         t.merge(other).unwrap();
-        assert_eq!(t.totals("b", Some(3)).0, d("4001"));
-        assert_eq!(t.totals("c", Some(12)), (d("2"), d("1")));
+        assert_eq!(t.totals("b", Some(3)).unwrap().0, d("4001"));
+        assert_eq!(t.totals("c", Some(12)).unwrap(), (d("2"), d("1")));
         assert!(t.merge(SalesTally::new(2025)).is_err());
+    }
+
+    #[test]
+    fn overflow_and_excess_decimals_are_errors() {
+        let mut t = SalesTally::new(2026);
+        let huge = Decimal::MAX;
+        assert!(t.add("a", day(1, 1), huge, d("0"), d("100")).is_err());
+        assert!(
+            t.add("a", day(1, 1), d("0.0000000000000001"), d("0"), d("100"))
+                .is_err()
+        );
+        let s = t.slot("a");
+        assert!(t.add_scaled(s, 0, i128::MAX, 0).is_ok());
+        assert_eq!(t.add_scaled(s, 0, 1, 0), Err(TallyOverflow));
+        assert_eq!(t.add_scaled(s, 12, 1, 0), Err(TallyOverflow));
+        assert!(t.totals("a", Some(1)).is_err());
     }
 }

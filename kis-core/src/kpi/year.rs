@@ -136,7 +136,7 @@ impl Engine {
             tally.slot(rep);
         }
         let visible = Visibility::of(&viewer, &users, &teams);
-        let mut scores = score_year(&policy, &tally, &inputs);
+        let mut scores = score_year(&policy, &tally, &inputs)?;
         scores.retain(|s| {
             reps.contains(s.rep.as_str()) && visible.rep(&UserId::from(s.rep.as_str()))
         });

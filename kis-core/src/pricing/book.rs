@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use super::scope::{CATEGORY_SEPARATOR, CustomerKey, ProductKey};
 use super::trace::{Outcome, TraceStep};
+use crate::checked;
+use crate::error::InvalidInput;
+use crate::input;
 use crate::money::{Currency, RoundingPolicy};
 use crate::policy::{Action, PriceRule, PricingPolicy, Stacking, TierMode};
 
@@ -197,7 +200,12 @@ impl PriceBook {
     }
 
     /// Prices one line. With `explain`, the result carries the full trace.
-    pub fn price(&self, req: &PriceRequest<'_>, explain: bool) -> PricedLine {
+    ///
+    /// The request is checked first (the product id, the category path, prices and cost
+    /// not below zero, a positive quantity, the date); a field out of range, or amounts
+    /// too large to compute with exactly, are an [`InvalidInput`] naming the field.
+    pub fn price(&self, req: &PriceRequest<'_>, explain: bool) -> Result<PricedLine, InvalidInput> {
+        check_request(req)?;
         let mut trace = Vec::new();
         // The detail is a closure: its text is built only when a trace is asked for.
         let mut note =
@@ -245,7 +253,7 @@ impl PriceBook {
         // 1. The best exclusive rule, on the list price.
         if let Some((winner, rest)) = exclusive.split_first() {
             let (new_unit, how) =
-                apply_exclusive(&winner.rule.action, list, req.cost, qty, explain);
+                apply_exclusive(&winner.rule.action, list, req.cost, qty, explain)?;
             unit = new_unit;
             applied.push(winner.rule.id.clone());
             note(
@@ -270,11 +278,11 @@ impl PriceBook {
         }
         // 2. Additive percentages, summed, on the price so far.
         if !additive.is_empty() {
-            let total_pct: Decimal = additive
-                .iter()
-                .filter_map(|c| c.rule.action.percent_off)
-                .sum();
-            unit = non_negative(unit * (Decimal::ONE - total_pct / Decimal::ONE_HUNDRED));
+            let total_pct = checked::sum(
+                UNIT,
+                additive.iter().filter_map(|c| c.rule.action.percent_off),
+            )?;
+            unit = non_negative(checked::less_percent(UNIT, unit, total_pct)?);
             for c in &additive {
                 applied.push(c.rule.id.clone());
                 let pct = c.rule.action.percent_off.unwrap_or_default();
@@ -291,11 +299,11 @@ impl PriceBook {
             let before = unit;
             let how = match (c.rule.action.percent_off, c.rule.action.amount_off) {
                 (Some(p), _) => {
-                    unit = non_negative(unit * (Decimal::ONE - p / Decimal::ONE_HUNDRED));
+                    unit = non_negative(checked::less_percent(UNIT, unit, p)?);
                     format!("compound {p}% off {before}")
                 }
                 (None, Some(a)) => {
-                    unit = non_negative(unit - a);
+                    unit = non_negative(checked::sub(UNIT, unit, a)?);
                     format!("compound {a} off {before}")
                 }
                 _ => "no change".to_string(),
@@ -306,7 +314,7 @@ impl PriceBook {
         // 4. Guards: the largest discount the engine gives, and the margin floor.
         if !applied.is_empty() {
             if let Some(max) = self.max_line_discount_pct {
-                let cap = list * (Decimal::ONE - max / Decimal::ONE_HUNDRED);
+                let cap = checked::less_percent("list_price", list, max)?;
                 if unit < cap {
                     unit = cap;
                     note(
@@ -321,8 +329,7 @@ impl PriceBook {
                     );
                 }
             }
-            let floor = (req.cost * (Decimal::ONE + self.floor_margin_pct / Decimal::ONE_HUNDRED))
-                .min(list);
+            let floor = checked::plus_percent("cost", req.cost, self.floor_margin_pct)?.min(list);
             if unit < floor {
                 unit = floor;
                 note(
@@ -345,11 +352,11 @@ impl PriceBook {
         {
             let per = Decimal::from(f.per);
             let times = if f.recursive {
-                (qty / per).floor()
+                checked::div("quantity", qty, per)?.floor()
             } else {
                 Decimal::from(u8::from(qty >= per))
             };
-            free_units = times * Decimal::from(f.get);
+            free_units = checked::mul("quantity", times, Decimal::from(f.get))?;
             applied.push(winner.rule.id.clone());
             note(
                 &winner.rule.id,
@@ -373,8 +380,10 @@ impl PriceBook {
                 );
             }
         }
-        let line_total = self.rounding.round_decimal(unit * qty);
-        PricedLine {
+        let line_total = self
+            .rounding
+            .round_decimal(checked::mul("quantity", unit, qty)?);
+        Ok(PricedLine {
             list_price: list,
             unit_price: unit.normalize(),
             quantity: qty,
@@ -382,8 +391,25 @@ impl PriceBook {
             line_total,
             applied,
             trace,
-        }
+        })
     }
+}
+
+/// The field an overflow of the unit price is blamed on: the list price it starts from.
+const UNIT: &str = "list_price";
+
+/// The checks every priced line passes first, whichever path it comes by (one line,
+/// a batch, an Arrow table, a document).
+fn check_request(req: &PriceRequest<'_>) -> Result<(), InvalidInput> {
+    input::id("product", req.product)?;
+    input::category("category", req.category)?;
+    input::price("list_price", req.list_price)?;
+    input::price("cost", req.cost)?;
+    input::quantity("quantity", req.quantity)?;
+    input::optional_id("customer", req.customer)?;
+    input::optional_name("customer_group", req.customer_group)?;
+    input::date("date", req.date)?;
+    Ok(())
 }
 
 fn non_negative(d: Decimal) -> Decimal {
@@ -463,34 +489,36 @@ fn apply_exclusive(
     cost: Decimal,
     qty: Decimal,
     explain: bool,
-) -> (Decimal, String) {
-    let hundred = Decimal::ONE_HUNDRED;
+) -> Result<(Decimal, String), InvalidInput> {
     if let Some(p) = action.fixed_price {
-        return (p, say!(explain, "fixed price {p}"));
+        return Ok((p, say!(explain, "fixed price {p}")));
     }
     if let Some(p) = action.percent_off {
-        return (
-            non_negative(list * (Decimal::ONE - p / hundred)),
+        return Ok((
+            non_negative(checked::less_percent(UNIT, list, p)?),
             say!(explain, "{p}% off list {list}"),
-        );
+        ));
     }
     if let Some(a) = action.amount_off {
-        return (non_negative(list - a), say!(explain, "{a} off list {list}"));
+        return Ok((
+            non_negative(checked::sub(UNIT, list, a)?),
+            say!(explain, "{a} off list {list}"),
+        ));
     }
     if let Some(m) = action.markup_on_cost_pct {
-        return (
-            cost * (Decimal::ONE + m / hundred),
+        return Ok((
+            checked::plus_percent("cost", cost, m)?,
             say!(explain, "cost {cost} + {m}%"),
-        );
+        ));
     }
     if let Some(tiers) = &action.tiers {
         let mode = action.mode.unwrap_or(TierMode::Range);
-        return match mode {
+        return Ok(match mode {
             TierMode::Range => {
                 let reached = tiers.iter().rfind(|t| t.from <= qty);
                 match reached {
                     Some(t) => (
-                        list * (Decimal::ONE - t.percent_off / hundred),
+                        checked::less_percent(UNIT, list, t.percent_off)?,
                         say!(
                             explain,
                             "range tier from {}: {}% off every unit",
@@ -507,27 +535,43 @@ fn apply_exclusive(
             TierMode::Slab => {
                 let mut total = Decimal::ZERO;
                 let mut parts = Vec::new();
-                for (i, t) in tiers.iter().enumerate() {
-                    let next_from = tiers.get(i + 1).map(|n| n.from);
-                    let last = t.to.or(next_from.map(|n| n - Decimal::ONE));
+                for (t, next) in tiers
+                    .iter()
+                    .zip(tiers.iter().skip(1).map(Some).chain([None]))
+                {
+                    // Tier bounds come from the validated policy (whole units well inside
+                    // 28 digits); the quantity is the caller's, so each step is checked.
+                    let last = match (t.to, next) {
+                        (Some(to), _) => Some(to),
+                        (None, Some(n)) => {
+                            Some(checked::sub("pricing.tiers", n.from, Decimal::ONE)?)
+                        }
+                        (None, None) => None,
+                    };
                     let start = t.from.max(Decimal::ONE);
                     let end = last.map_or(qty, |l| l.min(qty));
                     if end < start {
                         continue;
                     }
-                    let units = end - start + Decimal::ONE;
-                    total += units * list * (Decimal::ONE - t.percent_off / hundred);
+                    let units = checked::add(
+                        "quantity",
+                        checked::sub("quantity", end, start)?,
+                        Decimal::ONE,
+                    )?;
+                    let tier_unit = checked::less_percent(UNIT, list, t.percent_off)?;
+                    total = checked::add(
+                        "quantity",
+                        total,
+                        checked::mul("quantity", units, tier_unit)?,
+                    )?;
                     parts.push(say!(explain, "{units} at {}% off", t.percent_off));
                 }
-                if qty.is_zero() {
-                    return (list, String::new());
-                }
                 (
-                    total / qty,
+                    checked::div("quantity", total, qty)?,
                     say!(explain, "slab tiers: {}", parts.join(", ")),
                 )
             }
-        };
+        });
     }
-    (list, "no price change".into())
+    Ok((list, "no price change".into()))
 }

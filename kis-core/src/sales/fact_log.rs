@@ -65,7 +65,10 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
             .blob_floor(FACT_SEGMENTS, &first.id)?
             .filter(|b| month_of(&b.id) == month);
         let (key, version, mut merged) = match floor {
-            Some(b) => (b.id, Some(b.version), Segment::read(&b.bytes)?.facts()?),
+            Some(b) => {
+                let facts = Segment::read_stored(&b.id, &b.bytes)?.facts()?;
+                (b.id, Some(b.version), facts)
+            }
             None => (month.clone(), None, Vec::new()),
         };
         // The facts that fall into this segment: below the next segment's key.
@@ -157,7 +160,7 @@ pub fn scan_segments(
     tx: &mut dyn Transaction,
     from: NaiveDate,
     to: NaiveDate,
-    visit: &mut dyn FnMut(&[u8]) -> ControlFlow<()>,
+    visit: &mut dyn FnMut(&str, &[u8]) -> ControlFlow<()>,
 ) -> Result<()> {
     if to < from {
         return Ok(());
@@ -172,10 +175,92 @@ pub fn scan_segments(
         Some(next) => next.to_string(),
         None => "\u{10FFFF}".to_string(),
     };
-    tx.blob_scan(FACT_SEGMENTS, &start, &until, &mut |_, _, bytes| {
-        visit(bytes)
+    tx.blob_scan(FACT_SEGMENTS, &start, &until, &mut |key, _, bytes| {
+        visit(key, bytes)
     })?;
     Ok(())
+}
+
+/// The sales facts as the audit trail sees them: documents of `sales_facts`, kept in
+/// segments; the verifier gets each one's JSON body as it was recorded.
+#[derive(Debug, Clone, Copy)]
+pub struct FactDocuments;
+
+impl crate::audit::DerivedDocuments for FactDocuments {
+    fn collection(&self) -> &'static str {
+        SalesFact::COLLECTION
+    }
+
+    fn visit(
+        &self,
+        tx: &mut dyn Transaction,
+        visit: &mut dyn FnMut(&str, &str) -> Result<()>,
+    ) -> Result<()> {
+        let mut failure = None;
+        tx.blob_scan(FACT_SEGMENTS, "", "\u{10FFFF}", &mut |key, _, bytes| {
+            let each = Segment::read_stored(key, bytes).and_then(|s| {
+                for i in 0..s.len() {
+                    let fact = s.fact(i)?;
+                    visit(&fact.id, &crate::engine::document::encode(&fact)?)?;
+                }
+                Ok(())
+            });
+            match each {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(e) => {
+                    failure = Some(e);
+                    ControlFlow::Break(())
+                }
+            }
+        })?;
+        failure.map_or(Ok(()), Err)
+    }
+}
+
+/// Whether the store holds segments in format 1 (without checksums): all segments are
+/// upgraded together, so the first one tells.
+pub(crate) fn has_format_1_segments(tx: &mut dyn Transaction) -> Result<bool> {
+    let mut old = false;
+    tx.blob_scan(FACT_SEGMENTS, "", "\u{10FFFF}", &mut |_, _, bytes| {
+        old = super::segment::is_format_1(bytes);
+        ControlFlow::Break(())
+    })?;
+    Ok(old)
+}
+
+/// Rewrites every format-1 segment with its checksum, in one transaction (run by the
+/// engine once, when it opens a store an earlier kis wrote). Returns how many.
+pub(crate) fn upgrade_segments(tx: &mut dyn Transaction) -> Result<usize> {
+    let mut old = Vec::new();
+    let mut failure = None;
+    tx.blob_scan(
+        FACT_SEGMENTS,
+        "",
+        "\u{10FFFF}",
+        &mut |key, version, bytes| {
+            match super::segment::upgrade(bytes) {
+                Ok(Some(new)) => old.push((key.to_string(), version, new)),
+                Ok(None) => {}
+                Err(e) => {
+                    failure = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    for (key, version, bytes) in &old {
+        tx.blob_put(
+            FACT_SEGMENTS,
+            key,
+            bytes,
+            crate::store::Expected::Version(*version),
+        )?;
+    }
+    Ok(old.len())
 }
 
 /// Moves facts that an earlier kis stored as JSON documents into segments, once; run by
@@ -242,7 +327,7 @@ mod tests {
     fn stored(store: &MemoryStore, from: NaiveDate, to: NaiveDate) -> (Vec<String>, Vec<usize>) {
         let mut tx = store.begin(TxMode::Read).unwrap();
         let (mut ids, mut sizes) = (Vec::new(), Vec::new());
-        scan_segments(tx.as_mut(), from, to, &mut |bytes| {
+        scan_segments(tx.as_mut(), from, to, &mut |_, bytes| {
             let s = Segment::read(bytes).unwrap();
             sizes.push(s.len());
             let range = s.dated(day_of(from), day_of(to));

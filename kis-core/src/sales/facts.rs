@@ -101,7 +101,8 @@ pub fn read_segments(
         tx,
         from,
         to,
-        &mut |bytes| match DatedSegment::read(bytes, first, last).and_then(|d| visit(&d)) {
+        &mut |key, bytes| match DatedSegment::read(key, bytes, first, last).and_then(|d| visit(&d))
+        {
             Ok(flow) => flow,
             Err(e) => {
                 failure = Some(e);
@@ -122,9 +123,10 @@ pub struct DatedSegment<'a> {
 }
 
 impl<'a> DatedSegment<'a> {
-    /// Reads a stored segment and finds its facts dated `first..=last` (day numbers).
-    pub fn read(bytes: &'a [u8], first: i32, last: i32) -> Result<DatedSegment<'a>> {
-        let segment = Segment::read(bytes)?;
+    /// Reads the stored segment `key` and finds its facts dated `first..=last` (day
+    /// numbers).
+    pub fn read(key: &str, bytes: &'a [u8], first: i32, last: i32) -> Result<DatedSegment<'a>> {
+        let segment = Segment::read_stored(key, bytes)?;
         let rows = segment.dated(first, last);
         Ok(DatedSegment { segment, rows })
     }
@@ -133,7 +135,7 @@ impl<'a> DatedSegment<'a> {
 /// A run of stored segments, as read, handed to one worker of [`fold_fact_chunks`].
 #[derive(Debug)]
 pub struct FactChunk {
-    bytes: Vec<Vec<u8>>,
+    bytes: Vec<(String, Vec<u8>)>,
     first: i32,
     last: i32,
 }
@@ -143,7 +145,7 @@ impl FactChunk {
     pub fn segments(&self) -> Result<Vec<DatedSegment<'_>>> {
         self.bytes
             .iter()
-            .map(|bytes| DatedSegment::read(bytes, self.first, self.last))
+            .map(|(key, bytes)| DatedSegment::read(key, bytes, self.first, self.last))
             .collect()
     }
 }
@@ -167,11 +169,12 @@ pub fn fold_fact_chunks<S: Send>(
     const SEGMENTS_PER_CHUNK: usize = 16;
     let workers = workers.max(1);
     let (first, last) = (day_number(from), day_number(to));
-    let fold_chunk = |state: &mut S, n: usize, bytes: Vec<Vec<u8>>| -> Result<()> {
+    let fold_chunk = |state: &mut S, n: usize, bytes: Vec<(String, Vec<u8>)>| -> Result<()> {
         fold(state, n, FactChunk { bytes, first, last })
     };
     std::thread::scope(|scope| {
-        let (send, receive) = mpsc::sync_channel::<(usize, Vec<Vec<u8>>)>(workers * 2);
+        let (send, receive) =
+            mpsc::sync_channel::<(usize, Vec<(String, Vec<u8>)>)>(workers.saturating_mul(2));
         let receive = Arc::new(Mutex::new(receive));
         let (init, fold_chunk) = (&init, &fold_chunk);
         let handles: Vec<_> = (0..workers)
@@ -198,8 +201,8 @@ pub fn fold_fact_chunks<S: Send>(
         drop(receive);
         let mut chunk = Vec::with_capacity(SEGMENTS_PER_CHUNK);
         let mut sent = 0;
-        let scanned = scan_segments(tx, from, to, &mut |bytes| {
-            chunk.push(bytes.to_vec());
+        let scanned = scan_segments(tx, from, to, &mut |key, bytes| {
+            chunk.push((key.to_string(), bytes.to_vec()));
             if chunk.len() == SEGMENTS_PER_CHUNK {
                 let full = std::mem::replace(&mut chunk, Vec::with_capacity(SEGMENTS_PER_CHUNK));
                 if send.send((sent, full)).is_err() {

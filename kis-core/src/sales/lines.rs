@@ -127,8 +127,8 @@ pub fn engine_price(
     quantity: Decimal,
     who: PricingFor<'_>,
     explain: bool,
-) -> crate::pricing::PricedLine {
-    book.price(
+) -> Result<crate::pricing::PricedLine> {
+    Ok(book.price(
         &PriceRequest {
             product: &product.id,
             category: &product.category,
@@ -141,7 +141,7 @@ pub fn engine_price(
             date: who.date,
         },
         explain,
-    )
+    )?)
 }
 
 /// Prices one line (pure).
@@ -159,7 +159,8 @@ pub fn price_line(
             format!("{} must be positive", r.quantity),
         ));
     }
-    let priced = engine_price(book, product, r.quantity, who, true);
+    let priced = engine_price(book, product, r.quantity, who, true)
+        .map_err(|e| prefixed(e, &format!("lines[{i}]")))?;
     let engine = priced.unit_price;
     let unit_price = match (r.special_price, &r.price_exception) {
         (None, None) => engine,
@@ -215,6 +216,15 @@ pub fn price_line(
         rules: priced.applied,
         trace: priced.trace,
     })
+}
+
+/// An error about one line of a document, its field placed under the line (`quantity`
+/// becomes `lines[3].quantity`).
+fn prefixed(e: Error, line: &str) -> Error {
+    match e {
+        Error::Invalid(i) => Error::Invalid(i.under(line)),
+        other => other,
+    }
 }
 
 /// The largest discount of any line.

@@ -20,8 +20,8 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
-pub(crate) use fact_log::move_fact_documents;
-pub use fact_log::{FACT_SEGMENTS, append_facts, scan_segments};
+pub use fact_log::{FACT_SEGMENTS, FactDocuments, append_facts, scan_segments};
+pub(crate) use fact_log::{has_format_1_segments, move_fact_documents, upgrade_segments};
 pub use facts::{
     Credit, DatedSegment, FactChunk, SalesFact, fold_fact_chunks, read_segments, scan_facts,
 };

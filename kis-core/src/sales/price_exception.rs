@@ -228,7 +228,7 @@ impl Command for FilePriceException {
             self.max_quantity.max(Decimal::ONE),
             who,
             false,
-        )
+        )?
         .unit_price;
         if self.price < Decimal::ZERO || self.price >= engine_price {
             return Err(Error::invalid(

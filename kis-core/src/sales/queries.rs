@@ -102,13 +102,7 @@ impl Engine {
                 group: &customer.group,
                 date: today,
             };
-            Ok(super::engine_price(
-                policy.price_book(),
-                &product,
-                quantity,
-                who,
-                true,
-            ))
+            super::engine_price(policy.price_book(), &product, quantity, who, true)
         })
     }
 

@@ -7,7 +7,7 @@
 //! Layout (all integers little-endian):
 //!
 //! ```text
-//! "KSF" 1              magic and format version
+//! "KSF" 2              magic and format version
 //! u32 n, u32 m         facts, credits
 //! i32 × n              day numbers (days since 1970-01-01)
 //! 6 text columns       id, order, contract, customer, product, currency:
@@ -16,7 +16,13 @@
 //! u32 × n              end of each fact's credits among the m credits
 //! 1 text column × m    the credited reps
 //! 1 decimal column × m their shares, in percent
+//! u64                  xxh3-64 of every byte before it
 //! ```
+//!
+//! The checksum is checked on every read, before anything else: a damaged segment (a
+//! flipped bit on disk, a truncated write, an edit in the database) is a `Corrupt`
+//! error naming the segment, never wrong facts. Format 1, without the checksum, is only
+//! read by [`upgrade`], which the engine runs once when it opens an older store.
 
 use std::ops::Range;
 
@@ -34,7 +40,16 @@ use crate::ids::UserId;
 /// facts are a few hundred segments.
 pub const SEGMENT_CAPACITY: usize = 1024;
 
-const MAGIC: &[u8; 4] = b"KSF\x01";
+const MAGIC: &[u8; 4] = b"KSF\x02";
+/// Format 1: the same columns without the trailing checksum (kis before 0.2).
+const MAGIC_V1: &[u8; 4] = b"KSF\x01";
+/// The trailing checksum's width.
+const CHECKSUM_LEN: usize = 8;
+
+/// The checksum of a segment's content (every byte before the checksum itself).
+fn checksum(content: &[u8]) -> [u8; CHECKSUM_LEN] {
+    xxhash_rust::xxh3::xxh3_64(content).to_le_bytes()
+}
 
 /// The text columns of a fact, in stored order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +124,24 @@ pub fn encode_segment(facts: &[SalesFact]) -> Result<Vec<u8>> {
     for c in credit_list() {
         out.extend_from_slice(&c.share_pct.serialize());
     }
+    let sum = checksum(&out);
+    out.extend_from_slice(&sum);
     Ok(out)
+}
+
+/// Whether `bytes` are a segment in format 1 (no checksum), which [`upgrade`] rewrites.
+pub fn is_format_1(bytes: &[u8]) -> bool {
+    bytes.get(..4) == Some(MAGIC_V1.as_slice())
+}
+
+/// Rewrites a format-1 segment (no checksum) in the current format, checking every
+/// column as [`Segment::read`] does; `None` for a segment already current.
+pub fn upgrade(bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+    if !is_format_1(bytes) {
+        return Ok(None);
+    }
+    let facts = Segment::parse(bytes)?.facts()?;
+    encode_segment(&facts).map(Some)
 }
 
 fn put_text(out: &mut Vec<u8>, values: &[&str]) -> Option<()> {
@@ -258,13 +290,52 @@ fn damaged(why: String) -> crate::error::Error {
 }
 
 impl<'a> Segment<'a> {
-    /// Reads a segment, checking every offset, date and decimal once, so that the
-    /// accessors below never fail; damaged bytes are a `Corrupt` store error.
+    /// Reads a segment: its checksum first, then every offset, date and decimal once,
+    /// so that the accessors below never fail; damaged bytes are a `Corrupt` store error.
     pub fn read(bytes: &'a [u8]) -> Result<Segment<'a>> {
-        let mut c = Cursor { bytes, at: 0 };
-        if c.take(4, "header")? != MAGIC {
-            return Err(damaged("it does not start with KSF version 1".into()));
+        match bytes.get(..4) {
+            Some(m) if m == MAGIC => {}
+            Some(m) if m == MAGIC_V1 => {
+                return Err(damaged(
+                    "it is in format 1, without a checksum; open the store with an engine to upgrade it"
+                        .into(),
+                ));
+            }
+            _ => return Err(damaged("it does not start with KSF version 2".into())),
         }
+        let split = bytes
+            .len()
+            .checked_sub(CHECKSUM_LEN)
+            .filter(|&at| at >= 4)
+            .ok_or_else(|| damaged("it ends before its checksum".into()))?;
+        let (content, stored) = bytes.split_at(split);
+        if stored != checksum(content) {
+            return Err(damaged(
+                "its checksum does not match its bytes (changed on disk or in the database)".into(),
+            ));
+        }
+        Segment::parse(content)
+    }
+
+    /// [`read`](Self::read) for the stored segment `key` of [`FACT_SEGMENTS`]: an error
+    /// names the collection and the key.
+    ///
+    /// [`FACT_SEGMENTS`]: super::FACT_SEGMENTS
+    pub fn read_stored(key: &str, bytes: &'a [u8]) -> Result<Segment<'a>> {
+        Segment::read(bytes).map_err(|e| match e {
+            crate::error::Error::Store(crate::store::StoreError::Corrupt { backend, message }) => {
+                crate::error::Error::Store(crate::store::StoreError::Corrupt {
+                    backend,
+                    message: format!("{}/{key}: {message}", super::FACT_SEGMENTS),
+                })
+            }
+            other => other,
+        })
+    }
+
+    /// Reads the columns of a segment's content (after the magic, without the checksum).
+    fn parse(bytes: &'a [u8]) -> Result<Segment<'a>> {
+        let mut c = Cursor { bytes, at: 4 };
         let len = u32_at(c.take(4, "header")?, 0) as usize;
         let credits = u32_at(c.take(4, "header")?, 0) as usize;
         let days = c.words(len, 4, "dates")?;
@@ -542,17 +613,39 @@ mod tests {
         }
         let mut longer = bytes.clone();
         longer.push(0);
-        let err = Segment::read(&longer).unwrap_err().to_string();
-        assert!(err.contains("bytes follow its last column"), "{err}");
-        // Every single-byte change either still reads (a changed letter or digit) or is
-        // refused; none panics.
-        for at in 0..bytes.len() {
+        assert!(Segment::read(&longer).is_err());
+        // Every flipped bit is caught by the checksum: no change reads back silently.
+        for bit in 0..bytes.len() * 8 {
             let mut changed = bytes.clone();
+            changed[bit / 8] ^= 1 << (bit % 8);
+            let err = Segment::read(&changed).unwrap_err().to_string();
+            assert!(err.contains("damaged"), "bit {bit}: {err}");
+        }
+        // Behind the checksum, the columns are still checked: a segment whose checksum
+        // was recomputed over damaged content is refused or reads, never panics.
+        let content = &bytes[..bytes.len() - CHECKSUM_LEN];
+        for at in 0..content.len() {
+            let mut changed = content.to_vec();
             changed[at] ^= 0xff;
+            let sum = checksum(&changed);
+            changed.extend_from_slice(&sum);
             if let Ok(segment) = Segment::read(&changed) {
                 let _ = segment.facts();
             }
         }
+    }
+
+    #[test]
+    fn a_format_1_segment_is_refused_until_upgraded() {
+        let facts = vec![fact(2, "O-9", &[("ana", "100")], "5.00")];
+        let current = encode_segment(&facts).unwrap();
+        let mut v1 = current[..current.len() - CHECKSUM_LEN].to_vec();
+        v1[..4].copy_from_slice(MAGIC_V1);
+        let err = Segment::read(&v1).unwrap_err().to_string();
+        assert!(err.contains("format 1"), "{err}");
+        let upgraded = upgrade(&v1).unwrap().unwrap();
+        assert_eq!(upgraded, current);
+        assert_eq!(upgrade(&current).unwrap(), None);
     }
 
     proptest! {
