@@ -38,6 +38,17 @@ pub const MAX_YEAR: i64 = 9999;
 
 type Checked<T = ()> = Result<T, InvalidInput>;
 
+/// Characters that reorder text when displayed (bidirectional overrides and isolates):
+/// in an id or a name they make one string look like another ("Trojan source").
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// A control character or a bidirectional override.
+fn is_hidden(c: char) -> bool {
+    c.is_control() || is_bidi_control(c)
+}
+
 fn refuse<T>(field: &str, reason: impl Into<String>) -> Checked<T> {
     Err(InvalidInput::new(field, reason))
 }
@@ -59,8 +70,8 @@ pub fn id(field: &str, value: &str) -> Checked {
         "must not be empty"
     } else if value.len() > MAX_ID_LEN {
         "must be at most 128 bytes"
-    } else if value.chars().any(|c| c.is_control() || c == '/') {
-        "must not contain control characters or '/'"
+    } else if value.chars().any(|c| is_hidden(c) || c == '/') {
+        "must not contain control characters, bidirectional overrides or '/'"
     } else if value.trim() != value {
         "must not start or end with spaces"
     } else {
@@ -80,8 +91,8 @@ pub fn name(field: &str, value: &str) -> Checked {
         "must not be empty"
     } else if value.len() > MAX_NAME_LEN {
         "must be at most 256 bytes"
-    } else if value.chars().any(char::is_control) {
-        "must not contain control characters"
+    } else if value.chars().any(is_hidden) {
+        "must not contain control characters or bidirectional overrides"
     } else {
         return Ok(());
     };
@@ -111,7 +122,7 @@ pub fn category(field: &str, value: &str) -> Checked {
     let mut depth = 0usize;
     for level in value.split(crate::pricing::CATEGORY_SEPARATOR) {
         depth = depth.saturating_add(1);
-        if level.trim().is_empty() || level.chars().any(char::is_control) {
+        if level.trim().is_empty() || level.chars().any(is_hidden) {
             return refuse(
                 field,
                 format!(
@@ -284,15 +295,15 @@ pub fn parse_decimal(field: &str, text: &str) -> Checked<Decimal> {
 }
 
 /// A business year, from [`MIN_YEAR`] to [`MAX_YEAR`].
-pub fn year(field: &str, value: i64) -> Checked<i32> {
-    if !(MIN_YEAR..=MAX_YEAR).contains(&value) {
+pub fn year(field: &str, value: i128) -> Checked<i32> {
+    if !(i128::from(MIN_YEAR)..=i128::from(MAX_YEAR)).contains(&value) {
         return refuse(field, format!("{value} is not a year from 1900 to 9999"));
     }
     i32::try_from(value).map_err(|_| InvalidInput::new(field, "not a year"))
 }
 
 /// A month, 1 to 12.
-pub fn month(field: &str, value: i64) -> Checked<u32> {
+pub fn month(field: &str, value: i128) -> Checked<u32> {
     if !(1..=12).contains(&value) {
         return refuse(field, format!("{value} is not a month from 1 to 12"));
     }
@@ -313,7 +324,7 @@ pub fn count(field: &str, value: i128) -> Checked<u64> {
 /// kis computes from it (deadlines, periods, a year earlier) exists.
 pub fn date(field: &str, value: chrono::NaiveDate) -> Checked<chrono::NaiveDate> {
     use chrono::Datelike;
-    year(field, i64::from(value.year())).map(|_| value)
+    year(field, i128::from(value.year())).map(|_| value)
 }
 
 /// An instant kis records (the clock's reading, a deadline): its year within
@@ -425,7 +436,7 @@ mod tests {
         assert!(quantity("q", dec("-3.50")).is_err());
         assert!(price("p", dec("-1")).is_err());
         assert!(price("p", dec("0")).is_ok());
-        assert!(year("year", 1i64 << 31).is_err());
+        assert!(year("year", 1i128 << 31).is_err());
         assert!(month("month", -1).is_err());
         assert!(month("month", 1 << 40).is_err());
         assert_eq!(count("from_seq", 7).unwrap(), 7);

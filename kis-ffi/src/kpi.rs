@@ -78,7 +78,8 @@ impl KisEngine {
         year: i32,
         month: Option<u32>,
     ) -> Result<Vec<Scorecard>, KisError> {
-        let period = k::Period::of(year, month);
+        let period =
+            k::Period::of(i128::from(year), month.map(i128::from)).map_err(kis::Error::from)?;
         let board = self.engine().scoreboard(&Actor::new(actor), period, None)?;
         let mut cards: Vec<Scorecard> = board
             .reps

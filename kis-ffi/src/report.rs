@@ -170,7 +170,8 @@ impl KisEngine {
         rep: Option<String>,
     ) -> Result<SalesReport, KisError> {
         let scope = r::Scope::of(team.as_deref(), rep.as_deref())?;
-        let period = Period::of(year, month);
+        let period =
+            Period::of(i128::from(year), month.map(i128::from)).map_err(kis::Error::from)?;
         Ok(self
             .engine()
             .sales_report(&Actor::new(actor), period, scope)?

@@ -51,3 +51,46 @@ pub fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
 pub fn role(py: Python<'_>, name: &str) -> PyResult<kis::Role> {
     kis::Role::from_str(name).map_err(|e| crate::errors::to_py(py, e))
 }
+
+/// A Python `int` argument as an `i128`, for kis-core to check (`kis::input::year`,
+/// `month`, `count`): an int past 128 bits saturates, so that the check refuses it as
+/// `kis.InvalidInput` naming the field (never `OverflowError`). A bool or a non-int is a
+/// `TypeError`, as Python's own functions raise.
+pub fn int(value: &Bound<'_, PyAny>) -> PyResult<i128> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "expected an int, got {}",
+            value.get_type().name()?
+        )));
+    }
+    match value.extract::<i128>() {
+        Ok(v) => Ok(v),
+        Err(_) => Ok(if value.lt(0)? { i128::MIN } else { i128::MAX }),
+    }
+}
+
+/// [`int`] for an optional argument (`None` stays `None`).
+pub fn optional_int(value: &Bound<'_, PyAny>) -> PyResult<Option<i128>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    int(value).map(Some)
+}
+
+/// A year argument, checked by kis-core (`kis::input::year`).
+pub fn year(value: &Bound<'_, PyAny>) -> PyResult<i32> {
+    let v = int(value)?;
+    kis::input::year("year", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
+}
+
+/// A month argument (1-12), checked by kis-core.
+pub fn month(value: &Bound<'_, PyAny>) -> PyResult<u32> {
+    let v = int(value)?;
+    kis::input::month("month", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
+}
+
+/// A count or sequence argument (0 or more), checked by kis-core.
+pub fn count(value: &Bound<'_, PyAny>) -> PyResult<u64> {
+    let v = int(value)?;
+    kis::input::count("count", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
+}

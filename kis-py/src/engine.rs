@@ -108,11 +108,15 @@ impl PyEngine {
     }
 
     #[setter]
-    fn set_reader_threads(&self, py: Python<'_>, threads: i64) -> PyResult<()> {
-        let threads = usize::try_from(threads).map_err(|_| {
-            crate::errors::invalid(py, "reader_threads", "must be 0 (one per core) or more")
-        })?;
-        self.inner.set_reader_threads(threads);
+    fn set_reader_threads(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::int)] threads: i128,
+    ) -> PyResult<()> {
+        let threads = kis::input::count("reader_threads", threads)
+            .map_err(|e| crate::errors::to_py(py, e.into()))?;
+        self.inner
+            .set_reader_threads(usize::try_from(threads).unwrap_or(usize::MAX));
         Ok(())
     }
 
@@ -333,7 +337,7 @@ impl PyEngine {
         py: Python<'_>,
         collection: Option<&str>,
         id: Option<&str>,
-        from_seq: u64,
+        #[pyo3(from_py_with = crate::convert::count)] from_seq: u64,
     ) -> PyResult<Vec<PyAuditEntry>> {
         let document = match (collection, id) {
             (Some(c), Some(i)) => Some(DocKey::new(c, i)),

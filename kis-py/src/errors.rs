@@ -5,7 +5,8 @@ use pyo3::IntoPyObjectExt;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
 use crate::policy::PyPolicyProblem;
 
@@ -26,24 +27,6 @@ create_exception!(
     PolicyError,
     KisError,
     "A policy file is invalid; `.problems` lists each (key, line, message)."
-);
-create_exception!(
-    kis,
-    InvalidInput,
-    KisError,
-    "An argument is not acceptable; `.field` and `.reason` say which and why."
-);
-create_exception!(
-    kis,
-    NotAuthorized,
-    KisError,
-    "The acting user may not do this; `.actor`, `.action`, `.reason`."
-);
-create_exception!(
-    kis,
-    NotFound,
-    KisError,
-    "A referenced record does not exist; `.kind`, `.id`."
 );
 create_exception!(
     kis,
@@ -87,6 +70,73 @@ create_exception!(
     KisError,
     "The database failed or is unreachable; `.backend`, `.retryable`."
 );
+
+/// An exception class that is both a `kis.KisError` and a builtin exception, so that
+/// code written against the builtin (`except ValueError:`) catches it too. Created once
+/// per interpreter as `type(name, (KisError, builtin), ...)`: pyo3's `create_exception!`
+/// takes one base only.
+pub struct DualException {
+    name: &'static str,
+    doc: &'static str,
+    builtin: fn(Python<'_>) -> Bound<'_, PyType>,
+    cell: PyOnceLock<Py<PyType>>,
+}
+
+impl DualException {
+    /// The class, created on first use.
+    pub fn type_object<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyType>> {
+        let ty = self.cell.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+            let bases = PyTuple::new(
+                py,
+                [
+                    py.get_type::<KisError>().into_any(),
+                    (self.builtin)(py).into_any(),
+                ],
+            )?;
+            let dict = PyDict::new(py);
+            dict.set_item("__doc__", self.doc)?;
+            dict.set_item("__module__", "kis")?;
+            let made = py
+                .get_type::<PyType>()
+                .call1((self.name, bases, dict))?
+                .cast_into::<PyType>()?;
+            Ok(made.unbind())
+        })?;
+        Ok(ty.bind(py).clone())
+    }
+
+    /// An instance carrying `msg`.
+    pub fn new_err(&self, py: Python<'_>, msg: String) -> PyErr {
+        match self.type_object(py) {
+            Ok(ty) => PyErr::from_type(ty, msg),
+            Err(e) => e,
+        }
+    }
+}
+
+/// `kis.InvalidInput`, also a `ValueError`.
+pub static INVALID_INPUT: DualException = DualException {
+    name: "InvalidInput",
+    doc: "An argument is not acceptable; `.field` and `.reason` say which and why. Also a ValueError.",
+    builtin: |py| py.get_type::<pyo3::exceptions::PyValueError>(),
+    cell: PyOnceLock::new(),
+};
+
+/// `kis.NotAuthorized`, also a `PermissionError`.
+pub static NOT_AUTHORIZED: DualException = DualException {
+    name: "NotAuthorized",
+    doc: "The acting user may not do this; `.actor`, `.action`, `.reason`. Also a PermissionError.",
+    builtin: |py| py.get_type::<pyo3::exceptions::PyPermissionError>(),
+    cell: PyOnceLock::new(),
+};
+
+/// `kis.NotFound`, also a `LookupError`.
+pub static NOT_FOUND: DualException = DualException {
+    name: "NotFound",
+    doc: "A referenced record does not exist; `.kind`, `.id`. Also a LookupError.",
+    builtin: |py| py.get_type::<pyo3::exceptions::PyLookupError>(),
+    cell: PyOnceLock::new(),
+};
 
 fn with<'py>(err: PyErr, py: Python<'py>, attrs: &[(&str, Bound<'py, PyAny>)]) -> PyErr {
     let value = err.value(py);
@@ -134,7 +184,7 @@ pub fn to_py(py: Python<'_>, e: kis::Error) -> PyErr {
             action,
             reason,
         } => with(
-            NotAuthorized::new_err(msg),
+            NOT_AUTHORIZED.new_err(py, msg),
             py,
             &[
                 ("actor", s(py, &actor)),
@@ -143,7 +193,7 @@ pub fn to_py(py: Python<'_>, e: kis::Error) -> PyErr {
             ],
         ),
         E::NotFound { kind, id } => with(
-            NotFound::new_err(msg),
+            NOT_FOUND.new_err(py, msg),
             py,
             &[("kind", s(py, kind)), ("id", s(py, &id))],
         ),
@@ -255,7 +305,7 @@ pub fn store_error(py: Python<'_>, e: kis::StoreError) -> PyErr {
 /// `kis.InvalidInput` for `field`.
 pub fn invalid(py: Python<'_>, field: &str, reason: &str) -> PyErr {
     with(
-        InvalidInput::new_err(format!("invalid {field}: {reason}")),
+        INVALID_INPUT.new_err(py, format!("invalid {field}: {reason}")),
         py,
         &[("field", s(py, field)), ("reason", s(py, reason))],
     )

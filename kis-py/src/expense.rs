@@ -231,7 +231,7 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         actor: &str,
-        year: i32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
         team: &str,
         category: String,
         annual: &Bound<'_, PyAny>,
@@ -263,7 +263,7 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         actor: &str,
-        year: i32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
     ) -> PyResult<Vec<PyBudgetStatus>> {
         let lines = py
             .detach(|| self.engine().budget_status(&Actor::new(actor), year))

@@ -104,7 +104,7 @@ impl PyEngine {
         py: Python<'_>,
         actor: &str,
         rep: &str,
-        year: i32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
         revenue: Option<&Bound<'_, PyAny>>,
         profit: Option<&Bound<'_, PyAny>>,
         new_customers: Option<&Bound<'_, PyAny>>,
@@ -190,8 +190,8 @@ impl PyEngine {
         py: Python<'_>,
         actor: &str,
         rep: &str,
-        year: i32,
-        month: u32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
+        #[pyo3(from_py_with = crate::convert::month)] month: u32,
         score: &Bound<'_, PyAny>,
         idempotency_key: Option<&str>,
     ) -> PyResult<()> {
@@ -216,11 +216,11 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         actor: &str,
-        year: i32,
-        month: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::int)] year: i128,
+        #[pyo3(from_py_with = crate::convert::optional_int)] month: Option<i128>,
         what_if: Option<&PyPolicy>,
     ) -> PyResult<PyScoreboard> {
-        let period = k::Period::of(year, month);
+        let period = k::Period::of(year, month).map_err(|e| crate::errors::to_py(py, e.into()))?;
         let what_if = what_if.map(|p| p.inner.clone());
         let board = py
             .detach(|| {
@@ -260,7 +260,7 @@ impl PyEngine {
         py: Python<'_>,
         actor: &str,
         rep: &str,
-        year: i32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
     ) -> PyResult<Vec<(u32, PyScorecard)>> {
         let history = py
             .detach(|| {

@@ -31,8 +31,7 @@ mod _native {
     #[pymodule_export]
     use super::errors::{
         AlreadyExists, BudgetExceeded, Conflict, CurrencyMismatch, IdempotencyKeyReused,
-        InvalidInput, InvalidState, KisError, LimitExceeded, NotAuthorized, NotFound, PolicyError,
-        StoreError,
+        InvalidState, KisError, LimitExceeded, PolicyError, StoreError,
     };
     #[pymodule_export]
     use super::expense::{PyBudgetStatus, PyClaimLine, PyExpenseClaim, PyReceipt};
@@ -56,4 +55,17 @@ mod _native {
     use super::sales_api::PyLineRequest;
     #[pymodule_export]
     use super::tables::PySalesReport;
+
+    use pyo3::prelude::*;
+
+    /// The exceptions that are also builtins (`InvalidInput` is a `ValueError`...).
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        use super::errors::{INVALID_INPUT, NOT_AUTHORIZED, NOT_FOUND};
+        for class in [&INVALID_INPUT, &NOT_AUTHORIZED, &NOT_FOUND] {
+            let ty = class.type_object(m.py())?;
+            m.add(ty.name()?, ty)?;
+        }
+        Ok(())
+    }
 }

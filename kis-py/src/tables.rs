@@ -63,7 +63,11 @@ impl PyEngine {
 
     /// The audit trail from a sequence number on, as an Arrow table.
     #[pyo3(signature = (*, from_seq = 0))]
-    fn audit_table(&self, py: Python<'_>, from_seq: u64) -> PyResult<PyTable> {
+    fn audit_table(
+        &self,
+        py: Python<'_>,
+        #[pyo3(from_py_with = crate::convert::count)] from_seq: u64,
+    ) -> PyResult<PyTable> {
         let batch = py
             .detach(|| {
                 let entries = self.engine().audit_trail(&AuditFilter {
@@ -78,7 +82,12 @@ impl PyEngine {
 
     /// Every rep's scorecards of a year from the store, months 1-12 and the year (month
     /// null), one row each, as the actor may see them.
-    fn score_year(&self, py: Python<'_>, actor: &str, year: i32) -> PyResult<PyTable> {
+    fn score_year(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
+    ) -> PyResult<PyTable> {
         let batch = py
             .detach(|| self.engine().score_year_batch(&Actor::new(actor), year))
             .or_raise(py)?;
@@ -92,13 +101,13 @@ impl PyEngine {
         &self,
         py: Python<'_>,
         actor: &str,
-        year: i32,
-        month: Option<u32>,
+        #[pyo3(from_py_with = crate::convert::int)] year: i128,
+        #[pyo3(from_py_with = crate::convert::optional_int)] month: Option<i128>,
         team: Option<&str>,
         rep: Option<&str>,
     ) -> PyResult<PySalesReport> {
         let scope = Scope::of(team, rep).or_raise(py)?;
-        let period = Period::of(year, month);
+        let period = Period::of(year, month).map_err(|e| crate::errors::to_py(py, e.into()))?;
         let report = py
             .detach(|| {
                 self.engine()
@@ -120,7 +129,7 @@ impl PyPolicy {
     fn score_year(
         &self,
         py: Python<'_>,
-        year: i32,
+        #[pyo3(from_py_with = crate::convert::year)] year: i32,
         facts: PyTable,
         targets: Option<PyTable>,
         customers: Option<PyTable>,

@@ -67,21 +67,23 @@ impl Command for UpdateCustomer {
         let old = ctx.load::<Customer>(&self.id)?;
         let mut c = old.value.clone();
         if let Some(name) = &self.name {
-            if name.trim().is_empty() {
-                return Err(Error::invalid("name", "must not be empty"));
-            }
+            crate::input::name("name", name)?;
             c.name = name.clone();
         }
         if let Some(g) = &self.group {
+            crate::input::group("group", g)?;
             c.group = g.clone();
         }
         if let Some(r) = &self.region {
+            crate::input::name("region", r)?;
             c.region = Some(r.clone());
         }
         if let Some(i) = &self.industry {
+            crate::input::name("industry", i)?;
             c.industry = Some(i.clone());
         }
         if let Some(p) = &self.preferences {
+            crate::input::text("preferences", p)?;
             c.preferences = Some(p.clone());
         }
         if let Some(contacts) = &self.contacts {

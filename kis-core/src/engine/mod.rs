@@ -27,6 +27,9 @@ use crate::org::{Actor, User};
 use crate::policy::Policy;
 use crate::store::{self, AuditFilter, DocKey, Store, StoreError, Transaction};
 
+/// The most threads one read decodes facts on, whatever is asked.
+pub const MAX_READER_THREADS: usize = 64;
+
 /// The actor name recorded for what the engine does by itself.
 pub const SYSTEM_ACTOR: &str = "system";
 
@@ -128,7 +131,8 @@ impl Engine {
 
     /// Caps the threads that one large read (a year's KPI, an export of facts) decodes
     /// stored facts on; 0, the default, is one per core (at most 8). A server that
-    /// embeds kis next to other work sets a smaller number.
+    /// embeds kis next to other work sets a smaller number. More than
+    /// [`MAX_READER_THREADS`] reads on that many.
     pub fn set_reader_threads(&self, threads: usize) {
         self.reader_threads
             .store(threads, std::sync::atomic::Ordering::Relaxed);
@@ -143,7 +147,7 @@ impl Engine {
             .load(std::sync::atomic::Ordering::Relaxed)
         {
             0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
-            n => n,
+            n => n.min(MAX_READER_THREADS),
         }
     }
 

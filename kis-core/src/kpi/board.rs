@@ -32,12 +32,16 @@ pub enum Period {
 
 impl Period {
     /// A month of `year` (1-12), or the whole year when `month` is `None`: how the
-    /// bindings name a period.
-    pub fn of(year: i32, month: Option<u32>) -> Period {
-        match month {
-            Some(month) => Period::Month { year, month },
+    /// bindings name a period. The year and month are checked (see [`crate::input`]).
+    pub fn of(year: i128, month: Option<i128>) -> Result<Period, crate::error::InvalidInput> {
+        let year = crate::input::year("year", year)?;
+        Ok(match month {
+            Some(month) => Period::Month {
+                year,
+                month: crate::input::month("month", month)?,
+            },
             None => Period::Year(year),
-        }
+        })
     }
 
     /// First day.

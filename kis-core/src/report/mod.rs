@@ -291,13 +291,15 @@ mod tests {
             Err(crate::Error::Invalid(e)) if e.field == "team"
         ));
         assert_eq!(
-            Period::of(2026, Some(3)),
+            Period::of(2026, Some(3)).unwrap(),
             Period::Month {
                 year: 2026,
                 month: 3
             }
         );
-        assert_eq!(Period::of(2026, None), Period::Year(2026));
+        assert_eq!(Period::of(2026, None).unwrap(), Period::Year(2026));
+        assert!(Period::of(2026, Some(13)).is_err());
+        assert!(Period::of(1 << 31, None).is_err());
     }
 
     #[test]

@@ -110,9 +110,8 @@ impl Command for PutProduct {
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Product> {
         let p = &self.product;
         validate_id("product.id", &p.id)?;
-        if p.name.trim().is_empty() {
-            return Err(Error::invalid("product.name", "must not be empty"));
-        }
+        crate::input::name("product.name", &p.name)?;
+        crate::input::category("product.category", &p.category)?;
         let currency = ctx.policy().general().currency;
         for (field, m) in [
             ("product.list_price", &p.list_price),
@@ -176,9 +175,8 @@ impl Command for AddCustomer {
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Customer> {
         validate_id("id", &self.id)?;
-        if self.name.trim().is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
-        }
+        crate::input::name("name", &self.name)?;
+        crate::input::group("group", &self.group)?;
         match ctx.get::<User>(self.owner.as_str())? {
             Some(u) if u.value.role == Role::Rep && u.value.active => {}
             _ => {

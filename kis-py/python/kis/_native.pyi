@@ -14,16 +14,16 @@ class KisError(Exception): ...
 class PolicyError(KisError):
     problems: list[PolicyProblem]
 
-class InvalidInput(KisError):
+class InvalidInput(KisError, ValueError):
     field: str
     reason: str
 
-class NotAuthorized(KisError):
+class NotAuthorized(KisError, PermissionError):
     actor: str
     action: str
     reason: str
 
-class NotFound(KisError):
+class NotFound(KisError, LookupError):
     kind: str
     id: str
 
