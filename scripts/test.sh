@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of kis on this machine, installing what it needs first (idempotent):
 #   Rust: fmt, clippy, all crates' tests on every store (memory, SQLite, PostgreSQL);
+#   each cargo-fuzz target for a bounded time (scripts/fuzz.sh, FUZZ_SECONDS each);
 #   the quickstart, twice (the second run must change nothing);
 #   Python: builds the `kis` package with maturin into a venv, pytest, stubtest;
 #   Kotlin/Swift: generates the uniffi bindings, compiles and runs the Kotlin test on the JVM.
@@ -35,6 +36,9 @@ if grep -qE '^test result: FAILED|^error' target/rust-tests.log || ! grep -q '^t
   exit 1
 fi
 awk '/^test result/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' target/rust-tests.log
+
+step "fuzzing: every target for ${FUZZ_SECONDS:-60}s from the committed corpus"
+scripts/fuzz.sh
 
 step "quickstart, twice (idempotent)"
 demo=$(mktemp -d)/kis-demo.db

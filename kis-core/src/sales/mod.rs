@@ -33,4 +33,6 @@ pub use quote::{
     CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
     RecordQuoteResponse, SendQuote,
 };
-pub use segment::{FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment};
+pub use segment::{
+    FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment, with_checksum,
+};

@@ -129,6 +129,15 @@ pub fn encode_segment(facts: &[SalesFact]) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// `content` (a segment without its checksum) with its checksum appended: for fuzzing
+/// and tests that reach the column checks behind the checksum.
+#[doc(hidden)]
+pub fn with_checksum(content: &[u8]) -> Vec<u8> {
+    let mut out = content.to_vec();
+    out.extend_from_slice(&checksum(content));
+    out
+}
+
 /// Whether `bytes` are a segment in format 1 (no checksum), which [`upgrade`] rewrites.
 pub fn is_format_1(bytes: &[u8]) -> bool {
     bytes.get(..4) == Some(MAGIC_V1.as_slice())
