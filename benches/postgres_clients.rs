@@ -79,6 +79,7 @@ fn engine_commands(url: &str, clients: usize) -> f64 {
     let options = PostgresOptions {
         pool_size: clients,
         schema: Some(schema(&format!("cmd{clients}"))),
+        ..Default::default()
     };
     let store = Arc::new(PostgresStore::connect_with(url, options).unwrap());
     let engine = Arc::new(Engine::open(store, Policy::from_toml(POLICY).unwrap()).unwrap());
@@ -133,6 +134,7 @@ fn kis_reservations(url: &str, clients: usize) -> f64 {
     let options = PostgresOptions {
         pool_size: clients,
         schema: Some(schema(&format!("res{clients}"))),
+        ..Default::default()
     };
     let store = Arc::new(PostgresStore::connect_with(url, options).unwrap());
     let ceiling = Some(Decimal::from(1_000_000_000));

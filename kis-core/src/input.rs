@@ -252,7 +252,9 @@ pub fn parse_decimal(field: &str, text: &str) -> Checked<Decimal> {
         .saturating_sub(exponent);
     let mut digits = digits.to_string();
     if digits.is_empty() {
-        return Ok(Decimal::ZERO);
+        // Zero keeps the places it was written with ("0.00" stays 0.00).
+        let places = u32::try_from(scale.clamp(0, i64::from(MAX_DECIMAL_SCALE))).unwrap_or(0);
+        return Ok(Decimal::new(0, places));
     }
     // Zeros at the end of places beyond kis's precision say nothing: drop them.
     while scale > i64::from(MAX_DECIMAL_SCALE) && digits.ends_with('0') {

@@ -12,7 +12,7 @@ use kis::{Actor, Command, Engine};
 
 use crate::clock::ManualClock;
 use crate::error::KisError;
-use crate::records::{AuditEntry, AuditReport, PolicyVersion, Role, Team, User};
+use crate::records::{AuditAnchor, AuditEntry, AuditReport, PolicyVersion, Role, Team, User};
 use crate::values::Day;
 
 /// The sales-management engine. Every command takes the acting user's id and an optional
@@ -268,8 +268,27 @@ impl KisEngine {
         Ok(entries.into_iter().map(Into::into).collect())
     }
 
-    /// Verifies the whole audit chain (P1.3).
+    /// Verifies the whole audit chain (P1.3), and that every document is stored as its
+    /// last entry recorded it.
     pub fn verify_audit(&self) -> Result<AuditReport, KisError> {
         Ok(self.inner.verify_audit()?.into())
+    }
+
+    /// The trail's anchor now, HMAC-signed with `key` when given: keep it elsewhere.
+    pub fn audit_anchor(&self, key: Option<Vec<u8>>) -> Result<AuditAnchor, KisError> {
+        Ok(self.inner.audit_anchor(key.as_deref())?.into())
+    }
+
+    /// `verifyAudit`, and that the trail still holds the anchored entry unchanged.
+    pub fn verify_audit_against(
+        &self,
+        anchor: AuditAnchor,
+        key: Option<Vec<u8>>,
+    ) -> Result<AuditReport, KisError> {
+        let anchor = kis::audit::AuditAnchor::from(anchor);
+        Ok(self
+            .inner
+            .verify_audit_against(&anchor, key.as_deref())?
+            .into())
     }
 }

@@ -184,7 +184,7 @@ fn serde_json_text(changes: &[kis::audit::Change]) -> String {
 pub struct AuditReport {
     /// Entries checked.
     pub entries: u64,
-    /// True when the chain verifies.
+    /// True when the chain verifies and every document matches it.
     pub intact: bool,
     /// The hash of the last entry.
     pub head_hash: Option<String>,
@@ -192,16 +192,72 @@ pub struct AuditReport {
     pub broken_seq: Option<u64>,
     /// Why it is broken, if it is.
     pub broken_reason: Option<String>,
+    /// Documents not stored as their last audit entry recorded.
+    pub mismatches: Vec<DocumentMismatch>,
+}
+
+/// A document not stored as its last audit entry recorded it.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct DocumentMismatch {
+    /// The collection.
+    pub collection: String,
+    /// The document id.
+    pub id: String,
+    /// The last entry that changed it (0: none did).
+    pub seq: u64,
+    /// What differs.
+    pub reason: String,
 }
 
 impl From<kis::audit::AuditReport> for AuditReport {
     fn from(r: kis::audit::AuditReport) -> Self {
         AuditReport {
             entries: r.entries,
-            intact: r.broken.is_none(),
+            intact: r.is_intact(),
             head_hash: r.head_hash,
             broken_seq: r.broken.as_ref().map(|b| b.seq),
             broken_reason: r.broken.map(|b| b.reason),
+            mismatches: r
+                .mismatches
+                .into_iter()
+                .map(|m| DocumentMismatch {
+                    collection: m.collection,
+                    id: m.id,
+                    seq: m.seq,
+                    reason: m.reason,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The audit trail's position and head hash at a moment, optionally HMAC-signed.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AuditAnchor {
+    /// The last entry's sequence number when it was taken.
+    pub seq: u64,
+    /// That entry's hash.
+    pub head_hash: String,
+    /// HMAC-SHA256 (hex) under the host's key, if signed.
+    pub mac: Option<String>,
+}
+
+impl From<kis::audit::AuditAnchor> for AuditAnchor {
+    fn from(a: kis::audit::AuditAnchor) -> Self {
+        AuditAnchor {
+            seq: a.seq,
+            head_hash: a.head_hash,
+            mac: a.mac,
+        }
+    }
+}
+
+impl From<AuditAnchor> for kis::audit::AuditAnchor {
+    fn from(a: AuditAnchor) -> Self {
+        kis::audit::AuditAnchor {
+            seq: a.seq,
+            head_hash: a.head_hash,
+            mac: a.mac,
         }
     }
 }

@@ -15,6 +15,7 @@ mod conn;
 mod errors;
 mod schema;
 mod store;
+mod tls;
 mod tx;
 
 pub use store::{PostgresOptions, PostgresStore};

@@ -1,9 +1,10 @@
 //! Connecting to PostgreSQL as a kis store.
 
-use postgres::{Client, NoTls};
+use std::time::Duration;
+
+use postgres::NoTls;
 
 use crate::conn::PgConn;
-use crate::errors::map;
 use crate::schema;
 use crate::tx::PgTx;
 use kis_core::store::pool::Pool;
@@ -18,6 +19,9 @@ pub struct PostgresOptions {
     /// default search path (usually `public`). Lets several kis databases share one
     /// PostgreSQL database, and tests run side by side.
     pub schema: Option<String>,
+    /// How long a transaction waits for a free connection when all `pool_size` are in
+    /// use; then it fails with the retryable `StoreError::Unavailable`.
+    pub checkout_timeout: Duration,
 }
 
 impl Default for PostgresOptions {
@@ -25,6 +29,7 @@ impl Default for PostgresOptions {
         PostgresOptions {
             pool_size: 8,
             schema: None,
+            checkout_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -64,15 +69,16 @@ impl PostgresStore {
                 message: format!("schema name {s:?}: use 1-63 lower-case letters, digits or '_'"),
             });
         }
+        let target = crate::tls::Target::parse(url)?;
         let opener = {
-            let url = url.to_string();
             let schema = options.schema.clone();
-            move || open(&url, schema.as_deref())
+            move || open(&target, schema.as_deref())
         };
         let mut first = opener()?;
-        schema::migrate(&mut first.client)?;
+        first.with_store(schema::migrate)?;
         Ok(PostgresStore {
-            pool: Pool::new(first, options.pool_size, Box::new(opener)),
+            pool: Pool::new(first, options.pool_size, Box::new(opener))
+                .with_checkout_timeout(options.checkout_timeout),
             schema: options.schema,
         })
     }
@@ -83,20 +89,18 @@ impl PostgresStore {
     }
 }
 
-fn open(url: &str, schema: Option<&str>) -> Result<PgConn, StoreError> {
-    let mut client = Client::connect(url, NoTls).map_err(|e| StoreError::Unavailable {
-        backend: crate::errors::BACKEND,
-        message: format!("cannot connect: {e}"),
-    })?;
+fn open(target: &crate::tls::Target, schema: Option<&str>) -> Result<PgConn, StoreError> {
+    let mut conn = match target.connector()? {
+        Some(tls) => PgConn::connect(target.url(), tls)?,
+        None => PgConn::connect(target.url(), NoTls)?,
+    };
     if let Some(s) = schema {
         // The name was checked to be [a-z0-9_]+, so quoting it is safe.
-        client
-            .batch_execute(&format!(
-                "CREATE SCHEMA IF NOT EXISTS \"{s}\"; SET search_path TO \"{s}\""
-            ))
-            .map_err(map)?;
+        conn.batch(&format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{s}\"; SET search_path TO \"{s}\""
+        ))?;
     }
-    Ok(PgConn::new(client))
+    Ok(conn)
 }
 
 impl Store for PostgresStore {

@@ -2,12 +2,11 @@
 
 use std::ops::ControlFlow;
 
-use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 use rust_decimal::Decimal;
 
 use crate::conn::PgConn;
-use crate::errors::{corrupt, map};
+use crate::errors::corrupt;
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
@@ -31,8 +30,11 @@ impl<'a> PgTx<'a> {
         // consistent snapshot and never wait.
         let begun = match mode {
             TxMode::Write => conn
-                .client
-                .simple_query("BEGIN ISOLATION LEVEL READ COMMITTED; SELECT seq, hash FROM audit_head FOR UPDATE")
+                .with(|c| {
+                    c.simple_query(
+                        "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT seq, hash FROM audit_head FOR UPDATE",
+                    )
+                })
                 .map(|messages| {
                     messages.into_iter().find_map(|m| match m {
                         postgres::SimpleQueryMessage::Row(row) => {
@@ -43,8 +45,7 @@ impl<'a> PgTx<'a> {
                     })
                 }),
             TxMode::Read => conn
-                .client
-                .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                .batch("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .map(|()| None),
         };
         match begun {
@@ -55,7 +56,7 @@ impl<'a> PgTx<'a> {
             }),
             Err(e) => {
                 conn.discard();
-                Err(map(e))
+                Err(e)
             }
         }
     }
@@ -78,9 +79,7 @@ impl<'a> PgTx<'a> {
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Option<postgres::Row>, StoreError> {
-        let conn = self.conn();
-        let stmt = conn.statement(sql)?;
-        conn.client.query_opt(&stmt, params).map_err(map)
+        self.conn().query_opt(sql, params)
     }
 
     fn execute(
@@ -88,9 +87,7 @@ impl<'a> PgTx<'a> {
         sql: &'static str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<u64, StoreError> {
-        let conn = self.conn();
-        let stmt = conn.statement(sql)?;
-        conn.client.execute(&stmt, params).map_err(map)
+        self.conn().execute(sql, params)
     }
 
     fn version_of(&mut self, collection: &str, id: &str) -> Result<Option<u64>, StoreError> {
@@ -173,28 +170,22 @@ impl Transaction for PgTx<'_> {
         prefix: &str,
         visit: &mut dyn FnMut(Record) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
-        let conn = self.conn();
-        let stmt = conn.statement(
+        // Rows stream from the server as they are read (see `PgConn::rows`).
+        self.conn().rows(
             "SELECT id, version, body FROM documents WHERE collection = $1 AND id >= $2 ORDER BY id",
-        )?;
-        let params: [&(dyn ToSql + Sync); 2] = [&collection, &prefix];
-        // Rows stream from the server as they are read; they are not collected first.
-        let mut rows = conn.client.query_raw(&stmt, params).map_err(map)?;
-        while let Some(row) = rows.next().map_err(map)? {
-            let id: String = row.get(0);
-            if !id.starts_with(prefix) {
-                break;
-            }
-            let record = Record {
-                id,
-                version: row.get::<_, i64>(1) as u64,
-                body: row.get(2),
-            };
-            if visit(record).is_break() {
-                break;
-            }
-        }
-        Ok(())
+            &[&collection, &prefix],
+            &mut |row| {
+                let id: String = row.get(0);
+                if !id.starts_with(prefix) {
+                    return Ok(ControlFlow::Break(()));
+                }
+                Ok(visit(Record {
+                    id,
+                    version: row.get::<_, i64>(1) as u64,
+                    body: row.get(2),
+                }))
+            },
+        )
     }
 
     fn blob_floor(&mut self, collection: &str, id: &str) -> Result<Option<Blob>, StoreError> {
@@ -256,21 +247,16 @@ impl Transaction for PgTx<'_> {
         until: &str,
         visit: &mut BlobVisitor<'_>,
     ) -> Result<(), StoreError> {
-        let conn = self.conn();
-        let stmt = conn.statement(
+        self.conn().rows(
             "SELECT id, version, body FROM blobs WHERE collection = $1 AND id >= $2 AND id < $3
              ORDER BY id",
-        )?;
-        let params: [&(dyn ToSql + Sync); 3] = [&collection, &from, &until];
-        let mut rows = conn.client.query_raw(&stmt, params).map_err(map)?;
-        while let Some(row) = rows.next().map_err(map)? {
-            let id: &str = row.get(0);
-            let bytes: &[u8] = row.get(2);
-            if visit(id, row.get::<_, i64>(1) as u64, bytes).is_break() {
-                break;
-            }
-        }
-        Ok(())
+            &[&collection, &from, &until],
+            &mut |row| {
+                let id: &str = row.get(0);
+                let bytes: &[u8] = row.get(2);
+                Ok(visit(id, row.get::<_, i64>(1) as u64, bytes))
+            },
+        )
     }
 
     fn counter_get(&mut self, key: &str) -> Result<Decimal, StoreError> {
@@ -362,27 +348,7 @@ impl Transaction for PgTx<'_> {
         visit: &mut dyn FnMut(AuditRecord) -> ControlFlow<()>,
     ) -> Result<(), StoreError> {
         let from = filter.from_seq as i64;
-        let conn = self.conn();
-        let mut rows = match &filter.document {
-            None => {
-                let stmt = conn.statement(
-                    "SELECT seq, hash, documents, entry FROM audit WHERE seq >= $1 ORDER BY seq",
-                )?;
-                let params: [&(dyn ToSql + Sync); 1] = [&from];
-                conn.client.query_raw(&stmt, params)
-            }
-            Some(d) => {
-                let stmt = conn.statement(
-                    "SELECT a.seq, a.hash, a.documents, a.entry FROM audit_documents d
-                     JOIN audit a ON a.seq = d.seq
-                     WHERE d.seq >= $1 AND d.collection = $2 AND d.id = $3 ORDER BY d.seq",
-                )?;
-                let params: [&(dyn ToSql + Sync); 3] = [&from, &d.collection, &d.id];
-                conn.client.query_raw(&stmt, params)
-            }
-        }
-        .map_err(map)?;
-        while let Some(row) = rows.next().map_err(map)? {
+        let mut each = |row: &postgres::Row| {
             let seq = row.get::<_, i64>(0) as u64;
             let docs: String = row.get(2);
             let record = AuditRecord {
@@ -392,20 +358,31 @@ impl Transaction for PgTx<'_> {
                     .ok_or_else(|| corrupt(format!("audit {seq}: bad document list")))?,
                 entry: row.get(3),
             };
-            if visit(record).is_break() {
-                break;
-            }
+            Ok(visit(record))
+        };
+        match &filter.document {
+            None => self.conn().rows(
+                "SELECT seq, hash, documents, entry FROM audit WHERE seq >= $1 ORDER BY seq",
+                &[&from],
+                &mut each,
+            ),
+            Some(d) => self.conn().rows(
+                "SELECT a.seq, a.hash, a.documents, a.entry FROM audit_documents d
+                 JOIN audit a ON a.seq = d.seq
+                 WHERE d.seq >= $1 AND d.collection = $2 AND d.id = $3 ORDER BY d.seq",
+                &[&from, &d.collection, &d.id],
+                &mut each,
+            ),
         }
-        Ok(())
     }
 
     fn commit(mut self: Box<Self>) -> Result<(), StoreError> {
         let mut conn = self.conn.take().expect("connection held until commit");
-        match conn.client.batch_execute("COMMIT") {
+        match conn.batch("COMMIT") {
             Ok(()) => Ok(()),
             Err(e) => {
                 conn.discard();
-                Err(map(e))
+                Err(e)
             }
         }
     }
@@ -414,7 +391,7 @@ impl Transaction for PgTx<'_> {
 impl Drop for PgTx<'_> {
     fn drop(&mut self) {
         if let Some(mut conn) = self.conn.take()
-            && conn.client.batch_execute("ROLLBACK").is_err()
+            && conn.batch("ROLLBACK").is_err()
         {
             // A connection that cannot roll back is in an unknown state: do not reuse it.
             conn.discard();

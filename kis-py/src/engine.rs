@@ -14,7 +14,7 @@ use crate::clock::PyManualClock;
 use crate::convert;
 use crate::errors::OrRaise;
 use crate::policy::PyPolicy;
-use crate::records::{PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser};
+use crate::records::{PyAuditAnchor, PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser};
 
 /// The sales-management engine: one policy, one store, one clock. Every command takes
 /// the acting user's id first, and may take an `idempotency_key` so that a retry after a
@@ -358,9 +358,33 @@ impl PyEngine {
             .collect()
     }
 
-    /// Verifies the whole audit chain (P1.3).
+    /// Verifies the whole audit chain (P1.3), and that every document is stored as its
+    /// last entry recorded it (`report.mismatches`).
     fn verify_audit(&self, py: Python<'_>) -> PyResult<PyAuditReport> {
         Ok(py.detach(|| self.inner.verify_audit()).or_raise(py)?.into())
+    }
+
+    /// The trail's anchor now, HMAC-signed with `key` (bytes) when given: keep it
+    /// outside the store.
+    #[pyo3(signature = (key = None))]
+    fn audit_anchor(&self, py: Python<'_>, key: Option<Vec<u8>>) -> PyResult<PyAuditAnchor> {
+        Ok(self.inner.audit_anchor(key.as_deref()).or_raise(py)?.into())
+    }
+
+    /// `verify_audit`, and that the trail still holds the anchored entry unchanged (a
+    /// re-hashed or cut-off trail is reported broken). A signed anchor needs its `key`.
+    #[pyo3(signature = (anchor, key = None))]
+    fn verify_audit_against(
+        &self,
+        py: Python<'_>,
+        anchor: &PyAuditAnchor,
+        key: Option<Vec<u8>>,
+    ) -> PyResult<PyAuditReport> {
+        let anchor = kis::audit::AuditAnchor::from(anchor);
+        Ok(py
+            .detach(|| self.inner.verify_audit_against(&anchor, key.as_deref()))
+            .or_raise(py)?
+            .into())
     }
 
     fn __repr__(&self) -> String {

@@ -44,7 +44,9 @@ mod _native {
     #[pymodule_export]
     use super::policy::{PyPolicy, PyPolicyProblem};
     #[pymodule_export]
-    use super::records::{PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser};
+    use super::records::{
+        PyAuditAnchor, PyAuditEntry, PyAuditReport, PyPolicyVersion, PyTeam, PyUser,
+    };
     #[pymodule_export]
     use super::sales::{
         PyContract, PyContractChange, PyCustomer, PyFulfilmentStep, PyInboxItem, PyLateStep,

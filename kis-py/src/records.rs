@@ -149,22 +149,85 @@ pub struct PyAuditReport {
     pub entries: u64,
     /// Hash of the last entry (keep it elsewhere to detect truncation).
     pub head_hash: Option<String>,
-    /// True when the chain verifies.
+    /// True when the chain verifies and every document matches it.
     pub intact: bool,
     /// The first broken entry's sequence number, if any.
     pub broken_seq: Option<u64>,
     /// Why it is broken, if it is.
     pub broken_reason: Option<String>,
+    /// Documents not stored as their last entry recorded: `(collection, id, seq, reason)`.
+    pub mismatches: Vec<(String, String, u64, String)>,
 }
 
 impl From<kis::audit::AuditReport> for PyAuditReport {
     fn from(r: kis::audit::AuditReport) -> Self {
         PyAuditReport {
             entries: r.entries,
-            intact: r.broken.is_none(),
+            intact: r.is_intact(),
             broken_seq: r.broken.as_ref().map(|b| b.seq),
             broken_reason: r.broken.map(|b| b.reason),
             head_hash: r.head_hash,
+            mismatches: r
+                .mismatches
+                .into_iter()
+                .map(|m| (m.collection, m.id, m.seq, m.reason))
+                .collect(),
+        }
+    }
+}
+
+/// The audit trail's position and head hash at a moment, optionally HMAC-signed: keep it
+/// outside the store, and check the trail against it later.
+#[pyclass(module = "kis", name = "AuditAnchor", frozen, get_all, eq)]
+#[derive(Clone, PartialEq)]
+pub struct PyAuditAnchor {
+    /// The last entry's sequence number when it was taken.
+    pub seq: u64,
+    /// That entry's hash.
+    pub head_hash: String,
+    /// HMAC-SHA256 (hex) under the host's key, if it was signed.
+    pub mac: Option<String>,
+}
+
+#[pymethods]
+impl PyAuditAnchor {
+    /// An anchor from its parts (as kept elsewhere).
+    #[new]
+    #[pyo3(signature = (seq, head_hash, mac = None))]
+    fn new(seq: u64, head_hash: String, mac: Option<String>) -> Self {
+        PyAuditAnchor {
+            seq,
+            head_hash,
+            mac,
+        }
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "AuditAnchor(seq={}, head_hash='{}', signed={})",
+            self.seq,
+            self.head_hash,
+            self.mac.is_some()
+        )
+    }
+}
+
+impl From<kis::audit::AuditAnchor> for PyAuditAnchor {
+    fn from(a: kis::audit::AuditAnchor) -> Self {
+        PyAuditAnchor {
+            seq: a.seq,
+            head_hash: a.head_hash,
+            mac: a.mac,
+        }
+    }
+}
+
+impl From<&PyAuditAnchor> for kis::audit::AuditAnchor {
+    fn from(a: &PyAuditAnchor) -> Self {
+        kis::audit::AuditAnchor {
+            seq: a.seq,
+            head_hash: a.head_hash.clone(),
+            mac: a.mac.clone(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Shared test helpers: every backend, a test clock, and a small organisation.
 #![allow(dead_code)]
 
+pub mod flaky;
+
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -29,11 +31,20 @@ pub fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
             "sqlite-file",
             Arc::new(SqliteStore::open(dir.path().join("kis.db")).expect("sqlite file")),
         ),
+        // Every command's first attempt fails after its writes, and is checked to have
+        // written nothing (see `flaky`).
+        (
+            "sqlite-flaky",
+            Arc::new(flaky::Flaky::new(Arc::new(
+                SqliteStore::open_in_memory().expect("sqlite"),
+            ))),
+        ),
     ];
     if let Some(url) = postgres_url() {
         let options = PostgresOptions {
             pool_size: 4,
             schema: Some(unique_schema()),
+            ..Default::default()
         };
         stores.push((
             "postgres",

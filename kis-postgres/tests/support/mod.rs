@@ -48,6 +48,7 @@ pub fn store_in(url: &str, schema: &str) -> PostgresStore {
         PostgresOptions {
             pool_size: 4,
             schema: Some(schema.to_string()),
+            ..Default::default()
         },
     )
     .expect("connect to the test server")

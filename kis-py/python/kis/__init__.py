@@ -12,6 +12,7 @@ error is a subclass of :class:`kis.KisError` carrying the fields that say what w
 from ._arrow import ArrowStream, ArrowTable
 from ._native import (
     AlreadyExists,
+    AuditAnchor,
     AuditEntry,
     AuditReport,
     BudgetExceeded,
@@ -74,6 +75,7 @@ __all__ = [
     "AlreadyExists",
     "ArrowStream",
     "ArrowTable",
+    "AuditAnchor",
     "AuditEntry",
     "AuditReport",
     "BudgetExceeded",
