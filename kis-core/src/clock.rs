@@ -63,7 +63,8 @@ const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
 
 /// A date as its day number: days since 1970-01-01.
 pub fn day_number(date: NaiveDate) -> i32 {
-    (date - EPOCH).num_days() as i32
+    // Every NaiveDate is within i32 days of 1970 (chrono's range is about 262,000 years).
+    date.signed_duration_since(EPOCH).num_days() as i32
 }
 
 /// The date of a day number, or `None` past the dates chrono can represent (about

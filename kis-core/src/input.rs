@@ -230,7 +230,8 @@ pub fn parse_decimal(field: &str, text: &str) -> Checked<Decimal> {
     };
     let (number, exponent) = match unsigned.find(['e', 'E']) {
         Some(at) => {
-            let exp = i64::from_str(&unsigned[at + 1..]).map_err(|_| not_a_number())?;
+            let digits = unsigned.get(at.saturating_add(1)..).unwrap_or_default();
+            let exp = i64::from_str(digits).map_err(|_| not_a_number())?;
             (&unsigned[..at], exp)
         }
         None => (unsigned, 0),
@@ -291,7 +292,12 @@ pub fn parse_decimal(field: &str, text: &str) -> Checked<Decimal> {
         return Err(too_large());
     }
     let mantissa = i128::from_str(&digits).map_err(|_| too_large())?;
-    let mantissa = if negative { -mantissa } else { mantissa };
+    // At most 29 digits: negating cannot overflow.
+    let mantissa = if negative {
+        mantissa.saturating_neg()
+    } else {
+        mantissa
+    };
     let scale = u32::try_from(scale).map_err(|_| too_large())?;
     Decimal::try_from_i128_with_scale(mantissa, scale).map_err(|_| too_large())
 }
@@ -327,6 +333,55 @@ pub fn count(field: &str, value: i128) -> Checked<u64> {
 pub fn date(field: &str, value: chrono::NaiveDate) -> Checked<chrono::NaiveDate> {
     use chrono::Datelike;
     year(field, i128::from(value.year())).map(|_| value)
+}
+
+/// Every text in a serialised command (its JSON, as the audit trail records it): at
+/// most `limit` bytes each, no control characters other than line breaks and tabs. The
+/// engine checks this on every command before it runs, so that no field, named or not in
+/// the command's own checks, carries a megabyte or a NUL; the error names the field by its
+/// path (`lines[2].description`).
+pub fn command_text(value: &serde_json::Value, limit: usize) -> Checked {
+    fn walk(value: &serde_json::Value, path: &mut String, limit: usize) -> Checked {
+        match value {
+            serde_json::Value::String(s) => {
+                if s.len() > limit {
+                    return refuse(path, format!("is {} bytes; at most {limit}", s.len()));
+                }
+                if s.chars()
+                    .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+                {
+                    return refuse(
+                        path,
+                        format!("{} must not contain control characters", shown(s)),
+                    );
+                }
+                Ok(())
+            }
+            serde_json::Value::Array(items) => {
+                let at = path.len();
+                for (i, item) in items.iter().enumerate() {
+                    path.push_str(&format!("[{i}]"));
+                    walk(item, path, limit)?;
+                    path.truncate(at);
+                }
+                Ok(())
+            }
+            serde_json::Value::Object(fields) => {
+                let at = path.len();
+                for (key, item) in fields {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(key);
+                    walk(item, path, limit)?;
+                    path.truncate(at);
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+    walk(value, &mut String::new(), limit)
 }
 
 /// An instant kis records (the clock's reading, a deadline): its year within
@@ -450,5 +505,21 @@ mod tests {
             .to_utc();
         assert!(later("clock", now, chrono::TimeDelta::days(999_999_999)).is_err());
         assert!(later("clock", now, chrono::TimeDelta::days(30)).is_ok());
+    }
+
+    #[test]
+    fn every_text_of_a_command_is_bounded_and_named_by_its_path() {
+        let ok = serde_json::json!({"id": "Q-1", "lines": [{"note": "two\nlines"}]});
+        assert!(command_text(&ok, MAX_TEXT_LEN).is_ok());
+        let nul = serde_json::json!({"id": "Q-1", "lines": [{"note": "ok"}, {"note": "a\u{0}b"}]});
+        assert_eq!(
+            command_text(&nul, MAX_TEXT_LEN).unwrap_err().field,
+            "lines[1].note"
+        );
+        let long = serde_json::json!({"reason": "x".repeat(MAX_TEXT_LEN + 1)});
+        assert_eq!(
+            command_text(&long, MAX_TEXT_LEN).unwrap_err().field,
+            "reason"
+        );
     }
 }

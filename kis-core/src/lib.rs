@@ -7,6 +7,20 @@
 //! in-memory store is here.
 
 #![warn(missing_docs)]
+// #16: nothing a caller passes in, or a store hands back, may panic kis. Arithmetic is
+// checked (`checked`, or `saturating_*` where a bound makes overflow impossible, said in a
+// comment), indexing goes through `get`, and an `expect` carries the reason it cannot
+// fail. Tests may do as they like.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::arithmetic_side_effects,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
 
 pub mod approval;
 pub mod audit;

@@ -18,13 +18,12 @@ pub struct Currency([u8; 3]);
 impl Currency {
     /// Parses a currency code; the code must be three upper-case ASCII letters.
     pub fn new(code: &str) -> Result<Self, MoneyError> {
-        let bytes = code.as_bytes();
-        if bytes.len() != 3 || !bytes.iter().all(u8::is_ascii_uppercase) {
-            return Err(MoneyError::InvalidCurrency {
+        match code.as_bytes() {
+            &[a, b, c] if [a, b, c].iter().all(u8::is_ascii_uppercase) => Ok(Currency([a, b, c])),
+            _ => Err(MoneyError::InvalidCurrency {
                 code: code.to_string(),
-            });
+            }),
         }
-        Ok(Currency([bytes[0], bytes[1], bytes[2]]))
     }
 
     /// The code as a string slice.

@@ -1,7 +1,5 @@
 //! String-backed custom types, validated in Rust (see `uniffi.toml` for each language).
 
-use std::str::FromStr;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
@@ -18,15 +16,10 @@ uniffi::custom_type!(Amount, String, {
 });
 
 impl Amount {
-    /// The decimal, or `InvalidInput` naming `field`.
+    /// The decimal, parsed exactly by kis-core (`input::parse_decimal`: never rounded),
+    /// or `InvalidInput` naming `field`.
     pub fn parse(&self, field: &str) -> Result<Decimal, KisError> {
-        Decimal::from_str(self.0.trim()).map_err(|_| KisError::InvalidInput {
-            field: field.to_string(),
-            reason: format!(
-                "{:?} is not a decimal of at most 28 significant digits",
-                self.0
-            ),
-        })
+        kis::input::parse_decimal(field, &self.0).map_err(|e| kis::Error::from(e).into())
     }
 
     /// From a decimal (its exact text, scale kept).

@@ -67,7 +67,33 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (collection, id)
     );
     "#,
+    // 3: a checksum beside each document, checked on every read (filled in for the
+    // documents already there by `fill_checksums`).
+    r#"
+    ALTER TABLE documents ADD COLUMN checksum BIGINT NOT NULL DEFAULT 0;
+    "#,
 ];
+
+/// The migration after which existing documents get their checksums.
+const CHECKSUMS: usize = 3;
+
+/// Computes the checksum of every document written before checksums existed.
+fn fill_checksums(tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+    let rows = tx
+        .query("SELECT collection, id, version, body FROM documents", &[])
+        .map_err(map)?;
+    let update = tx
+        .prepare("UPDATE documents SET checksum = $3 WHERE collection = $1 AND id = $2")
+        .map_err(map)?;
+    for row in rows {
+        let (collection, id, version, body): (String, String, i64, String) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        let sum = kis_core::store::Record::checksum(&collection, &id, version as u64, &body);
+        tx.execute(&update, &[&collection, &id, &sum])
+            .map_err(map)?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i32 = MIGRATIONS.len() as i32;
@@ -95,6 +121,9 @@ pub(crate) fn migrate(client: &mut Client) -> Result<(), StoreError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.batch_execute(sql).map_err(map)?;
+        if i + 1 == CHECKSUMS {
+            fill_checksums(&mut tx)?;
+        }
         tx.execute(
             "INSERT INTO kis_schema_version (version) VALUES ($1)",
             &[&((i + 1) as i32)],

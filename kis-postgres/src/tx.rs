@@ -6,7 +6,7 @@ use postgres::types::ToSql;
 use rust_decimal::Decimal;
 
 use crate::conn::PgConn;
-use crate::errors::corrupt;
+use crate::errors::{BACKEND, corrupt};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
@@ -102,16 +102,19 @@ impl<'a> PgTx<'a> {
 
 impl Transaction for PgTx<'_> {
     fn get(&mut self, collection: &str, id: &str) -> Result<Option<Record>, StoreError> {
-        Ok(self
-            .query_opt(
-                "SELECT version, body FROM documents WHERE collection = $1 AND id = $2",
-                &[&collection, &id],
-            )?
-            .map(|r| Record {
+        self.query_opt(
+            "SELECT version, body, checksum FROM documents WHERE collection = $1 AND id = $2",
+            &[&collection, &id],
+        )?
+        .map(|r| {
+            let record = Record {
                 id: id.to_string(),
                 version: r.get::<_, i64>(0) as u64,
                 body: r.get(1),
-            }))
+            };
+            Record::checked(BACKEND, collection, record, r.get(2))
+        })
+        .transpose()
     }
 
     fn put(
@@ -124,20 +127,22 @@ impl Transaction for PgTx<'_> {
         self.writable()?;
         // One conditional statement each: PostgreSQL re-checks the condition after waiting
         // for a concurrent writer's row lock, so two writers of one version never both win.
+        let next = expected.as_option().unwrap_or(0) + 1;
+        let sum = Record::checksum(collection, id, next, body);
         let written = match expected {
             Expected::Absent => self.execute(
-                "INSERT INTO documents (collection, id, version, body) VALUES ($1, $2, 1, $3)
+                "INSERT INTO documents (collection, id, version, body, checksum) VALUES ($1, $2, 1, $3, $4)
                  ON CONFLICT (collection, id) DO NOTHING",
-                &[&collection, &id, &body],
+                &[&collection, &id, &body, &sum],
             )?,
             Expected::Version(v) => self.execute(
-                "UPDATE documents SET version = version + 1, body = $4
+                "UPDATE documents SET version = version + 1, body = $4, checksum = $5
                  WHERE collection = $1 AND id = $2 AND version = $3",
-                &[&collection, &id, &(v as i64), &body],
+                &[&collection, &id, &(v as i64), &body, &sum],
             )?,
         };
         if written == 1 {
-            return Ok(expected.as_option().unwrap_or(0) + 1);
+            return Ok(next);
         }
         Err(StoreError::Conflict {
             collection: collection.to_string(),
@@ -172,18 +177,19 @@ impl Transaction for PgTx<'_> {
     ) -> Result<(), StoreError> {
         // Rows stream from the server as they are read (see `PgConn::rows`).
         self.conn().rows(
-            "SELECT id, version, body FROM documents WHERE collection = $1 AND id >= $2 ORDER BY id",
+            "SELECT id, version, body, checksum FROM documents WHERE collection = $1 AND id >= $2 ORDER BY id",
             &[&collection, &prefix],
             &mut |row| {
                 let id: String = row.get(0);
                 if !id.starts_with(prefix) {
                     return Ok(ControlFlow::Break(()));
                 }
-                Ok(visit(Record {
+                let record = Record {
                     id,
                     version: row.get::<_, i64>(1) as u64,
                     body: row.get(2),
-                }))
+                };
+                Ok(visit(Record::checked(BACKEND, collection, record, row.get(3))?))
             },
         )
     }

@@ -140,3 +140,41 @@ fn tls_is_used_and_verified_as_the_url_asks() {
         }
     }
 }
+
+/// A document edited in the table behind kis's back is refused on read, naming the
+/// collection and key (its checksum no longer matches).
+#[test]
+fn an_edited_document_is_refused_on_read() {
+    let Some(url) = support::url() else { return };
+    let schema = support::unique_schema();
+    let store = PostgresStore::connect_with(
+        &url,
+        PostgresOptions {
+            pool_size: 1,
+            schema: Some(schema.clone()),
+            checkout_timeout: Duration::from_secs(5),
+        },
+    )
+    .unwrap();
+    kis_core::store::write(&store, |tx| {
+        tx.put(
+            "users",
+            "li",
+            r#"{"name":"Li"}"#,
+            kis_core::store::Expected::Absent,
+        )
+    })
+    .unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let mut raw =
+        postgres::Client::connect(&format!("{url}{sep}sslmode=disable"), postgres::NoTls).unwrap();
+    raw.batch_execute(&format!(
+        "UPDATE \"{schema}\".documents SET body = '{{\"name\":\"Mallory\"}}' WHERE id = 'li'"
+    ))
+    .unwrap();
+    let err = kis_core::store::read(&store, |tx| tx.get("users", "li")).unwrap_err();
+    match err {
+        StoreError::Corrupt { message, .. } => assert!(message.contains("users/li"), "{message}"),
+        other => panic!("expected Corrupt, got {other}"),
+    }
+}

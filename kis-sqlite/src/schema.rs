@@ -59,7 +59,38 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (collection, id)
     ) STRICT;
     "#,
+    // 3: a checksum beside each document, checked on every read (filled in for the
+    // documents already there by `fill_checksums`).
+    r#"
+    ALTER TABLE documents ADD COLUMN checksum INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
+
+/// The migration after which existing documents get their checksums.
+const CHECKSUMS: usize = 3;
+
+/// Computes the checksum of every document written before checksums existed.
+fn fill_checksums(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let rows: Vec<(String, String, i64, String)> = {
+        let mut stmt = tx
+            .prepare("SELECT collection, id, version, body FROM documents")
+            .map_err(map)?;
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .map_err(map)?
+            .collect::<Result<_, _>>()
+            .map_err(map)?
+    };
+    let mut update = tx
+        .prepare("UPDATE documents SET checksum = ?3 WHERE collection = ?1 AND id = ?2")
+        .map_err(map)?;
+    for (collection, id, version, body) in rows {
+        let sum = kis_core::store::Record::checksum(&collection, &id, version as u64, &body);
+        update
+            .execute(rusqlite::params![collection, id, sum])
+            .map_err(map)?;
+    }
+    Ok(())
+}
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -79,6 +110,9 @@ pub(crate) fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql).map_err(map)?;
+        if i + 1 == CHECKSUMS {
+            fill_checksums(&tx)?;
+        }
         tx.pragma_update(None, "user_version", (i + 1) as i64)
             .map_err(map)?;
     }
@@ -106,6 +140,15 @@ mod tests {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, SCHEMA_VERSION);
+        let sum: i64 = conn
+            .query_row("SELECT checksum FROM documents WHERE id = 'li'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(
+            sum,
+            kis_core::store::Record::checksum("users", "li", 1, "{}")
+        );
         let kept: i64 = conn
             .query_row("SELECT count(*) FROM documents", [], |r| r.get(0))
             .unwrap();

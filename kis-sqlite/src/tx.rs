@@ -6,7 +6,7 @@ use std::str::FromStr;
 use rusqlite::{OptionalExtension, params};
 use rust_decimal::Decimal;
 
-use crate::errors::{corrupt, map};
+use crate::errors::{BACKEND, corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
@@ -70,17 +70,22 @@ fn decode_docs(text: &str, seq: u64) -> Result<Vec<DocKey>, StoreError> {
 impl Transaction for SqliteTx<'_> {
     fn get(&mut self, collection: &str, id: &str) -> Result<Option<Record>, StoreError> {
         self.conn
-            .prepare_cached("SELECT version, body FROM documents WHERE collection = ?1 AND id = ?2")
+            .prepare_cached(
+                "SELECT version, body, checksum FROM documents WHERE collection = ?1 AND id = ?2",
+            )
             .map_err(map)?
             .query_row(params![collection, id], |r| {
-                Ok(Record {
+                let record = Record {
                     id: id.to_string(),
                     version: r.get::<_, i64>(0)? as u64,
                     body: r.get(1)?,
-                })
+                };
+                Ok((record, r.get::<_, i64>(2)?))
             })
             .optional()
-            .map_err(map)
+            .map_err(map)?
+            .map(|(record, sum)| Record::checked(BACKEND, collection, record, sum))
+            .transpose()
     }
 
     fn put(
@@ -94,11 +99,18 @@ impl Transaction for SqliteTx<'_> {
         let version = check_expected(collection, id, expected, self.version_of(collection, id)?)?;
         self.conn
             .prepare_cached(
-                "INSERT INTO documents (collection, id, version, body) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (collection, id) DO UPDATE SET version = excluded.version, body = excluded.body",
+                "INSERT INTO documents (collection, id, version, body, checksum) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (collection, id) DO UPDATE
+                 SET version = excluded.version, body = excluded.body, checksum = excluded.checksum",
             )
             .map_err(map)?
-            .execute(params![collection, id, version as i64, body])
+            .execute(params![
+                collection,
+                id,
+                version as i64,
+                body,
+                Record::checksum(collection, id, version, body)
+            ])
             .map_err(map)?;
         Ok(version)
     }
@@ -134,7 +146,7 @@ impl Transaction for SqliteTx<'_> {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT id, version, body FROM documents WHERE collection = ?1 AND id >= ?2 ORDER BY id",
+                "SELECT id, version, body, checksum FROM documents WHERE collection = ?1 AND id >= ?2 ORDER BY id",
             )
             .map_err(map)?;
         let mut rows = stmt.query(params![collection, prefix]).map_err(map)?;
@@ -148,6 +160,7 @@ impl Transaction for SqliteTx<'_> {
                 version: row.get::<_, i64>(1).map_err(map)? as u64,
                 body: row.get(2).map_err(map)?,
             };
+            let record = Record::checked(BACKEND, collection, record, row.get(3).map_err(map)?)?;
             if visit(record).is_break() {
                 break;
             }

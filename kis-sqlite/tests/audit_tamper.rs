@@ -161,7 +161,9 @@ fn reopen(path: &std::path::Path) -> Engine {
     .unwrap()
 }
 
-/// A document edited in the table (a user renamed behind the engine's back) is reported: its stored state is not what its last entry recorded.
+/// A document edited in the table is refused when read (its checksum); edited with its
+/// checksum recomputed too (the checksum is no secret), it reads, and `verify_audit`
+/// reports it: its stored state is not what its last entry recorded.
 #[test]
 fn verify_finds_a_document_edited_behind_the_engine() {
     let dir = tempfile::tempdir().unwrap();
@@ -170,6 +172,35 @@ fn verify_finds_a_document_edited_behind_the_engine() {
     tamper(
         &path,
         "UPDATE documents SET body = replace(body, '\"Fei\"', '\"Mallory\"') WHERE collection = 'users' AND id = 'f2'",
+    );
+    let err = reopen(&path)
+        .users(&Actor::new("admin"))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("users/f2") && err.contains("checksum"),
+        "{err}"
+    );
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let (version, body): (i64, String) = conn
+        .query_row(
+            "SELECT version, body FROM documents WHERE collection = 'users' AND id = 'f2'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let sum = kis_core::store::Record::checksum("users", "f2", version as u64, &body);
+    conn.execute(
+        "UPDATE documents SET checksum = ?1 WHERE collection = 'users' AND id = 'f2'",
+        [sum],
+    )
+    .unwrap();
+    assert!(
+        reopen(&path)
+            .users(&Actor::new("admin"))
+            .unwrap()
+            .iter()
+            .any(|u| u.name == "Mallory")
     );
     let report = reopen(&path).verify_audit().unwrap();
     assert!(report.broken.is_none(), "{report:?}");

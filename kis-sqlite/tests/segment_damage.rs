@@ -111,3 +111,32 @@ fn every_flipped_bit_of_a_stored_segment_is_caught() {
     .unwrap();
     assert_eq!(read_all(store.as_ref()).unwrap(), written);
 }
+
+/// A document whose row was damaged in the file is refused on read, naming it.
+#[test]
+fn a_damaged_document_is_refused_on_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docs.db");
+    let store = SqliteStore::open(&path).unwrap();
+    store::write(&store, |tx| {
+        tx.put(
+            "quotes",
+            "Q-1",
+            r#"{"total":"100.00"}"#,
+            kis_core::store::Expected::Absent,
+        )
+    })
+    .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute(
+        "UPDATE documents SET body = replace(body, '100.00', '900.00') WHERE id = 'Q-1'",
+        [],
+    )
+    .unwrap();
+    match store::read(&store, |tx| tx.get("quotes", "Q-1")) {
+        Err(StoreError::Corrupt { message, .. }) => {
+            assert!(message.contains("quotes/Q-1"), "{message}")
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}

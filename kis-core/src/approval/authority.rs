@@ -22,7 +22,7 @@ pub fn refusal(
     if user.role != step.role {
         return Some(format!(
             "step {} needs a {}, and the user is a {}",
-            step.index + 1,
+            step.index.saturating_add(1),
             step.role,
             user.role
         ));
@@ -37,7 +37,7 @@ pub fn refusal(
             let team_name = team.map_or("no team".to_string(), |t| format!("team {}", t.id));
             return Some(format!(
                 "step {} is for the submitter's own {} ({team_name}); a {} acts only on their team's documents (P2.3)",
-                step.index + 1,
+                step.index.saturating_add(1),
                 step.role,
                 step.role
             ));

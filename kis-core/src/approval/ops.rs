@@ -27,7 +27,7 @@ pub fn open_round<T: Reviewable>(ctx: &mut CommandContext<'_>, doc: &mut T) -> R
     let team = Directory::new(ctx.tx()).user(&owner)?.team;
     let now = ctx.now();
     let planned = plan(T::DOC_KIND.chain(ctx.policy().approval()), &doc.facts());
-    let round = doc.approval().map_or(1, |a| a.round + 1);
+    let round = doc.approval().map_or(1, |a| a.round.saturating_add(1));
     let mut steps: Vec<StepState> = planned
         .into_iter()
         .map(|p| StepState {
@@ -146,13 +146,23 @@ pub fn decide<T: Reviewable>(
             .map_err(|reason| {
                 Error::not_authorized(
                     &actor.id,
-                    format!("decide step {} of {} {id}", step.planned.index + 1, T::KIND),
+                    format!(
+                        "decide step {} of {} {id}",
+                        step.planned.index.saturating_add(1),
+                        T::KIND
+                    ),
                     reason,
                 )
             })?;
     let now = ctx.now();
     let mut approval = approval;
-    let slot = &mut approval.steps[step.planned.index];
+    let Some(slot) = approval.steps.get_mut(step.planned.index) else {
+        return Err(Error::InvalidState {
+            kind: T::KIND,
+            id: id.to_string(),
+            reason: "its approval has no such step (damaged document)".into(),
+        });
+    };
     slot.decision = Some(Decision {
         by: actor.id.clone(),
         on_behalf_of,
@@ -233,5 +243,5 @@ pub fn reopen_if_reviewed<T: Reviewable>(
 
 /// How long a step has been pending, in whole days.
 pub fn days_pending(opened_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    (now - opened_at).num_days()
+    now.signed_duration_since(opened_at).num_days()
 }

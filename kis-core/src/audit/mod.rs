@@ -139,7 +139,7 @@ pub struct NewEntry {
 /// Appends an entry at the head of the trail, chained to the previous one.
 pub fn append(tx: &mut dyn Transaction, new: NewEntry) -> Result<AuditEntry> {
     let (seq, prev_hash) = match tx.audit_head()? {
-        Some((seq, hash)) => (seq + 1, hash),
+        Some((seq, hash)) => (seq.saturating_add(1), hash),
         None => (1, String::new()),
     };
     let mut entry = AuditEntry {

@@ -103,38 +103,37 @@ impl Columns {
 
 /// Expense claims, one row per claim line, with the claim's state.
 pub fn claim_lines_batch(claims: &[ExpenseClaim]) -> Result<RecordBatch> {
-    let rows: Vec<(&ExpenseClaim, usize)> = claims
+    let rows: Vec<(&ExpenseClaim, usize, &crate::expense::ClaimLine)> = claims
         .iter()
-        .flat_map(|c| (0..c.lines.len()).map(move |i| (c, i)))
+        .flat_map(|c| c.lines.iter().enumerate().map(move |(i, l)| (c, i, l)))
         .collect();
     let mut c = Columns::default();
-    c.text("claim", rows.iter().map(|(k, _)| Some(k.id.as_str())));
+    c.text("claim", rows.iter().map(|(k, _, _)| Some(k.id.as_str())));
     let mut line = UInt32Builder::new();
-    for (_, i) in &rows {
+    for (_, i, _) in &rows {
         line.append_value(*i as u32);
     }
     c.push("line", false, Arc::new(line.finish()));
     c.text(
         "claimant",
-        rows.iter().map(|(k, _)| Some(k.claimant.as_str())),
+        rows.iter().map(|(k, _, _)| Some(k.claimant.as_str())),
     );
-    c.text("team", rows.iter().map(|(k, _)| Some(k.team.as_str())));
+    c.text("team", rows.iter().map(|(k, _, _)| Some(k.team.as_str())));
     let status: Vec<String> = rows
         .iter()
-        .map(|(k, _)| crate::wire_name(&k.status))
+        .map(|(k, _, _)| crate::wire_name(&k.status))
         .collect();
     c.text("status", status.iter().map(|s| Some(s.as_str())));
     c.text(
         "category",
-        rows.iter()
-            .map(|(k, i)| Some(k.lines[*i].category.as_str())),
+        rows.iter().map(|(_, _, l)| Some(l.category.as_str())),
     );
-    c.date("date", rows.iter().map(|(k, i)| k.lines[*i].date));
+    c.date("date", rows.iter().map(|(_, _, l)| l.date));
     c.decimal(
         "amount",
         &rows
             .iter()
-            .map(|(k, i)| Some(k.lines[*i].amount))
+            .map(|(_, _, l)| Some(l.amount))
             .collect::<Vec<_>>(),
         2,
     )?;
@@ -142,26 +141,25 @@ pub fn claim_lines_batch(claims: &[ExpenseClaim]) -> Result<RecordBatch> {
         "sanctioned",
         &rows
             .iter()
-            .map(|(k, i)| k.lines[*i].sanctioned)
+            .map(|(_, _, l)| l.sanctioned)
             .collect::<Vec<_>>(),
         2,
     )?;
     c.text(
         "description",
-        rows.iter()
-            .map(|(k, i)| Some(k.lines[*i].description.as_str())),
+        rows.iter().map(|(_, _, l)| Some(l.description.as_str())),
     );
-    c.text(
-        "event",
-        rows.iter().map(|(k, i)| k.lines[*i].event.as_deref()),
-    );
+    c.text("event", rows.iter().map(|(_, _, l)| l.event.as_deref()));
     c.text(
         "receipt",
         rows.iter()
-            .map(|(k, i)| k.lines[*i].receipt.as_ref().map(|r| r.number.as_str())),
+            .map(|(_, _, l)| l.receipt.as_ref().map(|r| r.number.as_str())),
     );
-    c.timestamp("created_at", rows.iter().map(|(k, _)| Some(k.created_at)));
-    c.timestamp("paid_at", rows.iter().map(|(k, _)| k.paid_at));
+    c.timestamp(
+        "created_at",
+        rows.iter().map(|(k, _, _)| Some(k.created_at)),
+    );
+    c.timestamp("paid_at", rows.iter().map(|(k, _, _)| k.paid_at));
     c.finish()
 }
 

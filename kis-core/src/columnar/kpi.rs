@@ -194,10 +194,12 @@ fn tally_batch(
 /// order is irrelevant). An error names the row of the whole table and its column.
 pub fn tally_facts(year: i32, currency: Currency, facts: &[RecordBatch]) -> Result<SalesTally> {
     let cal = Calendar::new(year)?;
-    let rows: usize = facts.iter().map(RecordBatch::num_rows).sum();
+    let rows = facts
+        .iter()
+        .fold(0usize, |n, b| n.saturating_add(b.num_rows()));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .min(rows / 100_000 + 1)
+        .min((rows / 100_000).saturating_add(1))
         .max(1);
     let per = rows.div_ceil(threads).max(1);
     // Slices (zero-copy) of `per` rows each, with the table row each starts at.
@@ -335,11 +337,14 @@ pub fn year_inputs(
                 continue; // never signed: not new in any month
             }
             let d = from_days(day);
-            if d.year() == year {
-                inputs
+            if d.year() == year
+                && let Some(n) = inputs
                     .new_customers
                     .entry(owners.value(i).to_string())
-                    .or_default()[d.month0() as usize] += 1;
+                    .or_default()
+                    .get_mut(d.month0() as usize)
+            {
+                *n = n.saturating_add(1);
             }
         }
     }
@@ -351,8 +356,16 @@ pub fn year_inputs(
         for (i, &day) in dates.iter().enumerate() {
             let d = from_days(day);
             if let (true, Some(score)) = (d.year() == year, decimal_at(scores, T, "score", i)?) {
-                inputs.surveys.entry(reps.value(i).to_string()).or_default()[d.month0() as usize]
-                    .push(score);
+                // As `RecordSurvey` checks it (P5.3b).
+                let score = crate::input::percent(&format!("surveys.score[{i}]"), score)?;
+                if let Some(month) = inputs
+                    .surveys
+                    .entry(reps.value(i).to_string())
+                    .or_default()
+                    .get_mut(d.month0() as usize)
+                {
+                    month.push(score);
+                }
             }
         }
     }
@@ -376,8 +389,16 @@ pub fn year_inputs(
                 ));
             }
             if let Some(score) = decimal_at(scores, T, "score", i)? {
-                inputs.ratings.entry(reps.value(i).to_string()).or_default()[month as usize - 1]
-                    .push(score);
+                // As `RateRep` checks it (P5.3c).
+                let score = crate::input::percent(&format!("ratings.score[{i}]"), score)?;
+                if let Some(slot) = inputs
+                    .ratings
+                    .entry(reps.value(i).to_string())
+                    .or_default()
+                    .get_mut((month as usize).saturating_sub(1))
+                {
+                    slot.push(score);
+                }
             }
         }
     }

@@ -107,7 +107,7 @@ pub fn price_lines(
                 .price(&req, false)
                 .map_err(|e| InvalidInput::new(format!("{T}.{}[{row}]", e.field), e.reason))?;
             priced.push((product.to_string(), line));
-            row += 1;
+            row = row.saturating_add(1);
         }
     }
     let mut c = Columns::default();

@@ -32,13 +32,14 @@ pub fn optional<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> 
     batch.column_by_name(name)
 }
 
-/// Refuses nulls in a required column.
+/// Refuses nulls in a required column, naming the first null row.
 pub fn no_nulls(array: &dyn Array, table: &str, name: &str) -> Result<()> {
     if array.null_count() > 0 {
+        let first = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
         return Err(Error::invalid(
             format!("{table}.{name}"),
             format!(
-                "{} rows are null; every row needs a value",
+                "row {first} is null ({} null in all); every row needs a value",
                 array.null_count()
             ),
         ));
@@ -104,7 +105,8 @@ impl<'a> Text<'a> {
             Text::Utf8(a) => a.value(i),
             Text::Large(a) => a.value(i),
             Text::View(a) => a.value(i),
-            Text::Dict(keys, values) => values.value(keys[i]),
+            // Keys were checked against the dictionary when the column was read.
+            Text::Dict(keys, values) => keys.get(i).map_or("", |&k| values.value(k)),
         }
     }
 
@@ -120,7 +122,7 @@ impl<'a> Text<'a> {
     #[inline]
     pub fn key(&self, i: usize) -> Option<usize> {
         match self {
-            Text::Dict(keys, _) => Some(keys[i]),
+            Text::Dict(keys, _) => keys.get(i).copied(),
             _ => None,
         }
     }

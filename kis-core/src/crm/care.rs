@@ -166,7 +166,7 @@ pub fn due_list(
                 owner: c.owner.clone(),
                 last_contact: last,
                 due,
-                days_overdue: (today - due).num_days(),
+                days_overdue: today.signed_duration_since(due).num_days(),
             })
         })
         .collect();

@@ -314,7 +314,7 @@ impl Engine {
                         owner: c.owner,
                         missed: what.into(),
                         due,
-                        hours_late: (now - due).num_hours(),
+                        hours_late: now.signed_duration_since(due).num_hours(),
                     });
                 }
             }

@@ -20,6 +20,11 @@ pub trait Command: Serialize {
     /// A stable name, `domain.verb_noun` (recorded in the audit trail).
     const NAME: &'static str;
 
+    /// The longest text any field of the command may hold, checked on the serialised
+    /// command before it runs (see [`crate::input::command_text`]); `None` for a command
+    /// that carries a document checked by its own parser (a policy file).
+    const TEXT_LIMIT: Option<usize> = Some(crate::input::MAX_TEXT_LEN);
+
     /// Refuses the command if the actor may not perform it (P2: authorisation is domain
     /// logic). Runs before anything is written.
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()>;

@@ -51,6 +51,21 @@ pub fn decode_part<'a, T: serde::Deserialize<'a>>(kind: &str, body: &'a str) -> 
     serde_json::from_str(body).map_err(|e| corrupt(format!("{kind}: {e}")))
 }
 
+/// Deserialises a list that a document always has at least one of (a quote's
+/// revisions, a contract's terms, a budget's versions): a stored document with none is
+/// refused as corrupt when read, so that the accessors of the last one never fail.
+pub fn non_empty<'de, D, T>(deserializer: D) -> std::result::Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    let items = <Vec<T> as serde::Deserialize>::deserialize(deserializer)?;
+    if items.is_empty() {
+        return Err(serde::de::Error::custom("the list must not be empty"));
+    }
+    Ok(items)
+}
+
 /// Encodes a document as JSON.
 pub fn encode<T: Document>(value: &T) -> Result<String> {
     serde_json::to_string(value).map_err(|e| corrupt(format!("cannot encode {}: {e}", T::KIND)))

@@ -178,6 +178,7 @@ impl Engine {
 
     /// Runs a command for `actor`.
     pub fn execute<C: Command>(&self, actor: &Actor, command: &C) -> Result<C::Output> {
+        check_text(command, C::TEXT_LIMIT)?;
         self.run_as(Some(&actor.user), None, C::NAME, command, |ctx| {
             command.authorize(ctx)?;
             command.execute(ctx)
@@ -194,6 +195,7 @@ impl Engine {
         command: &C,
     ) -> Result<C::Output> {
         crate::ids::validate_id("idempotency key", key)?;
+        check_text(command, C::TEXT_LIMIT)?;
         self.run_as(Some(&actor.user), Some(key), C::NAME, command, |ctx| {
             command.authorize(ctx)?;
             command.execute(ctx)
@@ -369,9 +371,10 @@ impl Engine {
                     if attempt < ATTEMPTS =>
                 {
                     // Back off a little more each time, so that racers spread out.
-                    let pause = (1u64 << attempt).min(32) + u64::from(std::process::id() % 3);
+                    let pause =
+                        (1u64 << attempt.min(5)).saturating_add(u64::from(std::process::id() % 3));
                     std::thread::sleep(std::time::Duration::from_millis(pause));
-                    attempt += 1;
+                    attempt = attempt.saturating_add(1);
                 }
                 result => return result,
             }
@@ -447,6 +450,16 @@ impl Engine {
             Ok(output)
         })
     }
+}
+
+/// Bounds every text of a command before it runs (see [`crate::input::command_text`]).
+fn check_text<C: Command>(command: &C, limit: Option<usize>) -> Result<()> {
+    let Some(limit) = limit else {
+        return Ok(());
+    };
+    let value =
+        serde_json::to_value(command).map_err(|e| Error::invalid("command", e.to_string()))?;
+    Ok(crate::input::command_text(&value, limit)?)
 }
 
 /// Loads the acting user; unknown or deactivated users may not act.

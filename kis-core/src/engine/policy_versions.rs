@@ -58,6 +58,8 @@ pub struct InstallPolicy {
 impl Command for InstallPolicy {
     type Output = PolicyVersion;
     const NAME: &'static str = "policy.install";
+    // The policy file is checked by its own parser, however long it is.
+    const TEXT_LIMIT: Option<usize> = None;
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let actor = ctx.actor()?;

@@ -78,12 +78,16 @@ pub fn audit(
                 continue;
             }
             let filed = c.created_at.date_naive();
-            if (filed - l.date).num_days() > i64::from(rules.file_within_days) {
+            if filed.signed_duration_since(l.date).num_days() > i64::from(rules.file_within_days) {
                 findings.push(Finding {
                     kind: FindingKind::LateFiling,
                     subjects: vec![c.id.clone()],
                     claimant: Some(c.claimant.to_string()),
-                    detail: format!("line {} dated {} was filed on {filed}", i + 1, l.date),
+                    detail: format!(
+                        "line {} dated {} was filed on {filed}",
+                        i.saturating_add(1),
+                        l.date
+                    ),
                 });
             }
             match &l.receipt {
@@ -91,7 +95,11 @@ pub fn audit(
                     kind: FindingKind::MissingReceipt,
                     subjects: vec![c.id.clone()],
                     claimant: Some(c.claimant.to_string()),
-                    detail: format!("line {} of {} has no receipt", i + 1, l.amount),
+                    detail: format!(
+                        "line {} of {} has no receipt",
+                        i.saturating_add(1),
+                        l.amount
+                    ),
                 }),
                 Some(r) => {
                     if let Some(h) = &r.file_sha256 {
@@ -112,7 +120,7 @@ pub fn audit(
                     claimant: Some(c.claimant.to_string()),
                     detail: format!(
                         "line {}: {} of entertainment on {} ({})",
-                        i + 1,
+                        i.saturating_add(1),
                         l.amount,
                         l.date,
                         l.date.weekday()
@@ -149,7 +157,11 @@ pub fn audit(
         let mut claims: Vec<&str> = lines.iter().map(|(c, _)| *c).collect();
         claims.sort();
         claims.dedup();
-        let total: Decimal = lines.iter().map(|(_, a)| *a).sum();
+        // Each claim's total was checked to fit when filed; a day's claims saturate at
+        // the largest decimal, which is past any threshold anyway.
+        let total = lines
+            .iter()
+            .fold(Decimal::ZERO, |s, (_, a)| s.saturating_add(*a));
         if claims.len() > 1 && total > threshold && lines.iter().all(|(_, a)| *a <= threshold) {
             findings.push(Finding {
                 kind: FindingKind::SplitClaims,

@@ -57,6 +57,7 @@ pub struct Budget {
     /// Who proposed the current version (and submits it).
     pub owner: UserId,
     /// Every version proposed; the last is the proposal under review or in force.
+    #[serde(deserialize_with = "crate::engine::document::non_empty")]
     pub versions: Vec<BudgetVersion>,
     /// The version in force (approved), if any.
     pub in_force: Option<u32>,
@@ -89,6 +90,9 @@ impl Budget {
             .map(|x| &x.plan)
     }
 
+    // A budget is proposed with a version, and a stored one without any is refused when
+    // it is read (`document::non_empty`): this cannot fail.
+    #[allow(clippy::expect_used)]
     fn proposed(&self) -> &BudgetVersion {
         self.versions.last().expect("a budget always has a version")
     }
@@ -240,7 +244,7 @@ impl Command for ProposeBudget {
                         Error::invalid("reason", "a revision of a budget says why (P6.1)")
                     })?;
                 let mut budget = old.value.clone();
-                let version = budget.proposed().version + 1;
+                let version = budget.proposed().version.saturating_add(1);
                 budget.versions.push(BudgetVersion {
                     version,
                     plan,
@@ -257,7 +261,9 @@ impl Command for ProposeBudget {
                     .as_ref()
                     .is_some_and(|a| a.status == ApprovalStatus::Pending)
                 {
-                    budget.approval.as_mut().expect("checked").status = ApprovalStatus::Recalled;
+                    if let Some(a) = budget.approval.as_mut() {
+                        a.status = ApprovalStatus::Recalled;
+                    }
                 }
                 Ok(ops::save(ctx, &old, budget)?.value)
             }

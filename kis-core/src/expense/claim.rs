@@ -183,8 +183,11 @@ impl ExpenseClaim {
         let mut out = BTreeMap::new();
         for l in &self.lines {
             let amount = if counted { l.counted() } else { l.amount };
-            *out.entry((l.category.clone(), l.date.month()))
-                .or_insert(Decimal::ZERO) += amount;
+            // Within the claim's total, which was checked to fit when it was filed.
+            let sum = out
+                .entry((l.category.clone(), l.date.month()))
+                .or_insert(Decimal::ZERO);
+            *sum = sum.saturating_add(amount);
         }
         out
     }
@@ -198,8 +201,11 @@ impl ExpenseClaim {
         let mut out = BTreeMap::new();
         for l in &self.lines {
             let amount = if counted { l.counted() } else { l.amount };
-            *out.entry((l.category.clone(), l.date))
-                .or_insert(Decimal::ZERO) += amount;
+            // Within the claim's total, which was checked to fit when it was filed.
+            let sum = out
+                .entry((l.category.clone(), l.date))
+                .or_insert(Decimal::ZERO);
+            *sum = sum.saturating_add(amount);
         }
         out
     }
@@ -215,16 +221,22 @@ impl ExpenseClaim {
                 continue;
             }
             let release = if cuts_only {
-                amount
-                    - counted
+                // What is counted is never more than what is claimed.
+                amount.saturating_sub(
+                    counted
                         .get(&(category.clone(), day))
                         .copied()
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                )
             } else {
                 amount
             };
             if !release.is_zero() {
-                ctx.counter_add(&per_day_key(&self.claimant, &category, day), -release, None)?;
+                ctx.counter_add(
+                    &per_day_key(&self.claimant, &category, day),
+                    release.saturating_mul(Decimal::NEGATIVE_ONE),
+                    None,
+                )?;
             }
         }
         Ok(())
@@ -243,10 +255,15 @@ impl ExpenseClaim {
                 continue;
             }
             let budget = Budget::make_id(self.year(), &self.team, category);
-            ctx.counter_add(&consumption_key(&budget, None), *amount * sign, None)?;
+            // `sign` is 1 or -1: an exact change of sign.
+            ctx.counter_add(
+                &consumption_key(&budget, None),
+                amount.saturating_mul(sign),
+                None,
+            )?;
             ctx.counter_add(
                 &consumption_key(&budget, Some(*month)),
-                *amount * sign,
+                amount.saturating_mul(sign),
                 None,
             )?;
         }
@@ -268,7 +285,12 @@ impl Reviewable for ExpenseClaim {
     }
     fn facts(&self) -> Facts {
         Facts {
-            total: Some(self.lines.iter().map(|l| l.amount).sum()),
+            // Checked to fit when the claim was filed.
+            total: Some(
+                self.lines
+                    .iter()
+                    .fold(Decimal::ZERO, |s, l| s.saturating_add(l.amount)),
+            ),
             ..Facts::default()
         }
     }
@@ -292,7 +314,10 @@ impl Reviewable for ExpenseClaim {
         }
     }
     fn summary(&self) -> String {
-        let total: Decimal = self.lines.iter().map(|l| l.amount).sum();
+        let total = self
+            .lines
+            .iter()
+            .fold(Decimal::ZERO, |s, l| s.saturating_add(l.amount));
         format!(
             "expense claim of {}: {total} in {} lines",
             self.claimant,
@@ -327,7 +352,7 @@ impl Reviewable for ExpenseClaim {
                     id: self.id.clone(),
                     reason: format!(
                         "line {}: receipt {} {} is already claimed on claim {} (by {}); a receipt is claimed once (P6.2)",
-                        i + 1,
+                        i.saturating_add(1),
                         receipt.issuer,
                         receipt.number,
                         first.value.claim,
@@ -406,7 +431,11 @@ impl Reviewable for ExpenseClaim {
             ctx.counter_add(&consumption_key(&id, Some(month)), amount, None)?;
             let mut used = Decimal::ZERO;
             for m in 1..=month {
-                used += ctx.counter(&consumption_key(&id, Some(m)))?;
+                used = crate::checked::add(
+                    "consumed",
+                    used,
+                    ctx.counter(&consumption_key(&id, Some(m)))?,
+                )?;
             }
             let limit = plan.accumulated(month, rounding);
             if used > limit {
@@ -416,7 +445,7 @@ impl Reviewable for ExpenseClaim {
                             budget: id,
                             scope: format!("accumulated to month {month}"),
                             limit,
-                            consumed: used - amount,
+                            consumed: crate::checked::sub("consumed", used, amount)?,
                             requested: amount,
                         });
                     }
@@ -464,11 +493,13 @@ impl Reviewable for ExpenseClaim {
     fn on_approved(&mut self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let mut released = BTreeMap::new();
         for l in &self.lines {
-            let cut = l.amount - l.counted();
+            // What is counted is never more than what is claimed.
+            let cut = l.amount.saturating_sub(l.counted());
             if !cut.is_zero() {
-                *released
+                let sum = released
                     .entry((l.category.clone(), l.date.month()))
-                    .or_insert(Decimal::ZERO) += cut;
+                    .or_insert(Decimal::ZERO);
+                *sum = sum.saturating_add(cut);
             }
         }
         self.adjust(ctx, &released, Decimal::NEGATIVE_ONE)?;
@@ -528,7 +559,7 @@ pub fn check_lines(
                 format!("{} is in the future", l.date),
             ));
         }
-        let age = (today - l.date).num_days();
+        let age = today.signed_duration_since(l.date).num_days();
         if age > i64::from(rules.file_within_days) {
             return Err(Error::invalid(
                 field("date"),
@@ -596,7 +627,8 @@ pub fn check_lines(
     // Per day and person, within the claim.
     let mut per_day: BTreeMap<(&str, NaiveDate), Decimal> = BTreeMap::new();
     for l in lines {
-        *per_day.entry((l.category.as_str(), l.date)).or_default() += l.amount;
+        let sum = per_day.entry((l.category.as_str(), l.date)).or_default();
+        *sum = crate::checked::add("lines", *sum, l.amount)?;
     }
     for ((category, day), total) in per_day {
         if let Some(limit) = rules.limits.get(category).and_then(|x| x.per_day)
@@ -650,6 +682,8 @@ impl Command for FileClaim {
             self.period_to,
             ctx.today(),
         )?;
+        // The claim's total must fit, so that every later sum of it does.
+        crate::checked::sum("lines", self.lines.iter().map(|l| l.amount))?;
         let actor = ctx.actor()?.clone();
         let lines = self
             .lines
@@ -664,7 +698,13 @@ impl Command for FileClaim {
         let claim = ExpenseClaim {
             id: self.id.clone(),
             claimant: actor.id.clone(),
-            team: actor.team.clone().expect("checked in authorize"),
+            team: actor.team.clone().ok_or_else(|| {
+                Error::not_authorized(
+                    &actor.id,
+                    "file an expense claim",
+                    "the user is in no team (P6.2)",
+                )
+            })?,
             period_from: self.period_from,
             period_to: self.period_to,
             lines,
@@ -908,8 +948,10 @@ impl Command for ReclassifyClaimLine {
         let from = Budget::make_id(year, &team, &line.category);
         // Finance's adjustment: moved as is, without a ceiling (an overrun shows in the audit).
         for (budget, sign) in [(&from, Decimal::NEGATIVE_ONE), (&target, Decimal::ONE)] {
-            ctx.counter_add(&consumption_key(budget, None), amount * sign, None)?;
-            ctx.counter_add(&consumption_key(budget, Some(month)), amount * sign, None)?;
+            // `sign` is 1 or -1: an exact change of sign.
+            let change = amount.saturating_mul(sign);
+            ctx.counter_add(&consumption_key(budget, None), change, None)?;
+            ctx.counter_add(&consumption_key(budget, Some(month)), change, None)?;
         }
         claim.adjustments.push(Adjustment {
             line: self.line,
@@ -919,7 +961,9 @@ impl Command for ReclassifyClaimLine {
             by: ctx.actor()?.id.clone(),
             at: ctx.now(),
         });
-        claim.lines[self.line].category = self.category.clone();
+        if let Some(l) = claim.lines.get_mut(self.line) {
+            l.category = self.category.clone();
+        }
         Ok(ctx.update(&old, claim)?.value)
     }
 }

@@ -23,7 +23,11 @@ impl BudgetPlan {
             return Err(Error::invalid("annual", format!("{annual} is negative")));
         }
         let distribution = match distribution {
-            None => [Decimal::ONE_HUNDRED / Decimal::from(12); 12],
+            None => {
+                [Decimal::ONE_HUNDRED
+                    .checked_div(Decimal::from(12))
+                    .unwrap_or_default(); 12]
+            }
             Some(d) => {
                 let months: [Decimal; 12] = d.clone().try_into().map_err(|_| {
                     Error::invalid(
@@ -37,10 +41,10 @@ impl BudgetPlan {
                 if let Some(m) = months.iter().position(|p| *p < Decimal::ZERO) {
                     return Err(Error::invalid(
                         "distribution",
-                        format!("month {} is negative", m + 1),
+                        format!("month {} is negative", m.saturating_add(1)),
                     ));
                 }
-                let sum: Decimal = months.iter().sum();
+                let sum = crate::checked::sum("distribution", months.iter().copied())?;
                 if sum != Decimal::ONE_HUNDRED {
                     return Err(Error::invalid(
                         "distribution",
@@ -63,8 +67,21 @@ impl BudgetPlan {
         if month == 12 {
             return self.annual;
         }
-        let pct: Decimal = self.distribution[..month].iter().sum();
-        rounding.round_decimal(self.annual * pct / Decimal::ONE_HUNDRED)
+        // The months sum to 100 (checked when the plan was made).
+        let pct = self
+            .distribution
+            .iter()
+            .take(month)
+            .fold(Decimal::ZERO, |s, p| s.saturating_add(*p));
+        // pct <= 100: the share is at most the annual budget. Past 28 digits, take the
+        // share first (the same amount, to 28 significant digits).
+        let share = match self.annual.checked_mul(pct) {
+            Some(x) => x.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default(),
+            None => self
+                .annual
+                .saturating_mul(pct.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default()),
+        };
+        rounding.round_decimal(share)
     }
 
     /// The budget of one month.
@@ -72,9 +89,10 @@ impl BudgetPlan {
         let before = if month <= 1 {
             Decimal::ZERO
         } else {
-            self.accumulated(month - 1, rounding)
+            self.accumulated(month.saturating_sub(1), rounding)
         };
-        self.accumulated(month, rounding) - before
+        // Months are not negative: the sum to a month is never below the sum before it.
+        self.accumulated(month, rounding).saturating_sub(before)
     }
 }
 

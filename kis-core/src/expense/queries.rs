@@ -84,7 +84,7 @@ impl Engine {
                 for m in 1..=12 {
                     let used = tx.counter_get(&consumption_key(&b.id, Some(m)))?;
                     if m <= month {
-                        consumed_to_date += used;
+                        consumed_to_date = crate::checked::add("consumed", consumed_to_date, used)?;
                     }
                     months.push((
                         m,
@@ -98,7 +98,7 @@ impl Engine {
                     to_date: plan
                         .as_ref()
                         .map_or(Decimal::ZERO, |p| p.accumulated(month, rounding)),
-                    remaining: annual - consumed,
+                    remaining: crate::checked::sub("remaining", annual, consumed)?,
                     team: b.team,
                     category: b.category,
                     annual,

@@ -59,9 +59,9 @@ impl Period {
         match *self {
             Period::Month { year, month } => {
                 let next = if month == 12 {
-                    NaiveDate::from_ymd_opt(year + 1, 1, 1)
+                    NaiveDate::from_ymd_opt(year.saturating_add(1), 1, 1)
                 } else {
-                    NaiveDate::from_ymd_opt(year, month + 1, 1)
+                    NaiveDate::from_ymd_opt(year, month.saturating_add(1), 1)
                 };
                 next.and_then(|d| d.pred_opt()).unwrap_or(NaiveDate::MAX)
             }
@@ -77,15 +77,16 @@ impl Period {
     /// The period just before: the previous month, or the previous year.
     pub fn previous(&self) -> Period {
         match *self {
+            // Years are checked to 1900-9999 (`Period::of`): the year before exists.
             Period::Month { year, month: 1 } => Period::Month {
-                year: year - 1,
+                year: year.saturating_sub(1),
                 month: 12,
             },
             Period::Month { year, month } => Period::Month {
                 year,
-                month: month - 1,
+                month: month.saturating_sub(1),
             },
-            Period::Year(year) => Period::Year(year - 1),
+            Period::Year(year) => Period::Year(year.saturating_sub(1)),
         }
     }
 
@@ -93,10 +94,10 @@ impl Period {
     pub fn a_year_earlier(&self) -> Period {
         match *self {
             Period::Month { year, month } => Period::Month {
-                year: year - 1,
+                year: year.saturating_sub(1),
                 month,
             },
-            Period::Year(year) => Period::Year(year - 1),
+            Period::Year(year) => Period::Year(year.saturating_sub(1)),
         }
     }
 
@@ -178,14 +179,25 @@ pub struct Scoreboard {
 }
 
 fn avg(values: &[Decimal]) -> Option<Decimal> {
-    (!values.is_empty())
-        .then(|| (values.iter().sum::<Decimal>() / Decimal::from(values.len())).round_dp(4))
+    (!values.is_empty()).then(|| {
+        // Scores and ratings are checked to their ranges when recorded.
+        let sum = values
+            .iter()
+            .fold(Decimal::ZERO, |s, v| s.saturating_add(*v));
+        sum.checked_div(Decimal::from(values.len()))
+            .unwrap_or_default()
+            .round_dp(4)
+    })
 }
 
 fn sum_opt(values: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
     values
         .flatten()
-        .fold(None, |acc, v| Some(acc.unwrap_or_default() + v))
+        // Team totals of member figures, each of which fitted: a sum past 28 digits
+        // stays at the largest decimal rather than wrapping.
+        .fold(None, |acc, v| {
+            Some(acc.unwrap_or_default().saturating_add(v))
+        })
 }
 
 /// A team's figures from its members': totals summed, levels averaged.

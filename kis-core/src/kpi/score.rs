@@ -123,8 +123,13 @@ pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard
                     Some("no target set: reported, not scored".to_string()),
                 ),
                 (None, Some(_)) => (None, Some("no data for the period".to_string())),
+                // t > 0 here: a quotient past 28 digits is past any cap (or below 0).
                 (Some(a), Some(t)) => (
-                    Some((a / t).max(Decimal::ZERO).min(kpi.achievement_cap)),
+                    Some(match a.checked_div(t) {
+                        Some(r) => r.max(Decimal::ZERO).min(kpi.achievement_cap),
+                        None if a > Decimal::ZERO => kpi.achievement_cap,
+                        None => Decimal::ZERO,
+                    }),
                     None,
                 ),
             };
@@ -142,14 +147,14 @@ pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard
     // A metric without data (or target) either scores zero, or gives its weight to the
     // others in proportion, by policy.
     if kpi.missing_metric == MissingMetric::Redistribute {
-        let present: Decimal = lines
+        // Weights come from the validated policy: five of them, each at most 1.
+        let present = lines
             .iter()
             .filter(|l| l.achievement.is_some())
-            .map(|l| l.weight)
-            .sum();
+            .fold(Decimal::ZERO, |s, l| s.saturating_add(l.weight));
         for l in &mut lines {
             l.weight = match (l.achievement, present.is_zero()) {
-                (Some(_), false) => l.weight / present,
+                (Some(_), false) => l.weight.checked_div(present).unwrap_or_default(),
                 _ => Decimal::ZERO,
             };
         }
@@ -158,12 +163,16 @@ pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard
     for l in &mut lines {
         l.contribution = l
             .achievement
-            .map_or(Decimal::ZERO, |a| (a * l.weight * hundred).round_dp(4));
+            // Achievement at most the cap, weight at most 1: no overflow.
+            .map_or(Decimal::ZERO, |a| {
+                a.saturating_mul(l.weight)
+                    .saturating_mul(hundred)
+                    .round_dp(4)
+            });
     }
     let score = lines
         .iter()
-        .map(|l| l.contribution)
-        .sum::<Decimal>()
+        .fold(Decimal::ZERO, |s, l| s.saturating_add(l.contribution))
         .round_dp(2);
     let band = kpi.band_for(score);
     Scorecard {

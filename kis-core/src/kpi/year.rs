@@ -44,21 +44,39 @@ pub(crate) fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInp
         if signed.year() == year
             && let Some(owner) = owners.get(&customer)
         {
-            inputs.new_customers.entry(owner.to_string()).or_default()[signed.month0() as usize] +=
-                1;
+            if let Some(n) = inputs
+                .new_customers
+                .entry(owner.to_string())
+                .or_default()
+                .get_mut(signed.month0() as usize)
+            {
+                *n = n.saturating_add(1);
+            }
         }
     }
     for s in document::all::<Survey>(tx)? {
         if s.date.year() == year {
-            inputs.surveys.entry(s.rep.to_string()).or_default()[s.date.month0() as usize]
-                .push(s.score);
+            if let Some(month) = inputs
+                .surveys
+                .entry(s.rep.to_string())
+                .or_default()
+                .get_mut(s.date.month0() as usize)
+            {
+                month.push(s.score);
+            }
         }
     }
     document::scan::<Rating>(tx, &format!("{year}-"), |r| {
         let r = r.value;
         if r.year == year && (1..=12).contains(&r.month) {
-            inputs.ratings.entry(r.rep.to_string()).or_default()[r.month as usize - 1]
-                .push(r.score);
+            if let Some(month) = inputs
+                .ratings
+                .entry(r.rep.to_string())
+                .or_default()
+                .get_mut((r.month as usize).saturating_sub(1))
+            {
+                month.push(r.score);
+            }
         }
         ControlFlow::Continue(())
     })?;

@@ -77,9 +77,11 @@ impl ExpensePolicy {
                 &cats.i(i),
                 || format!("{cat:?}: use lower-case letters, digits, '-' or '_'"),
             );
-            c.ensure(!self.categories[..i].contains(cat), &cats.i(i), || {
-                format!("category {cat:?} is listed twice")
-            });
+            c.ensure(
+                !self.categories.iter().take(i).any(|c| c == cat),
+                &cats.i(i),
+                || format!("category {cat:?} is listed twice"),
+            );
         }
         c.ensure(
             self.override_role.can_review(),

@@ -1,6 +1,6 @@
 //! `[general]`: currency, rounding, time zone, effective date.
 
-use chrono::{FixedOffset, NaiveDate};
+use chrono::{FixedOffset, NaiveDate, Offset as _};
 use serde::Deserialize;
 
 use super::check::{Check, KeyPath};
@@ -43,8 +43,7 @@ impl General {
 
     /// The UTC offset, parsed (validation guarantees it parses).
     pub fn offset(&self) -> FixedOffset {
-        parse_offset(&self.utc_offset)
-            .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset"))
+        parse_offset(&self.utc_offset).unwrap_or_else(|| chrono::Utc.fix())
     }
 
     pub(super) fn validate(&self, c: &mut Check, at: &KeyPath) {
@@ -81,7 +80,9 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     if h > 14 || m > 59 {
         return None;
     }
-    FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+    // |h| <= 14 and m <= 59 (checked above): the seconds are well inside i32.
+    let seconds = h.checked_mul(3600)?.checked_add(m.checked_mul(60)?)?;
+    FixedOffset::east_opt(i32::checked_mul(sign, seconds)?)
 }
 
 #[cfg(test)]

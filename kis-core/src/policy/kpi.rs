@@ -153,7 +153,7 @@ impl KpiPolicy {
                 &w.k(name),
                 || format!("weight {weight} is not between 0 and 1"),
             );
-            sum += weight;
+            sum = sum.saturating_add(weight);
         }
         c.ensure(sum == Decimal::ONE, &w, || {
             format!("weights sum to {sum}, not 1: adjust them so the score is out of 100")

@@ -34,8 +34,12 @@ pub fn path_text(path: &[Seg]) -> String {
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let line = before.matches('\n').count().saturating_add(1);
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count())
+        .saturating_add(1);
     (line, col)
 }
 
@@ -165,7 +169,7 @@ fn descend_table(t: &toml_edit::Table, offset: usize, path: &mut Vec<Seg>) {
             path.push(Seg::Key(name.to_string()));
             descend_item(item, offset, path);
             // A table without a span of its own matched only if something inside did.
-            if start.is_none() && path.len() == before + 1 {
+            if start.is_none() && path.len() == before.saturating_add(1) {
                 path.truncate(before);
                 continue;
             }

@@ -198,7 +198,7 @@ impl PricingPolicy {
             c.ensure(!rule.id.trim().is_empty(), &r.k("id"), || {
                 "empty rule id".into()
             });
-            if let Some(j) = self.rules[..i].iter().position(|o| o.id == rule.id) {
+            if let Some(j) = self.rules.iter().take(i).position(|o| o.id == rule.id) {
                 c.fail(
                     &r.k("id"),
                     format!("rule id {:?} is also used by rules[{j}]", rule.id),
@@ -327,7 +327,7 @@ fn validate_tiers(c: &mut Check, at: &KeyPath, tiers: &[Tier]) {
                 format!("tier ends at {to}, before it starts at {}", t.from)
             });
         }
-        if let Some(prev) = i.checked_sub(1).map(|p| &tiers[p]) {
+        if let Some(prev) = i.checked_sub(1).and_then(|p| tiers.get(p)) {
             c.ensure(t.from > prev.from, &ti.k("from"), || {
                 format!(
                     "tiers must be in ascending order of `from` without repeats ({} after {})",
@@ -338,7 +338,7 @@ fn validate_tiers(c: &mut Check, at: &KeyPath, tiers: &[Tier]) {
                 c.ensure(prev_to < t.from, &ti.k("from"), || {
                     format!(
                         "overlapping tiers: tiers[{}] runs to {prev_to}, this one starts at {}",
-                        i - 1,
+                        i.saturating_sub(1),
                         t.from
                     )
                 });

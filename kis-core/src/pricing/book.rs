@@ -220,13 +220,17 @@ impl PriceBook {
                 }
             };
         let mut candidates = self.candidates(req);
-        candidates.sort_by(|a, b| self.rules[*a].outranks(&self.rules[*b]));
+        // Candidates are positions in `rules` (the index was built from it).
+        candidates.retain(|&i| i < self.rules.len());
+        candidates.sort_by(|&a, &b| match (self.rules.get(a), self.rules.get(b)) {
+            (Some(x), Some(y)) => x.outranks(y),
+            _ => Ordering::Equal,
+        });
         let mut exclusive = Vec::new();
         let mut additive = Vec::new();
         let mut compound = Vec::new();
         let mut free = Vec::new();
-        for i in candidates {
-            let c = &self.rules[i];
+        for c in candidates.iter().filter_map(|&i| self.rules.get(i)) {
             match mismatch(&c.rule, req) {
                 Some(why) => {
                     if explain {

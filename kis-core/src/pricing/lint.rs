@@ -27,13 +27,15 @@ pub fn lint(pricing: &PricingPolicy) -> Vec<(usize, usize, String)> {
         groups.entry(key).or_default().push(i);
     }
     let mut found = Vec::new();
-    let mut keys: Vec<_> = groups.keys().cloned().collect();
-    keys.sort_by_key(|k| groups[k][0]);
-    for key in keys {
-        let members = &groups[&key];
+    let mut ordered: Vec<&Vec<usize>> = groups.values().collect();
+    ordered.sort_by_key(|members| members.first().copied());
+    for members in ordered {
         for (n, &a) in members.iter().enumerate() {
-            for &b in &members[n + 1..] {
-                let (ra, rb) = (&pricing.rules[a], &pricing.rules[b]);
+            for &b in members.iter().skip(n.saturating_add(1)) {
+                // Positions into `rules`, taken from it above.
+                let (Some(ra), Some(rb)) = (pricing.rules.get(a), pricing.rules.get(b)) else {
+                    continue;
+                };
                 if overlap(ra, rb) {
                     found.push((
                         a,

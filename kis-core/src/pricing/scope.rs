@@ -43,7 +43,9 @@ impl ProductKey {
     pub fn specificity(&self) -> u32 {
         match self {
             ProductKey::Product(_) => u32::MAX,
-            ProductKey::Category(path) => 1 + path.split(CATEGORY_SEPARATOR).count() as u32,
+            ProductKey::Category(path) => {
+                1u32.saturating_add(path.split(CATEGORY_SEPARATOR).count() as u32)
+            }
             ProductKey::All => 0,
         }
     }

@@ -31,8 +31,14 @@ fn weight(members: &Members, fact: &SalesFact) -> Decimal {
             .credits
             .iter()
             .filter(|c| reps.contains(&c.rep))
-            .map(|c| c.share_pct / Decimal::ONE_HUNDRED)
-            .sum(),
+            // Shares are percentages summing to 100 (checked when the order was made).
+            .fold(Decimal::ZERO, |s, c| {
+                s.saturating_add(
+                    c.share_pct
+                        .checked_div(Decimal::ONE_HUNDRED)
+                        .unwrap_or_default(),
+                )
+            }),
     }
 }
 
@@ -42,15 +48,22 @@ fn in_scope(members: &Members, rep: &UserId) -> bool {
 
 /// `part` of `whole` in percent, always with two decimals (`90.00`, not `90`).
 fn pct(part: Decimal, whole: Decimal) -> Option<Decimal> {
-    (!whole.is_zero()).then(|| {
-        let mut p = (part * Decimal::ONE_HUNDRED / whole).round_dp(2);
-        p.rescale(2);
-        p
-    })
+    (!whole.is_zero())
+        .then(|| {
+            // A ratio past 28 digits has no percentage worth showing: absent, as for a
+            // zero base.
+            let mut p = part
+                .checked_div(whole)?
+                .checked_mul(Decimal::ONE_HUNDRED)?
+                .round_dp(2);
+            p.rescale(2);
+            Some(p)
+        })
+        .flatten()
 }
 
 fn change_pct(now: Decimal, before: Decimal) -> Option<Decimal> {
-    pct(now - before, before.abs())
+    pct(now.checked_sub(before)?, before.abs())
 }
 
 #[derive(Default)]
@@ -61,10 +74,16 @@ struct Sums {
 }
 
 impl Sums {
-    fn add(&mut self, revenue: Decimal, profit: Decimal, quantity: Decimal) {
-        self.revenue += revenue;
-        self.profit += profit;
-        self.quantity += quantity;
+    fn add(
+        &mut self,
+        revenue: Decimal,
+        profit: Decimal,
+        quantity: Decimal,
+    ) -> Result<(), crate::error::InvalidInput> {
+        self.revenue = crate::checked::add("revenue", self.revenue, revenue)?;
+        self.profit = crate::checked::add("profit", self.profit, profit)?;
+        self.quantity = crate::checked::add("quantity", self.quantity, quantity)?;
+        Ok(())
     }
 }
 
@@ -79,25 +98,40 @@ struct Aggregate {
 
 fn aggregate(tx: &mut dyn Transaction, period: Period, members: &Members) -> Result<Aggregate> {
     let mut agg = Aggregate::default();
+    let mut failure = None;
     scan_facts(tx, period.first(), period.last(), |f| {
         let w = weight(members, &f);
-        if !w.is_zero() {
-            let (revenue, profit, quantity) =
-                (f.amount * w, (f.amount - f.cost) * w, f.quantity * w);
-            agg.total.add(revenue, profit, quantity);
+        if w.is_zero() {
+            return ControlFlow::Continue(());
+        }
+        let mut step = || -> Result<(), crate::error::InvalidInput> {
+            use crate::checked::{mul, sub};
+            let revenue = mul("amount", f.amount, w)?;
+            let profit = mul("cost", sub("cost", f.amount, f.cost)?, w)?;
+            let quantity = mul("quantity", f.quantity, w)?;
+            agg.total.add(revenue, profit, quantity)?;
             agg.orders.insert(f.order.clone());
             agg.by_customer
                 .entry(f.customer.clone())
                 .or_default()
-                .add(revenue, profit, quantity);
+                .add(revenue, profit, quantity)?;
             agg.by_product
                 .entry(f.product.clone())
                 .or_default()
-                .add(revenue, profit, quantity);
+                .add(revenue, profit, quantity)
+        };
+        match step() {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(e) => {
+                failure = Some(e);
+                ControlFlow::Break(())
+            }
         }
-        ControlFlow::Continue(())
     })?;
-    Ok(agg)
+    match failure {
+        Some(e) => Err(e.into()),
+        None => Ok(agg),
+    }
 }
 
 fn totals(agg: &Aggregate, rounding: &RoundingPolicy) -> Totals {
@@ -126,13 +160,13 @@ fn slices<'a>(
     key_of: impl Fn(&str) -> String,
     total: Decimal,
     rounding: &RoundingPolicy,
-) -> Vec<Slice> {
+) -> Result<Vec<Slice>> {
     let mut grouped: BTreeMap<String, Sums> = BTreeMap::new();
     for (id, s) in sums {
         grouped
             .entry(key_of(id))
             .or_default()
-            .add(s.revenue, s.profit, s.quantity);
+            .add(s.revenue, s.profit, s.quantity)?;
     }
     let mut out: Vec<Slice> = grouped
         .into_iter()
@@ -145,7 +179,7 @@ fn slices<'a>(
         })
         .collect();
     out.sort_by(|a, b| b.revenue.cmp(&a.revenue).then_with(|| a.key.cmp(&b.key)));
-    out
+    Ok(out)
 }
 
 const NONE: &str = "(none)";
@@ -254,11 +288,12 @@ impl Engine {
                 .get(customer)
                 .is_some_and(|d| period.contains(*d))
             {
-                mix.new_customers += 1;
-                mix.new_revenue += s.revenue;
+                mix.new_customers = mix.new_customers.saturating_add(1);
+                mix.new_revenue = crate::checked::add("revenue", mix.new_revenue, s.revenue)?;
             } else {
-                mix.returning_customers += 1;
-                mix.returning_revenue += s.revenue;
+                mix.returning_customers = mix.returning_customers.saturating_add(1);
+                mix.returning_revenue =
+                    crate::checked::add("revenue", mix.returning_revenue, s.revenue)?;
             }
         }
         mix.new_revenue = rounding.round_decimal(mix.new_revenue);
@@ -275,8 +310,10 @@ impl Engine {
             cards
                 .iter()
                 .filter_map(|c| f(if of_targets { &c.targets } else { &c.actuals }))
+                // Each rep's figure fits and a team has at most thousands of reps: a
+                // sum past 28 digits stays at the largest decimal rather than wrapping.
                 .fold(None, |acc: Option<Decimal>, v| {
-                    Some(acc.unwrap_or_default() + v)
+                    Some(acc.unwrap_or_default().saturating_add(v))
                 })
         };
         let completion = [
@@ -347,11 +384,11 @@ impl Engine {
                     source: lead.source.clone(),
                     ..LeadFunnel::default()
                 });
-            f.captured += 1;
+            f.captured = f.captured.saturating_add(1);
             match lead.status {
-                LeadStatus::Converted => f.converted += 1,
-                LeadStatus::Closed => f.closed += 1,
-                LeadStatus::New | LeadStatus::Assigned => f.open += 1,
+                LeadStatus::Converted => f.converted = f.converted.saturating_add(1),
+                LeadStatus::Closed => f.closed = f.closed.saturating_add(1),
+                LeadStatus::New | LeadStatus::Assigned => f.open = f.open.saturating_add(1),
             }
         }
 
@@ -368,10 +405,10 @@ impl Engine {
                 |p| p.to_string(),
                 total_revenue,
                 rounding,
-            ),
-            by_category: slices(current.by_product.iter(), category, total_revenue, rounding),
-            by_customer_group: slices(current.by_customer.iter(), group, total_revenue, rounding),
-            by_region: slices(current.by_customer.iter(), region, total_revenue, rounding),
+            )?,
+            by_category: slices(current.by_product.iter(), category, total_revenue, rounding)?,
+            by_customer_group: slices(current.by_customer.iter(), group, total_revenue, rounding)?,
+            by_region: slices(current.by_customer.iter(), region, total_revenue, rounding)?,
             totals: totals_now,
             scope,
             prepared_by: viewer.id,

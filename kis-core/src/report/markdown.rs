@@ -16,7 +16,7 @@ pub fn amount(value: Decimal) -> String {
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
     let mut grouped = String::new();
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && int.len().saturating_sub(i) % 3 == 0 {
             grouped.push(',');
         }
         grouped.push(ch);

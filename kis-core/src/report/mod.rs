@@ -217,14 +217,14 @@ pub struct SalesReport {
 impl SalesReport {
     /// The best `n` performers.
     pub fn top(&self, n: usize) -> &[Performer] {
-        &self.performers[..n.min(self.performers.len())]
+        self.performers.get(..n).unwrap_or(&self.performers)
     }
 
     /// The weakest `n` performers, weakest last, never overlapping [`Self::top`]'s `n`.
     pub fn bottom(&self, n: usize) -> &[Performer] {
         let len = self.performers.len();
         let start = len.saturating_sub(n).max(n.min(len));
-        &self.performers[start..]
+        self.performers.get(start..).unwrap_or_default()
     }
 }
 

@@ -108,7 +108,7 @@ impl Reviewable for ContractChange {
             });
         }
         let mut terms = self.proposed.clone();
-        terms.version = contract.current_terms().version + 1;
+        terms.version = contract.current_terms().version.saturating_add(1);
         contract.terms.push(terms);
         ctx.update(&old, contract)?;
         Ok(())
@@ -174,7 +174,7 @@ impl Command for RequestContractChange {
             None => (current.lines.clone(), current.total),
         };
         let proposed = Terms {
-            version: current.version + 1,
+            version: current.version.saturating_add(1),
             lines,
             total,
             delivery_date: self.delivery_date.or(current.delivery_date),

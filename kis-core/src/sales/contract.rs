@@ -92,6 +92,7 @@ pub struct Contract {
     /// Where it stands.
     pub status: ContractStatus,
     /// Every version of the terms; the last is in force.
+    #[serde(deserialize_with = "crate::engine::document::non_empty")]
     pub terms: Vec<Terms>,
     /// The review of the draft.
     pub approval: Option<Approval>,
@@ -115,6 +116,9 @@ impl Document for Contract {
 
 impl Contract {
     /// The terms in force.
+    // A contract is drafted with terms, and a stored one without any is refused when it
+    // is read (`document::non_empty`): this cannot fail.
+    #[allow(clippy::expect_used)]
     pub fn current_terms(&self) -> &Terms {
         self.terms.last().expect("a contract always has terms")
     }
@@ -292,10 +296,9 @@ impl Command for EditContractTerms {
                 "signed terms change only through an approved change request (P7.3)".into(),
             ));
         }
-        let terms = contract
-            .terms
-            .last_mut()
-            .expect("a contract always has terms");
+        let Some(terms) = contract.terms.last_mut() else {
+            return Err(state(&contract, "it has no terms".into()));
+        };
         terms.delivery_date = self.delivery_date;
         terms.payment_terms = self.payment_terms.clone();
         ops::reopen_if_reviewed(ctx, &mut contract)?;

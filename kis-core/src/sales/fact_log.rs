@@ -84,7 +84,10 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
         let (mine, later) = rest.split_at(take);
         rest = later;
         let old_len = merged.len();
-        let appends_at_end = merged.last().is_none_or(|last| last.id < mine[0].id);
+        let appends_at_end = match (merged.last(), mine.first()) {
+            (Some(last), Some(first)) => last.id < first.id,
+            _ => true,
+        };
         merged.extend(mine.iter().map(|f| (*f).clone()));
         if !appends_at_end {
             merged.sort_by(|a, b| a.id.cmp(&b.id));
@@ -103,13 +106,14 @@ pub fn append_facts(tx: &mut dyn Transaction, facts: &[SalesFact]) -> Result<()>
 
 /// `AlreadyExists` for the first id that `facts` (sorted by id) hold twice.
 fn refuse_duplicates<F: std::borrow::Borrow<SalesFact>>(facts: &[F]) -> Result<()> {
-    match facts
-        .windows(2)
-        .find(|w| w[0].borrow().id == w[1].borrow().id)
-    {
-        Some(w) => Err(Error::AlreadyExists {
+    let twice = facts
+        .iter()
+        .zip(facts.iter().skip(1))
+        .find(|(a, b)| a.borrow().id == b.borrow().id);
+    match twice {
+        Some((a, _)) => Err(Error::AlreadyExists {
             kind: SalesFact::KIND,
-            id: w[0].borrow().id.clone(),
+            id: a.borrow().id.clone(),
         }),
         None => Ok(()),
     }
@@ -126,29 +130,42 @@ fn write_split(
     facts: &[SalesFact],
     appended_after: Option<usize>,
 ) -> Result<()> {
-    let sizes: Vec<usize> = match appended_after {
-        Some(_) => facts
-            .chunks(SEGMENT_CAPACITY)
-            .map(<[SalesFact]>::len)
+    // Part boundaries: full segments when appending, else an even split. A segment's
+    // facts number a few thousand at most, so the products stay far inside usize.
+    let bounds: Vec<usize> = match appended_after {
+        Some(_) => (0..facts.len().div_ceil(SEGMENT_CAPACITY))
+            .map(|p| p.saturating_mul(SEGMENT_CAPACITY))
+            .chain([facts.len()])
             .collect(),
         None => {
             let parts = facts.len().div_ceil(SEGMENT_CAPACITY).max(1);
-            (0..parts)
-                .map(|p| facts.len() * (p + 1) / parts - facts.len() * p / parts)
+            (0..=parts)
+                .map(|p| {
+                    facts
+                        .len()
+                        .saturating_mul(p)
+                        .checked_div(parts)
+                        .unwrap_or(0)
+                })
                 .collect()
         }
     };
-    let mut start = 0;
-    for (p, size) in sizes.into_iter().enumerate() {
-        let part = &facts[start..start + size];
+    let parts = bounds.iter().zip(bounds.iter().skip(1));
+    for (p, (&start, &end)) in parts.enumerate() {
+        let Some(part) = facts.get(start..end) else {
+            continue;
+        };
         let bytes = encode_segment(part)?;
-        if p == 0 {
-            let expected = version.map_or(Expected::Absent, Expected::Version);
-            tx.blob_put(FACT_SEGMENTS, key, &bytes, expected)?;
-        } else {
-            tx.blob_put(FACT_SEGMENTS, &part[0].id, &bytes, Expected::Absent)?;
+        match (p, part.first()) {
+            (0, _) => {
+                let expected = version.map_or(Expected::Absent, Expected::Version);
+                tx.blob_put(FACT_SEGMENTS, key, &bytes, expected)?;
+            }
+            (_, Some(first)) => {
+                tx.blob_put(FACT_SEGMENTS, &first.id, &bytes, Expected::Absent)?;
+            }
+            (_, None) => {}
         }
-        start += size;
     }
     Ok(())
 }
@@ -288,7 +305,7 @@ pub(crate) fn move_fact_documents(tx: &mut dyn Transaction) -> Result<usize> {
         for f in &old {
             tx.delete(SalesFact::COLLECTION, &f.value.id, f.version)?;
         }
-        moved += old.len();
+        moved = moved.saturating_add(old.len());
     }
 }
 

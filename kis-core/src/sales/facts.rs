@@ -208,7 +208,7 @@ pub fn fold_fact_chunks<S: Send>(
                 if send.send((sent, full)).is_err() {
                     return ControlFlow::Break(());
                 }
-                sent += 1;
+                sent = sent.saturating_add(1);
             }
             ControlFlow::Continue(())
         });

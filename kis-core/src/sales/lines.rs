@@ -116,7 +116,7 @@ pub fn price_lines(
             who,
         )?);
     }
-    let total = lines.iter().map(|l| l.line_total).sum();
+    let total = crate::checked::sum("lines", lines.iter().map(|l| l.line_total))?;
     Ok((lines, Money::new(total, currency)))
 }
 
@@ -193,14 +193,20 @@ pub fn price_line(
         }
     };
     let line_total = if r.special_price.is_some() {
-        rounding.round_decimal(unit_price * r.quantity)
+        rounding.round_decimal(crate::checked::mul(
+            &format!("lines[{i}].quantity"),
+            unit_price,
+            r.quantity,
+        )?)
     } else {
         priced.line_total
     };
     let discount_pct = if engine.is_zero() {
         Decimal::ZERO
     } else {
-        ((engine - unit_price) / engine * Decimal::ONE_HUNDRED).round_dp(2)
+        let off = crate::checked::sub("special_price", engine, unit_price)?;
+        let share = crate::checked::div("special_price", off, engine)?;
+        crate::checked::mul("special_price", share, Decimal::ONE_HUNDRED)?.round_dp(2)
     };
     Ok(Line {
         product: r.product.clone(),

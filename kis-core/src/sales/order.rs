@@ -84,7 +84,7 @@ impl Order {
         self.steps
             .iter()
             .filter(|s| s.done_on.is_none() && s.due < day)
-            .map(|s| (s, (day - s.due).num_days()))
+            .map(|s| (s, day.signed_duration_since(s.due).num_days()))
             .collect()
     }
 }
@@ -136,7 +136,7 @@ impl Command for CreateOrder {
             ));
         }
         for (i, s) in self.steps.iter().enumerate() {
-            if s.name.trim().is_empty() || self.steps[..i].iter().any(|o| o.name == s.name) {
+            if s.name.trim().is_empty() || self.steps.iter().take(i).any(|o| o.name == s.name) {
                 return Err(Error::invalid(
                     format!("steps[{i}].name"),
                     format!("{:?}: step names are non-empty and unique", s.name),
@@ -149,7 +149,7 @@ impl Command for CreateOrder {
                 share_pct: Decimal::ONE_HUNDRED,
             }],
             Some(credits) => {
-                let total: Decimal = credits.iter().map(|c| c.share_pct).sum();
+                let total = crate::checked::sum("credits", credits.iter().map(|c| c.share_pct))?;
                 if credits.is_empty()
                     || total != Decimal::ONE_HUNDRED
                     || credits.iter().any(|c| c.share_pct <= Decimal::ZERO)
@@ -279,19 +279,25 @@ fn write_sales_facts(ctx: &mut CommandContext<'_>, order: &Order) -> Result<()> 
         .lines
         .iter()
         .enumerate()
-        .map(|(i, line)| SalesFact {
-            id: SalesFact::make_id(delivered, &order.id, i + 1),
-            date: delivered,
-            order: order.id.clone(),
-            contract: order.contract.clone(),
-            customer: order.customer.clone(),
-            product: line.product.clone(),
-            quantity: line.quantity,
-            amount: line.line_total,
-            cost: rounding.round_decimal(line.unit_cost * line.quantity),
-            currency: order.total.currency,
-            credits: order.credits.clone(),
+        .map(|(i, line)| -> Result<SalesFact> {
+            Ok(SalesFact {
+                id: SalesFact::make_id(delivered, &order.id, i.saturating_add(1)),
+                date: delivered,
+                order: order.id.clone(),
+                contract: order.contract.clone(),
+                customer: order.customer.clone(),
+                product: line.product.clone(),
+                quantity: line.quantity,
+                amount: line.line_total,
+                cost: rounding.round_decimal(crate::checked::mul(
+                    "quantity",
+                    line.unit_cost,
+                    line.quantity,
+                )?),
+                currency: order.total.currency,
+                credits: order.credits.clone(),
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
     ctx.append_facts(&facts)
 }

@@ -81,11 +81,16 @@ impl Reviewable for PriceException {
         let discount = if self.engine_price.is_zero() {
             Decimal::ZERO
         } else {
-            ((self.engine_price - self.price) / self.engine_price * Decimal::ONE_HUNDRED)
+            // 0 <= price < engine price (checked when filed): a share of 100 at most.
+            let off = self.engine_price.saturating_sub(self.price);
+            off.checked_div(self.engine_price)
+                .unwrap_or_default()
+                .saturating_mul(Decimal::ONE_HUNDRED)
                 .round_dp(2)
         };
         Facts {
-            total: Some(self.price * self.max_quantity),
+            // Checked to fit when the exception was filed.
+            total: Some(self.price.saturating_mul(self.max_quantity)),
             max_discount_pct: Some(discount),
             customer_group: Some(self.customer_group.clone()),
         }
@@ -241,6 +246,9 @@ impl Command for FilePriceException {
         }
         if self.max_quantity <= Decimal::ZERO {
             return Err(Error::invalid("max_quantity", "must be positive"));
+        }
+        if let Err(e) = crate::checked::mul("max_quantity", self.price, self.max_quantity) {
+            return Err(e.into());
         }
         if self.valid_to < self.valid_from {
             return Err(Error::invalid(

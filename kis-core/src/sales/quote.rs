@@ -69,6 +69,7 @@ pub struct Quote {
     /// Where it stands.
     pub status: QuoteStatus,
     /// Every version; the last is current.
+    #[serde(deserialize_with = "crate::engine::document::non_empty")]
     pub revisions: Vec<QuoteRevision>,
     /// The quote this one was copied from (its reviews are never copied).
     pub copied_from: Option<String>,
@@ -88,12 +89,16 @@ impl Document for Quote {
 
 impl Quote {
     /// The current version.
+    // A quote is created with a revision, and a stored one without any is refused when
+    // it is read (`document::non_empty`): these cannot fail.
+    #[allow(clippy::expect_used)]
     pub fn current(&self) -> &QuoteRevision {
         self.revisions
             .last()
             .expect("a quote always has a revision")
     }
 
+    #[allow(clippy::expect_used)]
     fn current_mut(&mut self) -> &mut QuoteRevision {
         self.revisions
             .last_mut()
@@ -168,7 +173,7 @@ impl Reviewable for Quote {
                     id: self.id.clone(),
                     reason: format!(
                         "line {} ({}) cannot be approved at {}: {reason}",
-                        i + 1,
+                        i.saturating_add(1),
                         line.product,
                         line.unit_price
                     ),
@@ -314,7 +319,7 @@ impl Command for EditQuote {
                 *quote.current_mut() = revision;
             }
             QuoteStatus::Submitted | QuoteStatus::Approved | QuoteStatus::Sent => {
-                let number = quote.current().number + 1;
+                let number = quote.current().number.saturating_add(1);
                 let revision = new_revision(
                     ctx,
                     number,

@@ -85,7 +85,7 @@ pub fn encode_segment(facts: &[SalesFact]) -> Result<Vec<u8>> {
     let n = u32::try_from(facts.len()).map_err(|_| too_many())?;
     let credits: usize = facts.iter().map(|f| f.credits.len()).sum();
     let m = u32::try_from(credits).map_err(|_| too_many())?;
-    let mut out = Vec::with_capacity(16 + facts.len() * 120);
+    let mut out = Vec::with_capacity(facts.len().saturating_mul(120).saturating_add(24));
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&n.to_le_bytes());
     out.extend_from_slice(&m.to_le_bytes());
@@ -115,7 +115,8 @@ pub fn encode_segment(facts: &[SalesFact]) -> Result<Vec<u8>> {
     }
     let mut end = 0u32;
     for f in facts {
-        end += f.credits.len() as u32;
+        let here = u32::try_from(f.credits.len()).map_err(|_| too_many())?;
+        end = end.checked_add(here).ok_or_else(too_many)?;
         out.extend_from_slice(&end.to_le_bytes());
     }
     let credit_list = || facts.iter().flat_map(|f| f.credits.iter());
@@ -176,7 +177,9 @@ struct TextColumn<'a> {
 
 impl<'a> TextColumn<'a> {
     fn span(&self, i: usize) -> Range<usize> {
-        let start = if i == 0 { 0 } else { u32_at(self.ends, i - 1) };
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| u32_at(self.ends, before));
         start as usize..u32_at(self.ends, i) as usize
     }
 
@@ -185,40 +188,51 @@ impl<'a> TextColumn<'a> {
         self.text.get(self.span(i)).unwrap_or_default()
     }
 
+    // Positions inside one segment's bytes, which `Segment::read` bounded: the sums
+    // below stay far under `usize::MAX` (saturating only to satisfy the lints).
     fn region(&self) -> Range<usize> {
-        self.base..self.base + self.text.len()
+        self.base..self.base.saturating_add(self.text.len())
     }
 
     fn span_in_segment(&self, i: usize) -> Range<usize> {
         let span = self.span(i);
-        self.base + span.start..self.base + span.end
+        self.base.saturating_add(span.start)..self.base.saturating_add(span.end)
     }
 }
 
+/// The `W` bytes of item `i` of a column of `W`-byte items; zeros outside the column,
+/// which `Segment::read` checked never happens for the positions readers use.
+#[inline]
+fn item<const W: usize>(bytes: &[u8], i: usize) -> [u8; W] {
+    i.checked_mul(W)
+        .and_then(|at| bytes.get(at..at.checked_add(W)?))
+        .and_then(|b| <[u8; W]>::try_from(b).ok())
+        .unwrap_or([0; W])
+}
+
 fn u32_at(bytes: &[u8], i: usize) -> u32 {
-    let mut word = [0u8; 4];
-    word.copy_from_slice(&bytes[i * 4..i * 4 + 4]);
-    u32::from_le_bytes(word)
+    u32::from_le_bytes(item::<4>(bytes, i))
 }
 
 /// A stored decimal as its mantissa and scale, without building a `Decimal`.
 fn decimal_parts_at(bytes: &[u8], i: usize) -> (i128, u32) {
-    let value = &bytes[i * 16..i * 16 + 16];
+    let [_, _, scale, flags, m @ ..] = item::<16>(bytes, i);
     let mut word = [0u8; 16];
-    word[..12].copy_from_slice(&value[4..16]);
+    for (w, b) in word.iter_mut().zip(m) {
+        *w = b;
+    }
+    // 96 bits at most: negating cannot overflow.
     let magnitude = i128::from_le_bytes(word);
-    let mantissa = if value[3] & 0x80 != 0 {
-        -magnitude
+    let mantissa = if flags & 0x80 != 0 {
+        magnitude.saturating_neg()
     } else {
         magnitude
     };
-    (mantissa, value[2] as u32)
+    (mantissa, u32::from(scale))
 }
 
 fn decimal_at(bytes: &[u8], i: usize) -> Decimal {
-    let mut word = [0u8; 16];
-    word.copy_from_slice(&bytes[i * 16..i * 16 + 16]);
-    Decimal::deserialize(word)
+    Decimal::deserialize(item::<16>(bytes, i))
 }
 
 /// A stored segment, read in place: every column borrows the segment's bytes.
@@ -243,9 +257,10 @@ struct Cursor<'a> {
 impl<'a> Cursor<'a> {
     fn take(&mut self, len: usize, what: &str) -> Result<&'a [u8]> {
         let end = self.at.checked_add(len).filter(|e| *e <= self.bytes.len());
-        let end = end.ok_or_else(|| damaged(format!("it ends inside its {what}")))?;
-        let part = &self.bytes[self.at..end];
-        self.at = end;
+        let part = end
+            .and_then(|end| self.bytes.get(self.at..end))
+            .ok_or_else(|| damaged(format!("it ends inside its {what}")))?;
+        self.at = self.at.saturating_add(part.len());
         Ok(part)
     }
 
@@ -258,11 +273,7 @@ impl<'a> Cursor<'a> {
 
     fn text(&mut self, count: usize, what: &str) -> Result<TextColumn<'a>> {
         let ends = self.words(count, 4, what)?;
-        let total = if count == 0 {
-            0
-        } else {
-            u32_at(ends, count - 1)
-        };
+        let total = count.checked_sub(1).map_or(0, |last| u32_at(ends, last));
         let base = self.at;
         let text = std::str::from_utf8(self.take(total as usize, what)?)
             .map_err(|_| damaged(format!("its {what} are not UTF-8")))?;
@@ -284,7 +295,11 @@ impl<'a> Cursor<'a> {
         // rust_decimal's form: flags (scale in byte 2, sign in the top bit), then the
         // 96-bit mantissa. Anything else would not be a decimal kis wrote.
         for value in bytes.chunks_exact(16) {
-            if value[0] != 0 || value[1] != 0 || value[2] > 28 || value[3] & 0x7f != 0 {
+            let bad = match value {
+                [0, 0, scale, flags, ..] => *scale > 28 || flags & 0x7f != 0,
+                _ => true,
+            };
+            if bad {
                 return Err(damaged(format!(
                     "its {what} hold a value that is not a decimal"
                 )));
@@ -425,14 +440,37 @@ impl<'a> Segment<'a> {
         date_of_day(self.day(i)).unwrap_or(NaiveDate::MIN)
     }
 
+    /// Text column `column`.
+    fn text_column(&self, column: FactText) -> &TextColumn<'a> {
+        let [id, order, contract, customer, product, currency] = &self.texts;
+        match column {
+            FactText::Id => id,
+            FactText::Order => order,
+            FactText::Contract => contract,
+            FactText::Customer => customer,
+            FactText::Product => product,
+            FactText::Currency => currency,
+        }
+    }
+
+    /// Decimal column `column`'s bytes.
+    fn decimal_column(&self, column: FactDecimal) -> &'a [u8] {
+        let [quantity, amount, cost] = self.decimals;
+        match column {
+            FactDecimal::Quantity => quantity,
+            FactDecimal::Amount => amount,
+            FactDecimal::Cost => cost,
+        }
+    }
+
     /// Fact `i`'s text column `column`.
     pub fn text(&self, column: FactText, i: usize) -> &'a str {
-        self.texts[column as usize].value(i)
+        self.text_column(column).value(i)
     }
 
     /// Fact `i`'s decimal column `column`.
     pub fn decimal(&self, column: FactDecimal, i: usize) -> Decimal {
-        decimal_at(self.decimals[column as usize], i)
+        decimal_at(self.decimal_column(column), i)
     }
 
     /// The segment's bytes, as stored.
@@ -443,21 +481,19 @@ impl<'a> Segment<'a> {
     /// Where fact `i`'s text column `column` lies in [`bytes`](Self::bytes): UTF-8 on
     /// char boundaries (for a reader that points into the bytes instead of copying).
     pub fn text_span(&self, column: FactText, i: usize) -> Range<usize> {
-        self.texts[column as usize].span_in_segment(i)
+        self.text_column(column).span_in_segment(i)
     }
 
     /// Fact `i`'s decimal column `column` as its mantissa and scale.
     pub fn decimal_parts(&self, column: FactDecimal, i: usize) -> (i128, u32) {
-        decimal_parts_at(self.decimals[column as usize], i)
+        decimal_parts_at(self.decimal_column(column), i)
     }
 
     /// The positions, among all the segment's credits, of fact `i`'s credits.
     pub fn credits(&self, i: usize) -> Range<usize> {
-        let start = if i == 0 {
-            0
-        } else {
-            u32_at(self.credit_ends, i - 1)
-        };
+        let start = i
+            .checked_sub(1)
+            .map_or(0, |before| u32_at(self.credit_ends, before));
         start as usize..u32_at(self.credit_ends, i) as usize
     }
 
@@ -469,7 +505,7 @@ impl<'a> Segment<'a> {
     /// Where the whole of text column `column` lies in [`bytes`](Self::bytes): every
     /// [`text_span`](Self::text_span) of the column is inside it.
     pub fn text_region(&self, column: FactText) -> Range<usize> {
-        self.texts[column as usize].region()
+        self.text_column(column).region()
     }
 
     /// Where the credited reps lie in [`bytes`](Self::bytes), as one run of text.
@@ -497,9 +533,9 @@ impl<'a> Segment<'a> {
         let first_at_or_after = |day: i32| {
             let (mut lo, mut hi) = (0, self.len);
             while lo < hi {
-                let mid = (lo + hi) / 2;
+                let mid = lo.midpoint(hi);
                 if self.day(mid) < day {
-                    lo = mid + 1;
+                    lo = mid.saturating_add(1);
                 } else {
                     hi = mid;
                 }
@@ -510,7 +546,7 @@ impl<'a> Segment<'a> {
         let end = if to == i32::MAX {
             self.len
         } else {
-            first_at_or_after(to + 1)
+            first_at_or_after(to.saturating_add(1))
         };
         start..end.max(start)
     }

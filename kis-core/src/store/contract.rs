@@ -3,6 +3,16 @@
 //! A backend's test file calls [`store_contract_tests!`](crate::store_contract_tests)
 //! with an expression that makes a fresh, empty store; each case becomes its own test.
 
+// Test code (built for the backends' tests, feature `contract-tests`): a failed
+// expectation is meant to panic.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::arithmetic_side_effects
+)]
+
 use std::ops::ControlFlow;
 use std::sync::{Arc, Barrier};
 use std::thread;

@@ -219,11 +219,11 @@ impl Transaction for MemoryTx<'_> {
     fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
         self.writable()?;
         let head = self.state.audit.last().map(|r| r.seq).unwrap_or(0);
-        if record.seq != head + 1 {
+        if record.seq != head.saturating_add(1) {
             return Err(StoreError::Conflict {
                 collection: "audit".to_string(),
                 id: record.seq.to_string(),
-                expected: Some(head + 1),
+                expected: Some(head.saturating_add(1)),
                 actual: Some(record.seq),
             });
         }

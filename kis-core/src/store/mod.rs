@@ -251,7 +251,7 @@ pub fn check_expected(
             actual,
         });
     }
-    Ok(actual.unwrap_or(0) + 1)
+    Ok(actual.unwrap_or(0).saturating_add(1))
 }
 
 /// The check every backend applies in `counter_add`, in one place.

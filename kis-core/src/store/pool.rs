@@ -109,6 +109,9 @@ impl<C> Pooled<'_, C> {
     }
 }
 
+// `conn` is `Some` from `get` until `discard` or `drop` take it, and neither runs while
+// the loan is dereferenced: these cannot fail.
+#[allow(clippy::expect_used)]
 impl<C> Deref for Pooled<'_, C> {
     type Target = C;
     fn deref(&self) -> &C {
@@ -116,6 +119,7 @@ impl<C> Deref for Pooled<'_, C> {
     }
 }
 
+#[allow(clippy::expect_used)]
 impl<C> DerefMut for Pooled<'_, C> {
     fn deref_mut(&mut self) -> &mut C {
         self.conn.as_mut().expect("connection present until drop")

@@ -13,6 +13,46 @@ pub struct Record {
     pub body: String,
 }
 
+impl Record {
+    /// The checksum a backend stores beside a document and checks when it reads it back
+    /// (xxh3-64 over the collection, id, version and body): a bit flipped on disk, a row
+    /// edited in the database, or a body moved to another key is caught on read. It is
+    /// not a signature (anyone may recompute it); deliberate edits are the audit trail's
+    /// to find (`verify_audit`).
+    pub fn checksum(collection: &str, id: &str, version: u64, body: &str) -> i64 {
+        use xxhash_rust::xxh3::Xxh3;
+        let mut h = Xxh3::new();
+        for part in [collection.as_bytes(), id.as_bytes()] {
+            h.update(&(part.len() as u64).to_le_bytes());
+            h.update(part);
+        }
+        h.update(&version.to_le_bytes());
+        h.update(body.as_bytes());
+        // Databases keep signed 64-bit integers: the same bits, as i64.
+        i64::from_le_bytes(h.digest().to_le_bytes())
+    }
+
+    /// A record read back with its stored checksum: the record, or a `Corrupt` error
+    /// naming the backend, the collection and the key when the checksum does not match.
+    pub fn checked(
+        backend: &'static str,
+        collection: &str,
+        record: Record,
+        stored: i64,
+    ) -> Result<Record, super::StoreError> {
+        if Record::checksum(collection, &record.id, record.version, &record.body) != stored {
+            return Err(super::StoreError::Corrupt {
+                backend,
+                message: format!(
+                    "document {collection}/{}: its checksum does not match its content (changed on disk or in the database)",
+                    record.id
+                ),
+            });
+        }
+        Ok(record)
+    }
+}
+
 /// A stored binary document: its id, version and bytes, in a format its owner defines
 /// (kis-core's sales fact segments); stores keep the bytes as they are.
 #[derive(Debug, Clone, PartialEq, Eq)]

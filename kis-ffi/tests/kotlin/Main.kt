@@ -264,6 +264,11 @@ fun main(args: Array<String>) {
             addMoney(Money(BigDecimal("1E+40"), "CNY"), Money(BigDecimal.ONE, "CNY"))
         }
         expect(e.field == "a.amount", e.field)
+        // More places than kis holds: refused, never rounded to zero (#16).
+        val tiny = expectThrows<KisException.InvalidInput> {
+            addMoney(Money(BigDecimal("0.00000000000000000000000000001"), "CNY"), Money(BigDecimal.ONE, "CNY"))
+        }
+        expect(tiny.field == "a.amount", tiny.field)
     }
     check("a bad currency is InvalidInput; two currencies are CurrencyMismatch") {
         val bad = expectThrows<KisException.InvalidInput> { addMoney(Money(BigDecimal.ONE, "yuan"), Money(BigDecimal.ONE, "CNY")) }
