@@ -36,6 +36,9 @@ pub const MIN_YEAR: i64 = 1900;
 /// The latest business year kis accepts.
 pub const MAX_YEAR: i64 = 9999;
 
+/// The largest mantissa rust_decimal holds: 2^96 - 1.
+const MAX_MANTISSA: i128 = 79_228_162_514_264_337_593_543_950_335;
+
 type Checked<T = ()> = Result<T, InvalidInput>;
 
 /// Characters that reorder text when displayed (bidirectional overrides and isolates):
@@ -257,8 +260,16 @@ pub fn parse_decimal(field: &str, text: &str) -> Checked<Decimal> {
         let places = u32::try_from(scale.clamp(0, i64::from(MAX_DECIMAL_SCALE))).unwrap_or(0);
         return Ok(Decimal::new(0, places));
     }
-    // Zeros at the end of places beyond kis's precision say nothing: drop them.
-    while scale > i64::from(MAX_DECIMAL_SCALE) && digits.ends_with('0') {
+    // Zeros at the end of the places say nothing about the value: drop them where kis
+    // could not hold the digits otherwise (beyond 28 places, or more digits than its
+    // 96-bit mantissa takes), so that 1.50 keeps its scale but a 30-digit number
+    // ending in 0 is still held, exactly.
+    let fits = |digits: &str, scale: i64| {
+        scale <= i64::from(MAX_DECIMAL_SCALE)
+            && digits.len() <= 29
+            && i128::from_str(digits).is_ok_and(|m| m <= MAX_MANTISSA)
+    };
+    while scale > 0 && digits.ends_with('0') && !fits(&digits, scale) {
         digits.pop();
         scale = scale.saturating_sub(1);
     }

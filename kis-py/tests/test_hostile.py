@@ -95,9 +95,15 @@ def exact_decimal(v):
     while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
         digits.pop()
         exponent += 1
-    if exponent < -28 and any(digits):
+    mantissa = int("".join(map(str, digits)) or "0")
+    if mantissa == 0:
+        return d
+    if exponent < -28:
         return None
-    if d.copy_abs().compare_total(Decimal("79228162514264337593543950335")) > 0:
+    if exponent > 0:
+        mantissa *= 10**exponent
+    # The digits themselves must fit rust_decimal's 96-bit mantissa.
+    if mantissa > 79228162514264337593543950335:
         return None
     return d
 
