@@ -4,6 +4,10 @@
 //! point into the segments' own bytes; decimal columns are then brought to one scale per
 //! column, the largest present, so no value is rounded.
 
+// #16: not yet converted to checked arithmetic and checked indexing; the crate-wide
+// lints (lib.rs) apply to every other module.
+#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
+
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -24,7 +28,14 @@ const DECIMALS: [&str; 4] = ["share_pct", "quantity", "amount", "cost"];
 
 fn schema(scales: [u32; 4]) -> Arc<Schema> {
     let text = |n: &str| Field::new(n, DataType::Utf8View, false);
-    let mut fields = vec![
+    let dec = |i: usize| {
+        Field::new(
+            DECIMALS[i],
+            DataType::Decimal128(38, scales[i] as i8),
+            false,
+        )
+    };
+    Arc::new(Schema::new(vec![
         text("id"),
         Field::new("date", DataType::Date32, false),
         text("order"),
@@ -32,16 +43,12 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
         text("customer"),
         text("product"),
         text("rep"),
-    ];
-    // Scales are at most 28 (rust_decimal's), so they fit i8.
-    fields.extend(
-        DECIMALS
-            .iter()
-            .zip(scales)
-            .map(|(name, scale)| Field::new(*name, DataType::Decimal128(38, scale as i8), false)),
-    );
-    fields.push(text("currency"));
-    Arc::new(Schema::new(fields))
+        dec(0),
+        dec(1),
+        dec(2),
+        dec(3),
+        text("currency"),
+    ]))
 }
 
 /// The Arrow view of the string at `span` of `bytes` (buffer `buffer`): its length and,
@@ -50,29 +57,24 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
 fn view(bytes: &[u8], span: Range<usize>, buffer: u32) -> u128 {
     let len = span.len();
     let mut word = [0u8; 16];
-    // Up to 12 bytes from the span's start (fewer at the buffer's end), masked below.
-    for (w, b) in word
-        .iter_mut()
-        .skip(4)
-        .zip(bytes.iter().skip(span.start).take(12))
-    {
-        *w = *b;
+    match bytes.get(span.start..span.start + 12) {
+        Some(twelve) => word[4..].copy_from_slice(twelve),
+        None => word[4..4 + len.min(12)].copy_from_slice(&bytes[span.start..][..len.min(12)]),
     }
     let raw = u128::from_le_bytes(word);
     let len_bits = len as u128;
     if len <= 12 {
         // Keep the length word and `len` data bytes; zero the rest, as Arrow requires.
-        // `len` <= 12 here, so the bit count is at most 128.
-        let kept_bits = (len as u32).saturating_mul(8).saturating_add(32);
-        let mask = 1u128
-            .checked_shl(kept_bits)
-            .map_or(u128::MAX, |bit| bit.wrapping_sub(1));
+        let kept_bits = 32 + 8 * len as u32;
+        let mask = if kept_bits == 128 {
+            u128::MAX
+        } else {
+            (1u128 << kept_bits) - 1
+        };
         (raw & mask & !0xffff_ffff) | len_bits
     } else {
         let prefix = raw & 0xffff_ffff_0000_0000;
-        let buffer = u128::from(buffer).checked_shl(64).unwrap_or_default();
-        let offset = (span.start as u128).checked_shl(96).unwrap_or_default();
-        len_bits | prefix | buffer | offset
+        len_bits | prefix | (buffer as u128) << 64 | (span.start as u128) << 96
     }
 }
 
@@ -82,7 +84,7 @@ fn rescaled(mantissa: i128, from: u32, to: u32, column: &str) -> Result<i128> {
         return Ok(mantissa);
     }
     10i128
-        .checked_pow(to.saturating_sub(from))
+        .checked_pow(to - from)
         .and_then(|factor| mantissa.checked_mul(factor))
         .ok_or_else(|| {
             Error::invalid(
@@ -118,9 +120,7 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             .map(|i| d.segment.credits(i).len())
             .sum::<usize>()
     };
-    let n = segments
-        .iter()
-        .fold(0usize, |n, d| n.saturating_add(exploded(d)));
+    let n: usize = segments.iter().map(exploded).sum();
     let fact_decimals = [
         FactDecimal::Quantity,
         FactDecimal::Amount,
@@ -133,12 +133,11 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             if credits.is_empty() {
                 continue;
             }
-            let [share_scale, fact_scales @ ..] = &mut scales;
-            for (scale, column) in fact_scales.iter_mut().zip(&fact_decimals) {
-                *scale = (*scale).max(s.decimal_parts(*column, i).1);
+            for (c, column) in fact_decimals.iter().enumerate() {
+                scales[c + 1] = scales[c + 1].max(s.decimal_parts(*column, i).1);
             }
             for k in credits {
-                *share_scale = (*share_scale).max(s.credit_share_parts(k).1);
+                scales[0] = scales[0].max(s.credit_share_parts(k).1);
             }
         }
     }
@@ -161,17 +160,14 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             .map(|t| s.text_region(t))
             .into_iter()
             .chain([s.credit_rep_region()]);
-        for (slot, region) in shift.iter_mut().zip(regions) {
-            *slot = (region.start, heap.len());
-            // Regions lie inside the segment (checked by `Segment::read`).
-            heap.extend_from_slice(s.bytes().get(region).unwrap_or_default());
+        for (c, region) in regions.enumerate() {
+            shift[c] = (region.start, heap.len());
+            heap.extend_from_slice(&s.bytes()[region]);
         }
         shifts.push(shift);
     }
     let moved = |span: Range<usize>, (from, to): (usize, usize)| {
-        // Spans lie inside their column's region, which starts at `from`.
-        span.start.saturating_sub(from).saturating_add(to)
-            ..span.end.saturating_sub(from).saturating_add(to)
+        span.start - from + to..span.end - from + to
     };
     let mut views: [Vec<u128>; 7] = std::array::from_fn(|_| Vec::with_capacity(n));
     let mut decimals: [Vec<i128>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
@@ -183,20 +179,13 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
                 continue;
             }
             let mut fact_views = [0u128; 6];
-            for ((v, t), sh) in fact_views.iter_mut().zip(&fact_texts).zip(shift) {
-                *v = view(&heap, moved(s.text_span(*t, i), *sh), 0);
+            for (c, t) in fact_texts.iter().enumerate() {
+                fact_views[c] = view(&heap, moved(s.text_span(*t, i), shift[c]), 0);
             }
             let mut figures = [0i128; 3];
-            let [_, fact_scales @ ..] = &scales;
-            let [_, fact_names @ ..] = &DECIMALS;
-            for (((figure, column), to), name) in figures
-                .iter_mut()
-                .zip(&fact_decimals)
-                .zip(fact_scales)
-                .zip(fact_names)
-            {
+            for (c, column) in fact_decimals.iter().enumerate() {
                 let (mantissa, scale) = s.decimal_parts(*column, i);
-                *figure = rescaled(mantissa, scale, *to, name)?;
+                figures[c] = rescaled(mantissa, scale, scales[c + 1], DECIMALS[c + 1])?;
             }
             for k in credits {
                 let rep = view(&heap, moved(s.credit_rep_span(k), shift[6]), 0);
@@ -214,9 +203,8 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
                     column.push(v);
                 }
                 let (share, scale) = s.credit_share_parts(k);
-                let [shares, fact_columns @ ..] = &mut decimals;
-                shares.push(rescaled(share, scale, scales[0], DECIMALS[0])?);
-                for (column, figure) in fact_columns.iter_mut().zip(figures) {
+                decimals[0].push(rescaled(share, scale, scales[0], DECIMALS[0])?);
+                for (column, figure) in decimals[1..].iter_mut().zip(figures) {
                     column.push(figure);
                 }
                 dates.push(s.day(i));
@@ -258,14 +246,8 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
 
 /// Brings every batch's decimal columns to the largest scale among the batches.
 fn unify_scales(batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
-    // The decimal columns start at 7 (see `schema`).
-    let scale_of = |b: &RecordBatch, i: usize| match b
-        .schema_ref()
-        .fields()
-        .get(i.saturating_add(7))
-        .map(|f| f.data_type())
-    {
-        Some(DataType::Decimal128(_, s)) => *s as u32,
+    let scale_of = |b: &RecordBatch, i: usize| match b.schema_ref().field(7 + i).data_type() {
+        DataType::Decimal128(_, s) => *s as u32,
         _ => 0,
     };
     let mut target = [0u32, 0, 2, 2];
@@ -279,18 +261,16 @@ fn unify_scales(batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
         .into_iter()
         .map(|b| {
             let mut columns = b.columns().to_vec();
-            for ((i, &t), name) in target.iter().enumerate().zip(DECIMALS) {
+            for (i, &t) in target.iter().enumerate() {
                 let have = scale_of(&b, i);
-                let Some(column) = columns.get_mut(i.saturating_add(7)) else {
-                    continue;
-                };
                 if have != t {
-                    let scaled = column
+                    let scaled = b
+                        .column(7 + i)
                         .as_primitive::<Decimal128Type>()
-                        .try_unary::<_, Decimal128Type, _>(|v| rescaled(v, have, t, name))?
+                        .try_unary::<_, Decimal128Type, _>(|v| rescaled(v, have, t, DECIMALS[i]))?
                         .with_precision_and_scale(38, t as i8)
-                        .map_err(|e| Error::invalid(name, e.to_string()))?;
-                    *column = Arc::new(scaled);
+                        .map_err(|e| Error::invalid(DECIMALS[i], e.to_string()))?;
+                    columns[7 + i] = Arc::new(scaled);
                 }
             }
             RecordBatch::try_new(schema.clone(), columns)
