@@ -93,10 +93,12 @@ impl AuditEntry {
     /// The hash of a pre-0.2 entry, which stores its hash inside: SHA-256 over the entry
     /// re-serialised with that field empty (as it was made then).
     fn legacy_hash(&self) -> String {
-        let mut unsigned = self.clone();
-        unsigned.hash = String::new();
-        // `hash` is the last field and is skipped when empty; the old form ended with it.
-        let mut bytes = serde_json::to_vec(&unsigned).unwrap_or_default();
+        // The stored form without the hash, to which the old form added it as the last
+        // field.
+        let mut bytes = self
+            .sealed()
+            .map(|(json, _)| json.into_bytes())
+            .unwrap_or_default();
         if bytes.last() == Some(&b'}') {
             bytes.pop();
             bytes.extend_from_slice(br#","hash":""}"#);
