@@ -372,6 +372,34 @@ fn ambiguous_rules_are_reported_when_the_policy_loads() {
     assert!(Policy::from_toml(EXAMPLE).unwrap().lints().is_empty());
 }
 
+/// P4.1, #16: 10,000 rules of one scope and priority, each window meeting the next, load
+/// with one lint per rule after the first (found by a sweep, not by comparing 50 million
+/// pairs), and each lint names its rule and the one before it.
+#[test]
+fn a_large_ambiguous_group_gives_one_lint_per_rule() {
+    let mut text = String::from("[pricing]\n");
+    for n in 0..10_000u32 {
+        // Windows of two days, one day apart: each meets only its neighbours.
+        let from =
+            chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(n.into());
+        let to = from + chrono::Days::new(1);
+        text.push_str(&format!(
+            "[[pricing.rules]]\nid = \"r{n}\"\nproducts = {{ id = \"P1\" }}\nvalid = {{ from = \"{from}\", to = \"{to}\" }}\naction = {{ percent_off = \"1\" }}\n"
+        ));
+    }
+    let p = policy(&text);
+    let lints = p.lints();
+    assert_eq!(lints.len(), 9_999);
+    assert_eq!(lints[0].key, "pricing.rules[1]");
+    assert!(
+        lints[0].message.contains("\"r0\" and \"r1\""),
+        "{}",
+        lints[0].message
+    );
+    assert_eq!(lints[9_998].key, "pricing.rules[9999]");
+    assert!(lints[9_998].message.contains("\"r9998\" and \"r9999\""));
+}
+
 /// Random rule sets: shuffling them in the file never changes a price or its trace.
 fn rule_text(i: usize, kind: u8, scope: u8, priority: i32, pct: u8, stacking: u8) -> String {
     let products = match scope % 4 {

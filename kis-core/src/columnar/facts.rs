@@ -4,10 +4,6 @@
 //! point into the segments' own bytes; decimal columns are then brought to one scale per
 //! column, the largest present, so no value is rounded.
 
-// #16: not yet converted to checked arithmetic and checked indexing; the crate-wide
-// lints (lib.rs) apply to every other module.
-#![allow(clippy::arithmetic_side_effects, clippy::indexing_slicing)]
-
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -28,13 +24,16 @@ const DECIMALS: [&str; 4] = ["share_pct", "quantity", "amount", "cost"];
 
 fn schema(scales: [u32; 4]) -> Arc<Schema> {
     let text = |n: &str| Field::new(n, DataType::Utf8View, false);
-    let dec = |i: usize| {
-        Field::new(
-            DECIMALS[i],
-            DataType::Decimal128(38, scales[i] as i8),
-            false,
-        )
-    };
+    // Scales are at most 28 (rust_decimal's), so they fit i8.
+    let dec =
+        |name: &str, scale: u32| Field::new(name, DataType::Decimal128(38, scale as i8), false);
+    let [share, quantity, amount, cost] = scales;
+    let [share, quantity, amount, cost] = [
+        dec(DECIMALS[0], share),
+        dec(DECIMALS[1], quantity),
+        dec(DECIMALS[2], amount),
+        dec(DECIMALS[3], cost),
+    ];
     Arc::new(Schema::new(vec![
         text("id"),
         Field::new("date", DataType::Date32, false),
@@ -43,13 +42,31 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
         text("customer"),
         text("product"),
         text("rep"),
-        dec(0),
-        dec(1),
-        dec(2),
-        dec(3),
+        share,
+        quantity,
+        amount,
+        cost,
         text("currency"),
     ]))
 }
+
+/// Where the decimal columns start in [`schema`].
+const FIRST_DECIMAL: usize = 7;
+
+/// The mask keeping an inline view's length word and its first `len` data bytes, for
+/// `len` 0..=12.
+// Evaluated at compile time: an overflow or an index out of bounds fails the build.
+#[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+const INLINE_MASKS: [u128; 13] = {
+    let mut masks = [0u128; 13];
+    let mut len = 0;
+    while len < 12 {
+        masks[len] = (1u128 << (32 + 8 * len)) - 1;
+        len += 1;
+    }
+    masks[12] = u128::MAX;
+    masks
+};
 
 /// The Arrow view of the string at `span` of `bytes` (buffer `buffer`): its length and,
 /// up to 12 bytes, the bytes themselves; longer, a 4-byte prefix and where it lies.
@@ -57,24 +74,27 @@ fn schema(scales: [u32; 4]) -> Arc<Schema> {
 fn view(bytes: &[u8], span: Range<usize>, buffer: u32) -> u128 {
     let len = span.len();
     let mut word = [0u8; 16];
-    match bytes.get(span.start..span.start + 12) {
-        Some(twelve) => word[4..].copy_from_slice(twelve),
-        None => word[4..4 + len.min(12)].copy_from_slice(&bytes[span.start..][..len.min(12)]),
+    let tail = bytes.get(span.start..).unwrap_or_default();
+    if let (Some(data), Some(twelve)) = (word.last_chunk_mut::<12>(), tail.first_chunk::<12>()) {
+        *data = *twelve;
+    } else {
+        // Fewer than 12 bytes left in the buffer: byte by byte, masked below.
+        for (w, b) in word.iter_mut().skip(4).zip(tail) {
+            *w = *b;
+        }
     }
     let raw = u128::from_le_bytes(word);
     let len_bits = len as u128;
-    if len <= 12 {
+    match INLINE_MASKS.get(len) {
         // Keep the length word and `len` data bytes; zero the rest, as Arrow requires.
-        let kept_bits = 32 + 8 * len as u32;
-        let mask = if kept_bits == 128 {
-            u128::MAX
-        } else {
-            (1u128 << kept_bits) - 1
-        };
-        (raw & mask & !0xffff_ffff) | len_bits
-    } else {
-        let prefix = raw & 0xffff_ffff_0000_0000;
-        len_bits | prefix | (buffer as u128) << 64 | (span.start as u128) << 96
+        Some(mask) => (raw & mask & !0xffff_ffff) | len_bits,
+        None => {
+            let prefix = raw & 0xffff_ffff_0000_0000;
+            // Shifts by constants below 128: they cannot overflow.
+            let buffer = u128::from(buffer).wrapping_shl(64);
+            let offset = (span.start as u128).wrapping_shl(96);
+            len_bits | prefix | buffer | offset
+        }
     }
 }
 
@@ -83,8 +103,8 @@ fn rescaled(mantissa: i128, from: u32, to: u32, column: &str) -> Result<i128> {
     if from == to {
         return Ok(mantissa);
     }
-    10i128
-        .checked_pow(to - from)
+    to.checked_sub(from)
+        .and_then(|up| 10i128.checked_pow(up))
         .and_then(|factor| mantissa.checked_mul(factor))
         .ok_or_else(|| {
             Error::invalid(
@@ -120,7 +140,10 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             .map(|i| d.segment.credits(i).len())
             .sum::<usize>()
     };
-    let n: usize = segments.iter().map(exploded).sum();
+    // Rows in memory: their count fits usize.
+    let n = segments
+        .iter()
+        .fold(0usize, |n, d| n.saturating_add(exploded(d)));
     let fact_decimals = [
         FactDecimal::Quantity,
         FactDecimal::Amount,
@@ -133,11 +156,12 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             if credits.is_empty() {
                 continue;
             }
-            for (c, column) in fact_decimals.iter().enumerate() {
-                scales[c + 1] = scales[c + 1].max(s.decimal_parts(*column, i).1);
+            let [share_scale, fact_scales @ ..] = &mut scales;
+            for (scale, column) in fact_scales.iter_mut().zip(&fact_decimals) {
+                *scale = (*scale).max(s.decimal_parts(*column, i).1);
             }
             for k in credits {
-                scales[0] = scales[0].max(s.credit_share_parts(k).1);
+                *share_scale = (*share_scale).max(s.credit_share_parts(k).1);
             }
         }
     }
@@ -160,14 +184,18 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             .map(|t| s.text_region(t))
             .into_iter()
             .chain([s.credit_rep_region()]);
-        for (c, region) in regions.enumerate() {
-            shift[c] = (region.start, heap.len());
-            heap.extend_from_slice(&s.bytes()[region]);
+        for (slot, region) in shift.iter_mut().zip(regions) {
+            *slot = (region.start, heap.len());
+            // Regions lie inside the segment (checked by `Segment::read`).
+            heap.extend_from_slice(s.bytes().get(region).unwrap_or_default());
         }
         shifts.push(shift);
     }
+    // A span of a segment's column, moved to where that column lies in `heap`. Spans lie
+    // inside their column's region, which starts at `from` (checked by `Segment::read`),
+    // so neither step wraps.
     let moved = |span: Range<usize>, (from, to): (usize, usize)| {
-        span.start - from + to..span.end - from + to
+        span.start.wrapping_sub(from).wrapping_add(to)..span.end.wrapping_sub(from).wrapping_add(to)
     };
     let mut views: [Vec<u128>; 7] = std::array::from_fn(|_| Vec::with_capacity(n));
     let mut decimals: [Vec<i128>; 4] = std::array::from_fn(|_| Vec::with_capacity(n));
@@ -178,33 +206,42 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
             if credits.is_empty() {
                 continue;
             }
-            let mut fact_views = [0u128; 6];
-            for (c, t) in fact_texts.iter().enumerate() {
-                fact_views[c] = view(&heap, moved(s.text_span(*t, i), shift[c]), 0);
-            }
+            let [id, order, contract, customer, product, currency, rep_shift] = *shift;
+            let [t_id, t_order, t_contract, t_customer, t_product, t_currency] = fact_texts;
+            let text = |t: FactText, sh| view(&heap, moved(s.text_span(t, i), sh), 0);
+            let [id, order, contract, customer, product, currency] = [
+                text(t_id, id),
+                text(t_order, order),
+                text(t_contract, contract),
+                text(t_customer, customer),
+                text(t_product, product),
+                text(t_currency, currency),
+            ];
+            let [share_scale, fact_scales @ ..] = scales;
+            let [share_name, fact_names @ ..] = DECIMALS;
             let mut figures = [0i128; 3];
-            for (c, column) in fact_decimals.iter().enumerate() {
+            for (((figure, column), to), name) in figures
+                .iter_mut()
+                .zip(&fact_decimals)
+                .zip(fact_scales)
+                .zip(fact_names)
+            {
                 let (mantissa, scale) = s.decimal_parts(*column, i);
-                figures[c] = rescaled(mantissa, scale, scales[c + 1], DECIMALS[c + 1])?;
+                *figure = rescaled(mantissa, scale, to, name)?;
             }
             for k in credits {
-                let rep = view(&heap, moved(s.credit_rep_span(k), shift[6]), 0);
-                // Columns in table order: id, order, contract, customer, product, rep,
-                // currency.
-                for (column, v) in views.iter_mut().zip([
-                    fact_views[0],
-                    fact_views[1],
-                    fact_views[2],
-                    fact_views[3],
-                    fact_views[4],
-                    rep,
-                    fact_views[5],
-                ]) {
+                let rep = view(&heap, moved(s.credit_rep_span(k), rep_shift), 0);
+                // Columns in table order.
+                for (column, v) in views
+                    .iter_mut()
+                    .zip([id, order, contract, customer, product, rep, currency])
+                {
                     column.push(v);
                 }
                 let (share, scale) = s.credit_share_parts(k);
-                decimals[0].push(rescaled(share, scale, scales[0], DECIMALS[0])?);
-                for (column, figure) in decimals[1..].iter_mut().zip(figures) {
+                let [shares, fact_columns @ ..] = &mut decimals;
+                shares.push(rescaled(share, scale, share_scale, share_name)?);
+                for (column, figure) in fact_columns.iter_mut().zip(figures) {
                     column.push(figure);
                 }
                 dates.push(s.day(i));
@@ -246,8 +283,13 @@ fn chunk_batch(chunk: FactChunk) -> Result<RecordBatch> {
 
 /// Brings every batch's decimal columns to the largest scale among the batches.
 fn unify_scales(batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
-    let scale_of = |b: &RecordBatch, i: usize| match b.schema_ref().field(7 + i).data_type() {
-        DataType::Decimal128(_, s) => *s as u32,
+    let scale_of = |b: &RecordBatch, i: usize| match b
+        .schema_ref()
+        .fields()
+        .get(i.saturating_add(FIRST_DECIMAL))
+        .map(|f| f.data_type())
+    {
+        Some(DataType::Decimal128(_, s)) => *s as u32,
         _ => 0,
     };
     let mut target = [0u32, 0, 2, 2];
@@ -261,16 +303,18 @@ fn unify_scales(batches: Vec<RecordBatch>) -> Result<Vec<RecordBatch>> {
         .into_iter()
         .map(|b| {
             let mut columns = b.columns().to_vec();
-            for (i, &t) in target.iter().enumerate() {
+            for ((i, &t), name) in target.iter().enumerate().zip(DECIMALS) {
                 let have = scale_of(&b, i);
+                let Some(column) = columns.get_mut(i.saturating_add(FIRST_DECIMAL)) else {
+                    continue;
+                };
                 if have != t {
-                    let scaled = b
-                        .column(7 + i)
+                    let scaled = column
                         .as_primitive::<Decimal128Type>()
-                        .try_unary::<_, Decimal128Type, _>(|v| rescaled(v, have, t, DECIMALS[i]))?
+                        .try_unary::<_, Decimal128Type, _>(|v| rescaled(v, have, t, name))?
                         .with_precision_and_scale(38, t as i8)
-                        .map_err(|e| Error::invalid(DECIMALS[i], e.to_string()))?;
-                    columns[7 + i] = Arc::new(scaled);
+                        .map_err(|e| Error::invalid(name, e.to_string()))?;
+                    *column = Arc::new(scaled);
                 }
             }
             RecordBatch::try_new(schema.clone(), columns)

@@ -18,7 +18,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::read::{
-    Decimals, Text, column, days, decimal_at, from_days, integer_at, no_nulls, optional,
+    Decimals, Text, column, days, decimal_at, from_days, integer_at, no_nulls, numbered, optional,
 };
 use crate::error::{Error, Result};
 use crate::kpi::{Metrics, SalesTally, TALLY_SCALE, Targets, YearInputs, YearScore, score_year};
@@ -84,11 +84,11 @@ fn tally_batch(
         ("amount", amount_col),
         ("cost", cost_col),
     ] {
-        no_nulls(col.as_ref(), T, name)?;
+        no_nulls(col.as_ref(), T, name, first)?;
     }
     let dates = days(date_col, T, "date")?;
     if let Some(col) = optional(batch, "currency") {
-        no_nulls(col.as_ref(), T, "currency")?;
+        no_nulls(col.as_ref(), T, "currency", first)?;
         let codes = Text::of(col, T, "currency")?;
         if let Some(i) = (0..codes.len()).find(|&i| codes.value(i) != currency) {
             return Err(Error::invalid(
@@ -105,7 +105,7 @@ fn tally_batch(
     let cost = Decimals::of(cost_col, T, "cost")?;
     let share = match optional(batch, "share_pct") {
         Some(col) => {
-            no_nulls(col.as_ref(), T, "share_pct")?;
+            no_nulls(col.as_ref(), T, "share_pct", first)?;
             Some(Decimals::of(col, T, "share_pct")?)
         }
         None => None,
@@ -252,9 +252,14 @@ pub fn tally_facts(year: i32, currency: Currency, facts: &[RecordBatch]) -> Resu
     Ok(tally)
 }
 
-/// Row `i` of the targets' optional `distribution` column: a list of twelve monthly
-/// percentages summing to 100 (null: even), checked as `SetTargets` checks it.
-fn distribution_at(col: &arrow_array::ArrayRef, i: usize) -> Result<Option<Vec<Decimal>>> {
+/// Row `i` of the targets' optional `distribution` column (table row `row`): a list of
+/// twelve monthly percentages summing to 100 (null: even), checked as `SetTargets`
+/// checks it.
+fn distribution_at(
+    col: &arrow_array::ArrayRef,
+    i: usize,
+    row: usize,
+) -> Result<Option<Vec<Decimal>>> {
     use arrow_array::cast::AsArray;
     const FIELD: &str = "targets.distribution";
     if col.is_null(i) {
@@ -271,11 +276,13 @@ fn distribution_at(col: &arrow_array::ArrayRef, i: usize) -> Result<Option<Vec<D
         }
     };
     let months = (0..values.len())
-        .map(|m| decimal_at(&values, FIELD, "", m).map(Option::unwrap_or_default))
+        .map(|m| {
+            decimal_at(&values, &format!("{FIELD}[{row}]"), "", 0, m).map(Option::unwrap_or_default)
+        })
         .collect::<Result<Vec<Decimal>>>()?;
     // The same rule as for stored targets: twelve non-negative percentages summing to 100.
     crate::expense::BudgetPlan::new(Decimal::ZERO, Some(months.clone())).map_err(|e| match e {
-        Error::Invalid(bad) => Error::invalid(format!("{FIELD}[{i}]"), bad.reason),
+        Error::Invalid(bad) => Error::invalid(format!("{FIELD}[{row}]"), bad.reason),
         other => other,
     })?;
     Ok(Some(months))
@@ -290,12 +297,17 @@ pub fn year_inputs(
     ratings: &[RecordBatch],
 ) -> Result<YearInputs> {
     let mut inputs = YearInputs::default();
-    for b in targets {
+    for (first, b) in numbered(targets) {
         let reps = Text::of(column(b, "targets", "rep")?, "targets", "rep")?;
-        no_nulls(column(b, "targets", "rep")?.as_ref(), "targets", "rep")?;
+        no_nulls(
+            column(b, "targets", "rep")?.as_ref(),
+            "targets",
+            "rep",
+            first,
+        )?;
         let metric = |name: &str, i: usize| -> Result<Option<Decimal>> {
             match optional(b, name) {
-                Some(col) => decimal_at(col, "targets", name, i),
+                Some(col) => decimal_at(col, "targets", name, first, i),
                 None => Ok(None),
             }
         };
@@ -309,7 +321,7 @@ pub fn year_inputs(
                 supervisor: metric("supervisor", i)?,
             };
             let distribution = match optional(b, "distribution") {
-                Some(col) => distribution_at(col, i)?,
+                Some(col) => distribution_at(col, i, first.saturating_add(i))?,
                 None => None,
             };
             inputs.targets.insert(
@@ -325,11 +337,11 @@ pub fn year_inputs(
             );
         }
     }
-    for b in customers {
+    for (first, b) in numbered(customers) {
         const T: &str = "customers";
         let owner_col = column(b, T, "owner")?;
         let signed_col = column(b, T, "first_signed")?;
-        no_nulls(owner_col.as_ref(), T, "owner")?;
+        no_nulls(owner_col.as_ref(), T, "owner", first)?;
         let owners = Text::of(owner_col, T, "owner")?;
         let signed = days(signed_col, T, "first_signed")?;
         for (i, &day) in signed.iter().enumerate() {
@@ -348,16 +360,19 @@ pub fn year_inputs(
             }
         }
     }
-    for b in surveys {
+    for (first, b) in numbered(surveys) {
         const T: &str = "surveys";
         let reps = Text::of(column(b, T, "rep")?, T, "rep")?;
         let dates = days(column(b, T, "date")?, T, "date")?;
         let scores = column(b, T, "score")?;
         for (i, &day) in dates.iter().enumerate() {
             let d = from_days(day);
-            if let (true, Some(score)) = (d.year() == year, decimal_at(scores, T, "score", i)?) {
+            if let (true, Some(score)) =
+                (d.year() == year, decimal_at(scores, T, "score", first, i)?)
+            {
                 // As `RecordSurvey` checks it (P5.3b).
-                let score = crate::input::percent(&format!("surveys.score[{i}]"), score)?;
+                let row = first.saturating_add(i);
+                let score = crate::input::percent(&format!("surveys.score[{row}]"), score)?;
                 if let Some(month) = inputs
                     .surveys
                     .entry(reps.value(i).to_string())
@@ -369,13 +384,14 @@ pub fn year_inputs(
             }
         }
     }
-    for b in ratings {
+    for (first, b) in numbered(ratings) {
         const T: &str = "ratings";
         let reps = Text::of(column(b, T, "rep")?, T, "rep")?;
         let months = column(b, T, "month")?;
         let scores = column(b, T, "score")?;
         let years = optional(b, "year");
         for i in 0..b.num_rows() {
+            let row = first.saturating_add(i);
             if let Some(y) = years {
                 if integer_at(y, T, "year", i)? != Some(year as i64) {
                     continue;
@@ -384,13 +400,13 @@ pub fn year_inputs(
             let month = integer_at(months, T, "month", i)?.unwrap_or(0);
             if !(1..=12).contains(&month) {
                 return Err(Error::invalid(
-                    format!("ratings.month[{i}]"),
+                    format!("ratings.month[{row}]"),
                     format!("{month} is not a month"),
                 ));
             }
-            if let Some(score) = decimal_at(scores, T, "score", i)? {
+            if let Some(score) = decimal_at(scores, T, "score", first, i)? {
                 // As `RateRep` checks it (P5.3c).
-                let score = crate::input::percent(&format!("ratings.score[{i}]"), score)?;
+                let score = crate::input::percent(&format!("ratings.score[{row}]"), score)?;
                 if let Some(slot) = inputs
                     .ratings
                     .entry(reps.value(i).to_string())
@@ -552,7 +568,7 @@ mod tests {
             ("cost", dec_col(&[0], 2)),
         ]);
         assert!(
-            matches!(tally_facts(2026, cny(), &[nulls]), Err(Error::Invalid(e)) if e.field == "facts.rep")
+            matches!(tally_facts(2026, cny(), &[nulls]), Err(Error::Invalid(e)) if e.field == "facts.rep[0]")
         );
     }
 
@@ -593,6 +609,75 @@ mod tests {
         assert_eq!(field(second(1, 101, "CNY")), "facts.share_pct[2]");
         assert_eq!(field(second(1, 100, "USD")), "facts.currency[2]");
         assert!(tally_facts(2026, cny(), &[fine.clone(), second(1, 100, "CNY")]).is_ok());
+    }
+
+    /// #16: in a table of several batches, the small tables' errors name the row of the
+    /// whole table too: here the second batch's second row, table row 2.
+    #[test]
+    fn small_tables_name_the_row_of_the_whole_table() {
+        let surveys = |score: i128| {
+            batch(vec![
+                (
+                    "rep",
+                    Arc::new(StringArray::from(vec!["a", "a"])) as ArrayRef,
+                ),
+                (
+                    "date",
+                    Arc::new(Date32Array::from(vec![day(2026, 3, 2); 2])),
+                ),
+                ("score", dec_col(&[90, score], 0)),
+            ])
+        };
+        let first = batch(vec![
+            ("rep", Arc::new(StringArray::from(vec!["a"])) as ArrayRef),
+            ("date", Arc::new(Date32Array::from(vec![day(2026, 3, 2)]))),
+            ("score", dec_col(&[80], 0)),
+        ]);
+        let ratings = |month: i32, score: i128| {
+            batch(vec![
+                (
+                    "rep",
+                    Arc::new(StringArray::from(vec!["a", "a"])) as ArrayRef,
+                ),
+                (
+                    "month",
+                    Arc::new(arrow_array::Int32Array::from(vec![3, month])),
+                ),
+                ("score", dec_col(&[70, score], 0)),
+            ])
+        };
+        let one_rating = batch(vec![
+            ("rep", Arc::new(StringArray::from(vec!["a"])) as ArrayRef),
+            ("month", Arc::new(arrow_array::Int32Array::from(vec![3]))),
+            ("score", dec_col(&[70], 0)),
+        ]);
+        let targets = |rep: Option<&str>| {
+            batch(vec![
+                (
+                    "rep",
+                    Arc::new(StringArray::from(vec![Some("a"), rep])) as ArrayRef,
+                ),
+                ("revenue", dec_col(&[1, 2], 0)),
+            ])
+        };
+        let one_target = batch(vec![
+            ("rep", Arc::new(StringArray::from(vec!["z"])) as ArrayRef),
+            ("revenue", dec_col(&[1], 0)),
+        ]);
+        let field = |r: Result<YearInputs>| match r {
+            Err(Error::Invalid(e)) => e.field,
+            other => panic!("{other:?}"),
+        };
+        let of_surveys = |b| year_inputs(2026, &[], &[], &[first.clone(), b], &[]);
+        let of_ratings = |b| year_inputs(2026, &[], &[], &[], &[one_rating.clone(), b]);
+        assert_eq!(field(of_surveys(surveys(101))), "surveys.score[2]");
+        assert!(of_surveys(surveys(100)).is_ok());
+        assert_eq!(field(of_ratings(ratings(3, 101))), "ratings.score[2]");
+        assert_eq!(field(of_ratings(ratings(13, 50))), "ratings.month[2]");
+        assert!(of_ratings(ratings(4, 50)).is_ok());
+        let of_targets = |b| year_inputs(2026, &[one_target.clone(), b], &[], &[], &[]);
+        assert_eq!(field(of_targets(targets(None))), "targets.rep[2]");
+        assert!(of_targets(targets(Some("b"))).is_ok());
     }
 
     #[test]

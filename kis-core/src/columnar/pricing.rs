@@ -16,7 +16,7 @@ use arrow_array::{Array, RecordBatch};
 use rust_decimal::Decimal;
 
 use super::export::Columns;
-use super::read::{Decimals, Text, column, days, decimal_at, no_nulls, optional};
+use super::read::{Decimals, Text, column, days, decimal_at, no_nulls, numbered, optional};
 use crate::error::{Error, InvalidInput, Result};
 use crate::policy::Policy;
 use crate::pricing::{PriceRequest, PricedLine};
@@ -30,9 +30,9 @@ struct Entry {
 fn catalogue(products: &[RecordBatch]) -> Result<HashMap<String, Entry>> {
     const T: &str = "products";
     let mut out = HashMap::new();
-    for b in products {
+    for (first, b) in numbered(products) {
         for name in ["product", "category", "list_price", "cost"] {
-            no_nulls(column(b, T, name)?.as_ref(), T, name)?;
+            no_nulls(column(b, T, name)?.as_ref(), T, name, first)?;
         }
         let ids = Text::of(column(b, T, "product")?, T, "product")?;
         let categories = Text::of(column(b, T, "category")?, T, "category")?;
@@ -43,8 +43,8 @@ fn catalogue(products: &[RecordBatch]) -> Result<HashMap<String, Entry>> {
                 ids.value(i).to_string(),
                 Entry {
                     category: categories.value(i).to_string(),
-                    list_price: list.decimal(i)?,
-                    cost: cost.decimal(i)?,
+                    list_price: list.decimal(i, first)?,
+                    cost: cost.decimal(i, first)?,
                 },
             );
         }
@@ -63,9 +63,9 @@ pub fn price_lines(
     let currency = policy.general().currency;
     let mut priced: Vec<(String, PricedLine)> = Vec::new();
     let mut row = 0usize;
-    for b in lines {
+    for (first, b) in numbered(lines) {
         for name in ["product", "quantity", "date"] {
-            no_nulls(column(b, T, name)?.as_ref(), T, name)?;
+            no_nulls(column(b, T, name)?.as_ref(), T, name, first)?;
         }
         let products = Text::of(column(b, T, "product")?, T, "product")?;
         let quantities = column(b, T, "quantity")?;
@@ -84,7 +84,7 @@ pub fn price_lines(
                     format!("{product:?} is not in the products table"),
                 )
             })?;
-            let quantity = decimal_at(quantities, T, "quantity", i)?.unwrap_or_default();
+            let quantity = decimal_at(quantities, T, "quantity", first, i)?.unwrap_or_default();
             let customer = customers
                 .as_ref()
                 .and_then(|(a, t)| (!a.is_null(i)).then(|| t.value(i)));
@@ -172,8 +172,8 @@ mod tests {
         )
         .unwrap();
         // One at list; ten at the volume schedule's 5 % off.
-        assert_eq!(totals.decimal(0).unwrap(), Decimal::new(100000, 2));
-        assert_eq!(totals.decimal(1).unwrap(), Decimal::new(950000, 2));
+        assert_eq!(totals.decimal(0, 0).unwrap(), Decimal::new(100000, 2));
+        assert_eq!(totals.decimal(1, 0).unwrap(), Decimal::new(950000, 2));
         let unknown = batch(vec![
             ("product", Arc::new(StringArray::from(vec!["NOPE"]))),
             ("quantity", dec_col(&[1], 0)),

@@ -33,18 +33,25 @@ pub fn optional<'a>(batch: &'a RecordBatch, name: &str) -> Option<&'a ArrayRef> 
 }
 
 /// Refuses nulls in a required column, naming the first null row.
-pub fn no_nulls(array: &dyn Array, table: &str, name: &str) -> Result<()> {
+pub fn no_nulls(array: &dyn Array, table: &str, name: &str, first: usize) -> Result<()> {
     if array.null_count() > 0 {
-        let first = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
+        let at = (0..array.len()).find(|&i| array.is_null(i)).unwrap_or(0);
         return Err(Error::invalid(
-            format!("{table}.{name}"),
-            format!(
-                "row {first} is null ({} null in all); every row needs a value",
-                array.null_count()
-            ),
+            format!("{table}.{name}[{}]", first.saturating_add(at)),
+            "is null; every row needs a value",
         ));
     }
     Ok(())
+}
+
+/// Each batch of a table with the table row of its first row, so that an error names the
+/// row of the whole table, not of its batch.
+pub fn numbered(batches: &[RecordBatch]) -> impl Iterator<Item = (usize, &RecordBatch)> {
+    batches.iter().scan(0usize, |next, b| {
+        let first = *next;
+        *next = next.saturating_add(b.num_rows());
+        Some((first, b))
+    })
 }
 
 fn wrong_type(table: &str, name: &str, expected: &str, got: &DataType) -> Error {
@@ -189,34 +196,52 @@ pub struct Decimals<'a> {
     pub values: &'a [i128],
     /// Decimals.
     pub scale: u32,
+    /// The table and column, for errors.
+    table: &'a str,
+    name: &'a str,
 }
 
 impl<'a> Decimals<'a> {
     /// Reads a `decimal128` column (an integer column is read at scale 0).
-    pub fn of(array: &'a ArrayRef, table: &str, name: &str) -> Result<Decimals<'a>> {
+    pub fn of(array: &'a ArrayRef, table: &'a str, name: &'a str) -> Result<Decimals<'a>> {
         match array.data_type() {
             DataType::Decimal128(_, scale) if *scale >= 0 => {
                 let a: &Decimal128Array = array.as_primitive();
                 Ok(Decimals {
                     values: a.values(),
                     scale: *scale as u32,
+                    table,
+                    name,
                 })
             }
             other => Err(wrong_type(table, name, "decimal128", other)),
         }
     }
 
-    /// Row `i` as a [`Decimal`].
-    pub fn decimal(&self, i: usize) -> Result<Decimal> {
+    /// Row `i` as a [`Decimal`]; the batch starts at table row `first`.
+    pub fn decimal(&self, i: usize, first: usize) -> Result<Decimal> {
         let raw = self.values.get(i).copied().unwrap_or_default();
-        Decimal::try_from_i128_with_scale(raw, self.scale)
-            .map_err(|e| Error::invalid("decimal", format!("row {i}: {e}")))
+        Decimal::try_from_i128_with_scale(raw, self.scale).map_err(|_| {
+            Error::invalid(
+                format!("{}.{}[{}]", self.table, self.name, first.saturating_add(i)),
+                format!(
+                    "{raw} at scale {} does not fit kis's exact decimals (28 digits)",
+                    self.scale
+                ),
+            )
+        })
     }
 }
 
 /// Row `i` of a decimal or integer column as a [`Decimal`] (small tables: targets,
-/// surveys), refusing floats.
-pub fn decimal_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result<Option<Decimal>> {
+/// surveys), refusing floats; the batch starts at table row `first`.
+pub fn decimal_at(
+    array: &ArrayRef,
+    table: &str,
+    name: &str,
+    first: usize,
+    i: usize,
+) -> Result<Option<Decimal>> {
     if array.is_null(i) {
         return Ok(None);
     }
@@ -225,7 +250,7 @@ pub fn decimal_at(array: &ArrayRef, table: &str, name: &str, i: usize) -> Result
             let a: &Decimal128Array = array.as_primitive();
             Decimal::try_from_i128_with_scale(a.value(i), *s as u32).map_err(|_| {
                 Error::invalid(
-                    format!("{table}.{name}[{i}]"),
+                    format!("{table}.{name}[{}]", first.saturating_add(i)),
                     format!(
                         "{} at scale {s} does not fit kis's exact decimals (28 digits)",
                         a.value(i)

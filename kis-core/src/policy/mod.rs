@@ -37,7 +37,7 @@ pub use pricing::{
 };
 
 use check::{Check, KeyPath};
-use locate::{Seg, line_col, path_at, path_text, span_of};
+use locate::{Lines, Seg, path_at, path_text, span_of};
 
 use crate::money::RoundingPolicy;
 use crate::pricing::PriceBook;
@@ -82,9 +82,10 @@ impl PartialEq for Policy {
 impl Policy {
     /// Parses and validates a policy. On error, every problem found is reported.
     pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        let lines = Lines::of(text);
         let doc = Document::parse(text.to_string()).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
-            let (line, column) = line_col(text, offset);
+            let (line, column) = lines.at(offset);
             PolicyError::Invalid {
                 problems: vec![PolicyProblem {
                     key: String::new(),
@@ -96,7 +97,7 @@ impl Policy {
         })?;
         let file: PolicyFile = toml::from_str(text).map_err(|e| {
             let offset = e.span().map(|s| s.start).unwrap_or(0);
-            let (line, column) = line_col(text, offset);
+            let (line, column) = lines.at(offset);
             PolicyError::Invalid {
                 problems: vec![PolicyProblem {
                     key: path_text(&path_at(&doc, offset)),
@@ -112,7 +113,7 @@ impl Policy {
             let problems = check
                 .problems
                 .into_iter()
-                .map(|(path, message)| locate(text, &doc, &path.0, message))
+                .map(|(path, message)| locate(&lines, &doc, &path.0, message))
                 .collect();
             return Err(PolicyError::Invalid { problems });
         }
@@ -120,7 +121,7 @@ impl Policy {
             .into_iter()
             .map(|(_, later, message)| {
                 let path = KeyPath::root().k("pricing").k("rules").i(later);
-                locate(text, &doc, &path.0, message)
+                locate(&lines, &doc, &path.0, message)
             })
             .collect();
         Ok(Policy {
@@ -222,8 +223,13 @@ impl PolicyFile {
     }
 }
 
-fn locate(text: &str, doc: &Document<String>, path: &[Seg], message: String) -> PolicyProblem {
-    let position = span_of(doc, path).map(|s| line_col(text, s.start));
+fn locate(
+    lines: &Lines<'_>,
+    doc: &Document<String>,
+    path: &[Seg],
+    message: String,
+) -> PolicyProblem {
+    let position = span_of(doc, path).map(|s| lines.at(s.start));
     PolicyProblem {
         key: path_text(path),
         line: position.map(|p| p.0),

@@ -1,4 +1,4 @@
-//! Pricing lints: rule pairs whose order is decided only by the tie-break, found when the
+//! Pricing lints: rules whose order is decided only by the tie-break, found when the
 //! policy is loaded rather than discovered at quote time.
 
 use std::collections::HashMap;
@@ -6,15 +6,18 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::overlap::{Reach, collisions};
 use super::scope::{CustomerKey, ProductKey};
 use crate::policy::{PriceRule, PricingPolicy, Stacking};
 
 /// Two exclusive rules with the same priority and the same specificity that can match
 /// the same line: their order then rests on the tie-break (later start, then id). Each
-/// pair is reported as `(index, index, message)`, indexes into `pricing.rules`.
+/// rule that meets one before it (by first day, then position) is reported once, as
+/// `(other, rule, message)`, positions into `pricing.rules`; the lint belongs to `rule`.
+/// O(n log n) in the rules (see [`overlap`](super::overlap)).
 pub fn lint(pricing: &PricingPolicy) -> Vec<(usize, usize, String)> {
-    let mut groups: HashMap<(ProductKey, CustomerKey, i32, bool), Vec<usize>> = HashMap::new();
-    for (i, r) in pricing.rules.iter().enumerate() {
+    let mut groups: HashMap<(ProductKey, CustomerKey, i32, bool), Vec<Reach>> = HashMap::new();
+    for (rule, r) in pricing.rules.iter().enumerate() {
         if r.stacking != Stacking::Exclusive {
             continue;
         }
@@ -24,52 +27,42 @@ pub fn lint(pricing: &PricingPolicy) -> Vec<(usize, usize, String)> {
             r.priority,
             r.action.free_units.is_some(),
         );
-        groups.entry(key).or_default().push(i);
+        groups.entry(key).or_default().push(reach(rule, r));
     }
     let mut found = Vec::new();
-    let mut ordered: Vec<&Vec<usize>> = groups.values().collect();
-    ordered.sort_by_key(|members| members.first().copied());
-    for members in ordered {
-        for (n, &a) in members.iter().enumerate() {
-            for &b in members.iter().skip(n.saturating_add(1)) {
-                // Positions into `rules`, taken from it above.
-                let (Some(ra), Some(rb)) = (pricing.rules.get(a), pricing.rules.get(b)) else {
-                    continue;
-                };
-                if overlap(ra, rb) {
-                    found.push((
-                        a,
-                        b,
-                        format!(
-                            "rules {:?} and {:?} have the same priority ({}) and scope and can match the same line; \
-                             the later start, then the id, decides: give one a higher priority",
-                            ra.id, rb.id, ra.priority
-                        ),
-                    ));
-                }
-            }
+    for members in groups.values() {
+        for (a, b) in collisions(members) {
+            // Positions into `rules`, taken from it above.
+            let (Some(ra), Some(rb)) = (pricing.rules.get(a), pricing.rules.get(b)) else {
+                continue;
+            };
+            let (first, second) = if a < b { (ra, rb) } else { (rb, ra) };
+            found.push((
+                a,
+                b,
+                format!(
+                    "rules {:?} and {:?} have the same priority ({}) and scope and can match the same line; \
+                     the later start, then the id, decides: give one a higher priority",
+                    first.id, second.id, ra.priority
+                ),
+            ));
         }
     }
+    found.sort_by_key(|&(_, rule, _)| rule);
     found
 }
 
-fn overlap(a: &PriceRule, b: &PriceRule) -> bool {
-    let qty = |r: &PriceRule| {
-        (
+fn reach(rule: usize, r: &PriceRule) -> Reach {
+    Reach {
+        rule,
+        qty: (
             r.min_qty.unwrap_or(Decimal::ZERO),
             r.max_qty.unwrap_or(Decimal::MAX),
-        )
-    };
-    let ((a0, a1), (b0, b1)) = (qty(a), qty(b));
-    let days = |r: &PriceRule| {
-        r.valid
+        ),
+        days: r
+            .valid
             .as_ref()
-            .map_or((NaiveDate::MIN, NaiveDate::MAX), |w| (w.from, w.to))
-    };
-    let ((d0, d1), (e0, e1)) = (days(a), days(b));
-    let currency = match (a.currency, b.currency) {
-        (Some(x), Some(y)) => x == y,
-        _ => true,
-    };
-    a0 <= b1 && b0 <= a1 && d0 <= e1 && e0 <= d1 && currency
+            .map_or((NaiveDate::MIN, NaiveDate::MAX), |w| (w.from, w.to)),
+        currency: r.currency,
+    }
 }

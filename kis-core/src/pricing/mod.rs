@@ -9,6 +9,7 @@
 
 mod book;
 mod lint;
+mod overlap;
 mod scope;
 mod trace;
 
