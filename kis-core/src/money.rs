@@ -11,7 +11,19 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 /// An ISO-4217-style currency code: three upper-case ASCII letters (`CNY`, `EUR`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct Currency([u8; 3]);
 
@@ -60,7 +72,7 @@ impl From<Currency> for String {
 }
 
 /// An amount of money in one currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Money {
     /// The exact amount.
     pub amount: Decimal,
@@ -150,7 +162,7 @@ impl fmt::Display for Money {
 }
 
 /// How a value exactly between two representable amounts is rounded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// 0.125 -> 0.13, -0.125 -> -0.13 (commercial rounding; the default).
@@ -163,7 +175,7 @@ pub enum RoundingMode {
 ///
 /// Policy (`[general] money_scale`, `rounding`) decides the scale and the mode; line
 /// totals are rounded once, and document totals are sums of rounded lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RoundingPolicy {
     /// Digits after the decimal point (2 = cents).
     pub scale: u32,

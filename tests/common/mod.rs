@@ -54,6 +54,69 @@ pub fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
     stores
 }
 
+/// One fresh store of the backend `name` (one of [`BACKENDS`]); `None` for PostgreSQL
+/// when it is skipped knowingly (`KIS_SKIP_POSTGRES=1`).
+pub fn backend(name: &str) -> Option<Arc<dyn Store>> {
+    let dir = Box::leak(Box::new(tempfile::tempdir().expect("tempdir")));
+    Some(match name {
+        "memory" => Arc::new(MemoryStore::new()),
+        "sqlite_memory" => Arc::new(SqliteStore::open_in_memory().expect("sqlite")),
+        "sqlite_file" => {
+            Arc::new(SqliteStore::open(dir.path().join("kis.db")).expect("sqlite file"))
+        }
+        "sqlite_flaky" => Arc::new(flaky::Flaky::new(Arc::new(
+            SqliteStore::open_in_memory().expect("sqlite"),
+        ))),
+        "postgres" => {
+            let options = PostgresOptions {
+                pool_size: 4,
+                schema: Some(unique_schema()),
+                ..Default::default()
+            };
+            Arc::new(PostgresStore::connect_with(&postgres_url()?, options).expect("postgres"))
+        }
+        other => panic!("no backend {other:?}"),
+    })
+}
+
+/// Expands `per_backend!(name, |store| body)` into a module `name` holding one
+/// `#[test]` per backend, so that a failure names its backend and one backend runs alone
+/// (`cargo test name::postgres`).
+#[macro_export]
+macro_rules! per_backend {
+    ($name:ident, |$store:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            fn run($store: std::sync::Arc<dyn kis::Store>) {
+                $body
+            }
+            #[test]
+            fn memory() {
+                run(common::backend("memory").unwrap())
+            }
+            #[test]
+            fn sqlite_memory() {
+                run(common::backend("sqlite_memory").unwrap())
+            }
+            #[test]
+            fn sqlite_file() {
+                run(common::backend("sqlite_file").unwrap())
+            }
+            #[test]
+            fn sqlite_flaky() {
+                run(common::backend("sqlite_flaky").unwrap())
+            }
+            #[test]
+            fn postgres() {
+                if let Some(store) = common::backend("postgres") {
+                    run(store)
+                }
+            }
+        }
+    };
+}
+
 /// The test server's URL; without one the tests fail unless `KIS_SKIP_POSTGRES=1`.
 pub fn postgres_url() -> Option<String> {
     match std::env::var("KIS_TEST_POSTGRES_URL") {

@@ -13,7 +13,7 @@ use crate::expense::{Budget, ExpenseClaim};
 use crate::sales::{Contract, ContractChange, PriceException, Quote};
 
 /// Where a document's review stands after a command.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReviewOutcome {
     /// The document kind.
     pub kind: DocKind,
@@ -57,7 +57,7 @@ macro_rules! for_kind {
 }
 
 /// Submits a document for review (its owner).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Submit {
     /// The document kind.
     pub kind: DocKind,
@@ -81,7 +81,7 @@ impl Command for Submit {
 
 /// Decides the current step: approve, reject or return for revision (a reason is
 /// required for the last two).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decide {
     /// The document kind.
     pub kind: DocKind,
@@ -112,7 +112,7 @@ impl Command for Decide {
 }
 
 /// Takes a pending document back (its submitter).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Recall {
     /// The document kind.
     pub kind: DocKind,

@@ -12,7 +12,7 @@ use crate::org::User;
 use crate::store::Transaction;
 
 /// A delegation of review authority from one user to another, for a date range.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delegation {
     /// `{from}:{to}:{first day}`.
     pub id: String,
@@ -58,7 +58,7 @@ pub fn delegators_of(tx: &mut dyn Transaction, to: &UserId, day: NaiveDate) -> R
 }
 
 /// Delegates the actor's review authority to `to` from `first_day` to `last_day`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Delegate {
     /// The substitute.
     pub to: UserId,

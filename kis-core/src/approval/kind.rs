@@ -7,7 +7,19 @@ use serde::{Deserialize, Serialize};
 use crate::policy::{ApprovalPolicy, Chain};
 
 /// A kind of reviewed document; each has its chain in `[approval.<kind>]`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DocKind {
     /// A quote (P3.2b).

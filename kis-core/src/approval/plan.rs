@@ -8,7 +8,7 @@ use crate::org::Role;
 use crate::policy::{Chain, Condition, Scope};
 
 /// What step conditions may look at in a document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Facts {
     /// The document's total amount, if it has one.
     pub total: Option<Decimal>,
@@ -19,7 +19,7 @@ pub struct Facts {
 }
 
 /// One step of a planned review.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PlannedStep {
     /// Position in the chain, from 0.
     pub index: usize,

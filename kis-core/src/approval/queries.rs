@@ -18,7 +18,7 @@ use crate::ids::{TeamId, UserId};
 use crate::org::{Actor, Role, Team, User};
 
 /// A document waiting for a decision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InboxItem {
     /// The document kind.
     pub kind: DocKind,

@@ -12,7 +12,7 @@ use crate::ids::{TeamId, UserId};
 use crate::org::Role;
 
 /// A document waiting for the reviewer of its current step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QueueEntry {
     /// `{kind}:{document id}`.
     pub key: String,

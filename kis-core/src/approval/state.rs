@@ -7,7 +7,7 @@ use super::plan::PlannedStep;
 use crate::ids::{TeamId, UserId};
 
 /// Where a review round stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalStatus {
     /// Waiting for the current step's reviewer.
@@ -23,7 +23,7 @@ pub enum ApprovalStatus {
 }
 
 /// A reviewer's verdict on a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     /// Approved.
@@ -35,7 +35,7 @@ pub enum Verdict {
 }
 
 /// A decision on one step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Decision {
     /// Who decided.
     pub by: UserId,
@@ -50,7 +50,7 @@ pub struct Decision {
 }
 
 /// One step of a round: the plan, and its decision once made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepState {
     /// The planned step (role, scope, whether it applies and why).
     pub planned: PlannedStep,
@@ -61,7 +61,7 @@ pub struct StepState {
 }
 
 /// A review round of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Approval {
     /// 1 for the first submission, +1 for each re-submission.
     pub round: u32,

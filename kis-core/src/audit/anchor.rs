@@ -12,7 +12,7 @@ use sha2::Sha256;
 use crate::error::{Error, InvalidInput, Result};
 
 /// The trail's position and head hash, optionally signed (see the module docs).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditAnchor {
     /// The sequence number of the last entry when the anchor was taken (0: empty).
     pub seq: u64,

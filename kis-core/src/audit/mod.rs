@@ -29,7 +29,7 @@ use crate::error::Result;
 use crate::store::{AuditRecord, DocKey, StoreError, Transaction};
 
 /// One document changed by a command.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Change {
     /// The collection of the document.
     pub collection: String,
@@ -53,7 +53,7 @@ pub fn body_hash(body: &str) -> String {
 }
 
 /// One entry of the audit trail.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     /// Position in the trail, from 1.
     pub seq: u64,

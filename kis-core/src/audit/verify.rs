@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::store::{AuditFilter, AuditRecord, DocKey, Transaction};
 
 /// Where the chain is broken, and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct AuditBreak {
     /// The first entry that does not verify.
     pub seq: u64,
@@ -22,7 +24,9 @@ pub struct AuditBreak {
 
 /// A document not stored as the audit trail last recorded it: edited or removed
 /// outside kis, or written without an entry.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct DocumentMismatch {
     /// The collection.
     pub collection: String,
@@ -35,7 +39,9 @@ pub struct DocumentMismatch {
 }
 
 /// The result of verifying the trail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct AuditReport {
     /// Entries checked.
     pub entries: u64,

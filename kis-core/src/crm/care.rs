@@ -14,7 +14,7 @@ use crate::policy::CrmPolicy;
 use crate::sales::{Customer, FactText, SalesFact, may_see, read_segments};
 
 /// How a customer was contacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VisitKind {
     /// In person.
@@ -24,7 +24,7 @@ pub enum VisitKind {
 }
 
 /// A logged visit or call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Visit {
     /// Id.
     pub id: String,
@@ -51,7 +51,7 @@ impl Document for Visit {
 }
 
 /// Logs a visit or call to a customer the actor may see.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogVisit {
     /// Id.
     pub id: String,
@@ -104,7 +104,7 @@ impl Command for LogVisit {
 }
 
 /// A customer due for a revisit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Due {
     /// The customer.
     pub customer: String,
@@ -119,7 +119,7 @@ pub struct Due {
 }
 
 /// A greeting to send.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Greeting {
     /// The day.
     pub date: NaiveDate,

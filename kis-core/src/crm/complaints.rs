@@ -12,7 +12,7 @@ use crate::org::Actor;
 use crate::sales::{Customer, may_see};
 
 /// Where a complaint stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintStatus {
     /// Received, not yet answered.
@@ -26,7 +26,7 @@ pub enum ComplaintStatus {
 }
 
 /// A customer complaint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Complaint {
     /// Id.
     pub id: String,
@@ -98,7 +98,7 @@ fn may_handle(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Res
 }
 
 /// Records a complaint; its deadlines follow from its severity.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OpenComplaint {
     /// Id.
     pub id: String,
@@ -179,7 +179,7 @@ impl Command for OpenComplaint {
 }
 
 /// What happens next to a complaint.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintStep {
     /// The first response went out.
@@ -199,7 +199,7 @@ pub enum ComplaintStep {
 }
 
 /// Moves a complaint on, in order: acknowledge, resolve, close.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HandleComplaint {
     /// The complaint.
     pub id: String,
@@ -279,7 +279,7 @@ impl Command for HandleComplaint {
 }
 
 /// A complaint past a deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OverdueComplaint {
     /// The complaint.
     pub complaint: String,

@@ -30,7 +30,7 @@ fn may_edit(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Resul
 }
 
 /// Updates a customer's record; fields left out stay as they are.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UpdateCustomer {
     /// The customer.
     pub id: String,
@@ -111,7 +111,7 @@ impl Command for UpdateCustomer {
 
 /// Hands a customer to another rep (the team's manager or the director), with a reason;
 /// the audit trail keeps who owned it before (P8.1).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TransferCustomer {
     /// The customer.
     pub id: String,

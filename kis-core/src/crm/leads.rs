@@ -12,7 +12,19 @@ use crate::org::{Actor, Directory, Role, User};
 use crate::sales::{Contact, Customer, may_see};
 
 /// Where a lead stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum LeadStatus {
     /// Captured, nobody assigned yet.
@@ -26,7 +38,7 @@ pub enum LeadStatus {
 }
 
 /// Something that happened to a lead: a visit, a call, a note (P3.1b).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeadActivity {
     /// When.
     pub at: DateTime<Utc>,
@@ -39,7 +51,7 @@ pub struct LeadActivity {
 }
 
 /// A lead from marketing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Lead {
     /// Id.
     pub id: String,
@@ -150,7 +162,7 @@ fn non_empty(field: &str, value: &str, why: &str) -> Result<()> {
 }
 
 /// Records a lead (P3.1a): marketing, a manager or the director.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CaptureLead {
     /// Id.
     pub id: String,
@@ -246,7 +258,7 @@ fn authorize_assignment(ctx: &mut CommandContext<'_>, rep: &UserId) -> Result<()
 }
 
 /// Hands a lead to a rep, or to another rep (P3.1a).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AssignLead {
     /// The lead.
     pub lead: String,
@@ -282,7 +294,7 @@ impl Command for AssignLead {
 }
 
 /// Logs a visit, call or note against a lead (P3.1b).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LogLeadActivity {
     /// The lead.
     pub lead: String,
@@ -319,7 +331,7 @@ impl Command for LogLeadActivity {
 
 /// Wins a lead: records it as a customer owned by the rep it was handed to, carrying its
 /// contact, region and industry; the lead stays, linked both ways.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ConvertLead {
     /// The lead.
     pub lead: String,
@@ -374,7 +386,7 @@ impl Command for ConvertLead {
 }
 
 /// Gives a lead up, saying why (no need, lost to a competitor, unreachable...).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CloseLead {
     /// The lead.
     pub lead: String,

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::document::Document;
 
 /// What is remembered for an idempotency key.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct IdempotencyRecord {
     /// The caller's key.
     pub key: String,

@@ -56,7 +56,7 @@ impl std::fmt::Debug for Engine {
 }
 
 /// A command for the engine's own bookkeeping (policy registration).
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct RegisterPolicy {
     hash: String,
     effective_from: NaiveDate,

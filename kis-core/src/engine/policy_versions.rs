@@ -12,7 +12,7 @@ use crate::org::Role;
 use crate::policy::Policy;
 
 /// A stored policy version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyVersion {
     /// Content hash of the text (the version id).
     pub hash: String,
@@ -43,13 +43,18 @@ impl PolicyVersion {
 }
 
 /// Registers a policy version (admin only). Installing the same text again keeps the
-/// first record.
-#[derive(Debug, Clone, Serialize)]
+/// first record. On the wire `policy` is the policy's TOML text, checked as it is
+/// decoded; the audit trail records that text, so the trail itself shows what was
+/// installed.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InstallPolicy {
-    /// The policy text (already validated by the engine).
-    #[serde(skip)]
+    /// The policy text.
+    #[serde(serialize_with = "policy_text", deserialize_with = "parse_policy")]
+    #[schemars(with = "String")]
     pub policy: Policy,
-    /// The version's hash (what the audit trail shows instead of the whole text).
+    /// The version's hash (hex SHA-256 of the text); computed when absent, refused when
+    /// it is not the text's.
+    #[serde(default)]
     pub hash: String,
     /// The first day it applies to.
     pub effective_from: NaiveDate,
@@ -74,9 +79,31 @@ impl Command for InstallPolicy {
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<PolicyVersion> {
+        if !self.hash.is_empty() && self.hash != self.policy.hash() {
+            return Err(Error::invalid(
+                "hash",
+                format!(
+                    "{} is not the hash of the policy text ({})",
+                    self.hash,
+                    self.policy.hash()
+                ),
+            ));
+        }
         let by = ctx.actor()?.id.to_string();
         register(ctx, &self.policy, self.effective_from, &by)
     }
+}
+
+fn policy_text<S: serde::Serializer>(
+    policy: &Policy,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(policy.source())
+}
+
+fn parse_policy<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Policy, D::Error> {
+    let text = String::deserialize(d)?;
+    Policy::from_toml(&text).map_err(serde::de::Error::custom)
 }
 
 /// Stores `policy` as a version unless it is already stored.

@@ -14,7 +14,9 @@ use crate::org::{Actor, Role, require_role};
 use crate::policy::ExpensePolicy;
 
 /// What a finding is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// Approved and pending spending passed a budget (allowed by `warn` or `ignore`).
@@ -33,7 +35,7 @@ pub enum FindingKind {
 }
 
 /// One finding of the audit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Finding {
     /// What it is about.
     pub kind: FindingKind,

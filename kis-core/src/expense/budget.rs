@@ -15,7 +15,7 @@ use crate::money::Currency;
 use crate::org::{Role, Team};
 
 /// Where a budget's proposal stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BudgetStatus {
     /// Proposed, not yet submitted (or back from review).
@@ -27,7 +27,7 @@ pub enum BudgetStatus {
 }
 
 /// One version of a budget, as proposed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BudgetVersion {
     /// 1, 2, ...
     pub version: u32,
@@ -42,7 +42,7 @@ pub struct BudgetVersion {
 }
 
 /// An expense budget of one team and category for one year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Budget {
     /// `{year}:{team}:{category}`.
     pub id: String,
@@ -148,7 +148,7 @@ impl Reviewable for Budget {
 
 /// Proposes a budget, or a revision of one (with a reason). The director, or the
 /// manager of the team, proposes; finance reviews once it is submitted (P6.1).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProposeBudget {
     /// The year.
     pub year: i32,

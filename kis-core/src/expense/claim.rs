@@ -18,7 +18,7 @@ use crate::policy::{ExceedAction, ExpensePolicy};
 use crate::store::StoreError;
 
 /// A receipt (P6.2: genuine, valid receipts).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Receipt {
     /// Who issued it.
     pub issuer: String,
@@ -45,7 +45,7 @@ impl Receipt {
 }
 
 /// One expense.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ClaimLine {
     /// The budget category.
     pub category: String,
@@ -73,7 +73,7 @@ impl ClaimLine {
 }
 
 /// Where a claim stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ClaimStatus {
     /// Filed, not submitted (or back from review).
@@ -87,7 +87,7 @@ pub enum ClaimStatus {
 }
 
 /// An expense claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ExpenseClaim {
     /// Unique id.
     pub id: String,
@@ -127,7 +127,7 @@ impl Document for ExpenseClaim {
 }
 
 /// A finance adjustment of an approved claim (P6.3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Adjustment {
     /// The line (from 0).
     pub line: usize,
@@ -149,7 +149,7 @@ pub fn per_day_key(claimant: &UserId, category: &str, day: NaiveDate) -> String 
 }
 
 /// Who uses a receipt: one claim line, ever.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReceiptUse {
     /// The receipt key.
     pub key: String,
@@ -644,7 +644,7 @@ pub fn check_lines(
 }
 
 /// A rep (or anyone in a team) files a claim; submit it to start its review.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileClaim {
     /// Unique id.
     pub id: String,
@@ -744,7 +744,7 @@ fn load_pending_at(
 
 /// Finance sanctions less than claimed on a line, with a reason (P6.3), while the claim
 /// waits for finance's approval.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SanctionClaimLine {
     /// The claim.
     pub claim: String,
@@ -796,7 +796,7 @@ impl Command for SanctionClaimLine {
 }
 
 /// The policy's override role pushes a warned claim through (recorded in the audit trail).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OverrideBudgetWarning {
     /// The claim.
     pub claim: String,
@@ -835,7 +835,7 @@ impl Command for OverrideBudgetWarning {
 }
 
 /// Finance records the payment of an approved claim.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MarkClaimPaid {
     /// The claim.
     pub claim: String,
@@ -870,7 +870,7 @@ impl Command for MarkClaimPaid {
 
 /// Finance moves an approved line to another category (P6.3: finance adjusts spending),
 /// with a reason; its spending moves from one budget to the other, audited.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReclassifyClaimLine {
     /// The claim.
     pub claim: String,

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::money::RoundingPolicy;
 
 /// An annual amount spread over the twelve months by percentages (even when none given).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BudgetPlan {
     /// The annual amount.
     pub annual: Decimal,

@@ -15,7 +15,7 @@ use crate::org::{Actor, Directory, Role, Team};
 use crate::sales::may_see;
 
 /// Where one budget stands today.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BudgetStatusLine {
     /// The team.
     pub team: TeamId,

@@ -17,7 +17,7 @@ use crate::org::{Actor, Role, Team, User};
 use crate::policy::Policy;
 
 /// A scoring period (P5.2: monthly for the bonus, annual for promotion and pay).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Period {
     /// One month.
     Month {
@@ -123,7 +123,7 @@ impl std::fmt::Display for Period {
 }
 
 /// One rep's scorecard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RepScore {
     /// The rep.
     pub rep: UserId,
@@ -138,7 +138,7 @@ pub struct RepScore {
 }
 
 /// A team's scorecard, on its totals against its rolled-up targets.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TeamScore {
     /// The team.
     pub team: TeamId,
@@ -151,7 +151,7 @@ pub struct TeamScore {
 }
 
 /// An award of the period (P4.3).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Award {
     /// `performance`, `new_customer` or `team`.
     pub kind: String,
@@ -162,7 +162,7 @@ pub struct Award {
 }
 
 /// The scoreboard of a period.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scoreboard {
     /// The period.
     pub period: Period,

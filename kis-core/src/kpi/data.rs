@@ -14,7 +14,7 @@ use crate::org::{Directory, Role, User};
 use crate::sales::Customer;
 
 /// A rep's annual targets, with the monthly distribution of the summed indicators.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Targets {
     /// `{year}:{rep}`.
     pub id: String,
@@ -58,7 +58,7 @@ impl Targets {
 }
 
 /// Sets a rep's annual targets: the director (P2.2) or the rep's manager.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SetTargets {
     /// The rep.
     pub rep: UserId,
@@ -128,7 +128,7 @@ impl Command for SetTargets {
 }
 
 /// How a survey was taken (P5.3b).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyChannel {
     /// A questionnaire.
@@ -138,7 +138,7 @@ pub enum SurveyChannel {
 }
 
 /// A customer's satisfaction score for a rep (P5.3b).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Survey {
     /// Id.
     pub id: String,
@@ -168,7 +168,7 @@ impl Document for Survey {
 
 /// Records a survey. Marketing, the director, an admin or the rep's manager records
 /// it; never the rep it rates.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordSurvey {
     /// Id.
     pub id: String,
@@ -228,7 +228,7 @@ impl Command for RecordSurvey {
 }
 
 /// The manager's rating of a rep's month (P5.3c).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Rating {
     /// `{year}-{month}:{rep}`.
     pub id: String,
@@ -253,7 +253,7 @@ impl Document for Rating {
 }
 
 /// The rep's own manager rates a month of daily work (P5.3c).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RateRep {
     /// The rep.
     pub rep: UserId,

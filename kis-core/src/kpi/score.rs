@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::policy::{KpiPolicy, MissingMetric};
 
 /// The five indicators (P5.1, P5.3c).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     /// Sales amount.
@@ -47,7 +59,7 @@ impl Metric {
 }
 
 /// A value per indicator (`None`: no data, or no target).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Metrics {
     /// Sales amount.
     pub revenue: Option<Decimal>,
@@ -75,7 +87,7 @@ impl Metrics {
 }
 
 /// One indicator's part of a score.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MetricLine {
     /// The indicator.
     pub metric: Metric,
@@ -94,7 +106,7 @@ pub struct MetricLine {
 }
 
 /// A score with its breakdown.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scorecard {
     /// Each indicator's part.
     pub lines: Vec<MetricLine>,

@@ -203,7 +203,9 @@ pub struct YearInputs {
 }
 
 /// One rep's scorecard for a month or for the year.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct YearScore {
     /// The rep.
     pub rep: String,

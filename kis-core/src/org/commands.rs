@@ -51,7 +51,7 @@ fn leader(
 }
 
 /// Creates the first administrator of an empty store (run by the engine itself).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BootstrapAdmin {
     /// The administrator's id.
     pub id: UserId,
@@ -89,7 +89,7 @@ impl BootstrapAdmin {
 }
 
 /// Adds a user (admin only).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AddUser {
     /// New user's id.
     pub id: UserId,
@@ -137,7 +137,7 @@ impl Command for AddUser {
 }
 
 /// Changes a user (admin only). Absent fields stay as they are.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UpdateUser {
     /// The user to change.
     pub id: UserId,
@@ -226,7 +226,7 @@ impl Command for UpdateUser {
 }
 
 /// Adds a team (admin only).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AddTeam {
     /// New team's id.
     pub id: TeamId,
@@ -264,7 +264,7 @@ impl Command for AddTeam {
 }
 
 /// Changes a team (admin only). Absent fields stay as they are.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UpdateTeam {
     /// The team to change.
     pub id: TeamId,

@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, InvalidInput};
 
 /// What a user is in the organisation (P2.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sales representative (P2.4): finds customers, prepares quotes and contracts.

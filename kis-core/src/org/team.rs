@@ -6,7 +6,7 @@ use crate::engine::Document;
 use crate::ids::{TeamId, UserId};
 
 /// A sales team.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Team {
     /// Unique id.
     pub id: TeamId,

@@ -8,7 +8,7 @@ use crate::engine::Document;
 use crate::ids::{TeamId, UserId};
 
 /// A member of the sales organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct User {
     /// Unique id.
     pub id: UserId,
@@ -33,7 +33,7 @@ impl Document for User {
 }
 
 /// Who performs a command: every command carries one, and authorisation checks it.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Actor {
     /// The acting user.
     pub user: UserId,

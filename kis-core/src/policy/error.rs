@@ -3,7 +3,9 @@
 use std::fmt;
 
 /// One problem in a policy file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct PolicyProblem {
     /// The dotted key path (`kpi.weights`, `pricing.rules[2].action`), or `""` for the file.
     pub key: String,

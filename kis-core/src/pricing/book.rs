@@ -41,7 +41,7 @@ pub struct PriceRequest<'a> {
 }
 
 /// A priced line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PricedLine {
     /// The list price per unit.
     pub list_price: Decimal,

@@ -14,7 +14,7 @@ use crate::kpi::Period;
 use crate::money::Currency;
 
 /// Whose sales a report covers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// The whole company (the director, finance, admins).
@@ -52,7 +52,7 @@ impl std::fmt::Display for Scope {
 }
 
 /// Revenue and profit of a period, the basis of the trend.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Totals {
     /// Revenue, each sale weighted by the scope's share of its credit.
     pub revenue: Decimal,
@@ -67,7 +67,7 @@ pub struct Totals {
 }
 
 /// One metric against its target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Completion {
     /// `revenue`, `profit` or `new_customers`.
     pub metric: String,
@@ -80,7 +80,7 @@ pub struct Completion {
 }
 
 /// One slice of the sales (a product, a category, a customer group, a region).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Slice {
     /// The product id, category, group or region (`(none)` when unrecorded).
     pub key: String,
@@ -95,7 +95,7 @@ pub struct Slice {
 }
 
 /// New against returning customers among those who bought in the period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CustomerMix {
     /// Customers whose first signed contract falls in the period (as in P5.3a).
     pub new_customers: u64,
@@ -108,7 +108,7 @@ pub struct CustomerMix {
 }
 
 /// The period against an earlier one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Comparison {
     /// The earlier period.
     pub period: Period,
@@ -121,7 +121,7 @@ pub struct Comparison {
 }
 
 /// One rep's line in the ranking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Performer {
     /// The rep.
     pub rep: UserId,
@@ -140,7 +140,7 @@ pub struct Performer {
 }
 
 /// An open complaint of the scope.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OpenComplaint {
     /// The complaint.
     pub id: String,
@@ -159,7 +159,7 @@ pub struct OpenComplaint {
 }
 
 /// Leads captured in the period from one source (P3.1), and what became of them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeadFunnel {
     /// The source.
     pub source: String,
@@ -174,7 +174,7 @@ pub struct LeadFunnel {
 }
 
 /// A sales report for a period and a scope (P9).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SalesReport {
     /// The period.
     pub period: Period,

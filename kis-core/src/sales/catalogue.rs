@@ -12,7 +12,7 @@ use crate::money::Money;
 use crate::org::{Directory, Role, User, require_role};
 
 /// A product of the company price system (P4.1a).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Product {
     /// Unique id (SKU).
     pub id: String,
@@ -35,7 +35,7 @@ impl Document for Product {
 }
 
 /// A customer (minimal: the full customer file is the CRM's).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Customer {
     /// Unique id.
     pub id: String,
@@ -65,7 +65,7 @@ pub struct Customer {
 }
 
 /// A contact person at a customer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Contact {
     /// Name.
     pub name: String,
@@ -89,7 +89,7 @@ impl Document for Customer {
 
 /// Adds or replaces a product in the price system. The director or an admin maintains it;
 /// reps cannot change prices (P4.1b).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PutProduct {
     /// The product.
     pub product: Product,
@@ -136,7 +136,7 @@ impl Command for PutProduct {
 
 /// Records a customer. A rep records their own; a manager may assign one to a rep of
 /// their team; the director or an admin to anyone.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AddCustomer {
     /// Unique id.
     pub id: String,

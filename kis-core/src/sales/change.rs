@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 
 /// Where a change request stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeStatus {
     /// Being written (or back from review).
@@ -24,7 +24,7 @@ pub enum ChangeStatus {
 }
 
 /// A request to change a signed contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ContractChange {
     /// Unique id.
     pub id: String,
@@ -116,7 +116,7 @@ impl Reviewable for ContractChange {
 }
 
 /// The rep asks to change a signed contract (P7.3); absent fields keep the current terms.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RequestContractChange {
     /// Unique id.
     pub id: String,

@@ -16,7 +16,7 @@ use crate::money::Money;
 use crate::org::{Directory, Role};
 
 /// Where a contract stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ContractStatus {
     /// Being drafted (or back from review).
@@ -36,7 +36,7 @@ pub enum ContractStatus {
 }
 
 /// One version of the terms: the original (1) and each amendment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Terms {
     /// 1 for the original, then each amendment.
     pub version: u32,
@@ -53,7 +53,7 @@ pub struct Terms {
 }
 
 /// Signatures (P3.4d).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Signing {
     /// Who signed for the customer.
     pub customer_signatory: String,
@@ -64,7 +64,7 @@ pub struct Signing {
 }
 
 /// The filed signed copy (P7.1).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Filing {
     /// Where the signed copy is kept (archive reference, file name).
     pub reference: String,
@@ -75,7 +75,7 @@ pub struct Filing {
 }
 
 /// A sales contract.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Contract {
     /// Unique id.
     pub id: String,
@@ -194,7 +194,7 @@ fn state(contract: &Contract, reason: String) -> Error {
 }
 
 /// The rep drafts a contract from an accepted quote (P3.4a).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DraftContract {
     /// Unique id.
     pub id: String,
@@ -265,7 +265,7 @@ impl Command for DraftContract {
 
 /// Changes the delivery date or payment terms of an unsigned contract. If it was under
 /// review or approved, the review starts again from the first step.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditContractTerms {
     /// The contract.
     pub id: String,
@@ -307,7 +307,7 @@ impl Command for EditContractTerms {
 }
 
 /// Records that both parties signed (P3.4d): only an approved contract.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SignContract {
     /// The contract.
     pub id: String,
@@ -366,7 +366,7 @@ impl Command for SignContract {
 }
 
 /// Files the signed copy (P7.1): the contract becomes active.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FileContract {
     /// The contract.
     pub id: String,
@@ -417,7 +417,7 @@ impl Command for FileContract {
 }
 
 /// Ends a contract: completed when performed, or terminated with a reason (P7.3).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CloseContract {
     /// The contract.
     pub id: String,

@@ -18,7 +18,7 @@ use crate::money::Currency;
 use crate::store::Transaction;
 
 /// A rep's share of a sale.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Credit {
     /// The rep.
     pub rep: UserId,
@@ -27,7 +27,7 @@ pub struct Credit {
 }
 
 /// One delivered line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SalesFact {
     /// `{date}:{order}:{line number, 3 digits}`.
     pub id: String,

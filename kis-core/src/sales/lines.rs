@@ -14,7 +14,7 @@ use crate::money::{Money, RoundingPolicy};
 use crate::pricing::{PriceBook, PriceRequest, TraceStep};
 
 /// A line as a user asks for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LineRequest {
     /// The product.
     pub product: String,
@@ -29,7 +29,7 @@ pub struct LineRequest {
 }
 
 /// A priced line.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Line {
     /// The product.
     pub product: String,

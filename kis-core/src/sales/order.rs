@@ -14,7 +14,7 @@ use crate::ids::{UserId, validate_id};
 use crate::money::Money;
 
 /// Where an order stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Being fulfilled.
@@ -24,7 +24,7 @@ pub enum OrderStatus {
 }
 
 /// A fulfilment step (production, logistics, delivery...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FulfilmentStep {
     /// The step's name, unique within the order.
     pub name: String,
@@ -35,7 +35,7 @@ pub struct FulfilmentStep {
 }
 
 /// A step as planned when the order is created.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StepPlan {
     /// The step's name.
     pub name: String,
@@ -44,7 +44,7 @@ pub struct StepPlan {
 }
 
 /// An order.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Order {
     /// Unique id.
     pub id: String,
@@ -90,7 +90,7 @@ impl Order {
 }
 
 /// Creates an order from a signed contract (P3.5).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreateOrder {
     /// Unique id.
     pub id: String,
@@ -201,7 +201,7 @@ impl Command for CreateOrder {
 
 /// Marks a fulfilment step done. When the last is done the order is delivered and its
 /// lines become sales facts, credited to the owner.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CompleteOrderStep {
     /// The order.
     pub id: String,

@@ -13,7 +13,7 @@ use crate::ids::{UserId, validate_id};
 use crate::org::{Role, require_role};
 
 /// Where a price exception stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceptionStatus {
     /// Being written, or back from review.
@@ -25,7 +25,7 @@ pub enum ExceptionStatus {
 }
 
 /// An application for a special price.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PriceException {
     /// Unique id.
     pub id: String,
@@ -169,7 +169,7 @@ impl PriceException {
 }
 
 /// A rep files a price exception (then submits it for review).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FilePriceException {
     /// Unique id.
     pub id: String,

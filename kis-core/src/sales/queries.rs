@@ -14,7 +14,7 @@ use crate::org::{Actor, Directory, Role, User};
 use crate::store::Transaction;
 
 /// A fulfilment step that is late.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LateStep {
     /// The order.
     pub order: String,

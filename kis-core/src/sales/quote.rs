@@ -16,7 +16,7 @@ use crate::money::Money;
 use crate::org::Role;
 
 /// Where a quote stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteStatus {
     /// Being prepared (or back from review).
@@ -37,7 +37,7 @@ pub enum QuoteStatus {
 
 /// One version of a quote's content (P3.3: revisions are versions; each keeps its lines,
 /// prices, pricing policy and review).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct QuoteRevision {
     /// 1, 2, ...
     pub number: u32,
@@ -56,7 +56,7 @@ pub struct QuoteRevision {
 }
 
 /// A quote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Quote {
     /// Unique id.
     pub id: String,
@@ -220,7 +220,7 @@ fn new_revision(
 }
 
 /// A rep prepares a quote for one of their customers (P3.2a).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreateQuote {
     /// Unique id.
     pub id: String,
@@ -282,7 +282,7 @@ impl Command for CreateQuote {
 /// the current policy; a submitted, approved or sent quote gets a new revision, and its
 /// review starts again from the first step (P3.2c, P3.3). The earlier revision keeps its
 /// prices and its review.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditQuote {
     /// The quote.
     pub id: String,
@@ -344,7 +344,7 @@ impl Command for EditQuote {
 }
 
 /// Copies a quote into a new draft, repriced now. Reviews are never copied.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CopyQuote {
     /// The quote to copy.
     pub from: String,
@@ -396,7 +396,7 @@ impl Command for CopyQuote {
 }
 
 /// Sends an approved quote to the customer (P3.2c: only an approved quote goes out).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SendQuote {
     /// The quote.
     pub id: String,
@@ -440,7 +440,7 @@ impl Command for SendQuote {
 }
 
 /// The customer's answer to a sent quote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum QuoteResponse {
     /// Accepted.
@@ -452,7 +452,7 @@ pub enum QuoteResponse {
 }
 
 /// Records the customer's answer to a sent quote.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RecordQuoteResponse {
     /// The quote.
     pub id: String,
