@@ -40,7 +40,7 @@ def main() -> int:
 
     # The month's scoreboard (P5.2a): every rep's card for each month and the year, from
     # one scan of the store, as a DataFrame.
-    year = pl.DataFrame(engine.score_year(DIRECTOR, today.year))
+    year = pl.DataFrame(engine.score_year_table(DIRECTOR, today.year))
     month = year.filter(pl.col("month") == today.month).sort("score", descending=True)
     print(f"Scoreboard {today:%Y-%m}")
     print(month.select("rep", "revenue", "revenue_target", "profit", "profit_target", "new_customers", "score", "band"))
@@ -64,7 +64,7 @@ def main() -> int:
     print(budgets)
 
     # The month's sales report (P9), the same data as the quickstart's Markdown.
-    report = engine.sales_report(DIRECTOR, today.year, today.month)
+    report = engine.sales_report_tables(DIRECTOR, today.year, today.month)
     print(f"\nSales report {report.period} ({report.scope}): revenue {report.revenue} {report.currency}")
     for section in ("trend", "completion", "by_product", "by_region", "performers", "leads", "open_complaints"):
         print(f"\n{section}")

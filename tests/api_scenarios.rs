@@ -104,7 +104,10 @@ fn run_scenario(path: &str, store: Arc<dyn Store>) {
                     matches(&error["kind"], &problem["kind"])
                         && error
                             .get("fields")
-                            .is_none_or(|f| matches(f, &problem["fields"])),
+                            .is_none_or(|f| matches(f, &problem["fields"]))
+                        && error
+                            .get("message")
+                            .is_none_or(|m| matches(m, &problem["message"])),
                     "{at}: expected {error}\n  got {problem}"
                 );
             }

@@ -91,7 +91,7 @@ fn p2_1_a_rep_needs_a_team_and_a_team_needs_a_manager() {
         let demote = UpdateUser {
             id: "m-east".into(),
             role: Some(Role::Rep),
-            team: Some(Some("east".into())),
+            team: Some("east".into()),
             ..Default::default()
         };
         let err = engine.execute(&org.admin, &demote).unwrap_err();

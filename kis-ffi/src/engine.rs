@@ -140,7 +140,8 @@ impl KisEngine {
             id: id.into(),
             name,
             role: role.map(Into::into),
-            team: team.map(|t| Some(t.into())),
+            team: team.map(Into::into),
+            remove_team: false,
             active,
         };
         Ok(self.run(&actor, idempotency_key, cmd)?.into())
@@ -179,7 +180,8 @@ impl KisEngine {
             id: id.into(),
             name,
             manager: manager.map(Into::into),
-            director: director.map(|d| Some(d.into())),
+            director: director.map(Into::into),
+            remove_director: false,
         };
         Ok(self.run(&actor, idempotency_key, cmd)?.into())
     }

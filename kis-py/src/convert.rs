@@ -1,8 +1,6 @@
 //! Conversions at the boundary: every value from Python is checked here, so that a bad
 //! one becomes `kis.InvalidInput` naming the argument, never a panic or a silent guess.
 
-use std::str::FromStr;
-
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyFloat, PyInt, PyString};
 use rust_decimal::Decimal;
@@ -47,11 +45,6 @@ pub fn decimal(value: &Bound<'_, PyAny>, field: &str) -> PyResult<Decimal> {
     ))
 }
 
-/// A role from its name.
-pub fn role(py: Python<'_>, name: &str) -> PyResult<kis::Role> {
-    kis::Role::from_str(name).map_err(|e| crate::errors::to_py(py, e))
-}
-
 /// A Python `int` argument as an `i128`, for kis-core to check (`kis::input::year`,
 /// `month`, `count`): an int past 128 bits saturates, so that the check refuses it as
 /// `kis.InvalidInput` naming the field (never `OverflowError`). A bool or a non-int is a
@@ -83,14 +76,27 @@ pub fn year(value: &Bound<'_, PyAny>) -> PyResult<i32> {
     kis::input::year("year", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
 }
 
-/// A month argument (1-12), checked by kis-core.
-pub fn month(value: &Bound<'_, PyAny>) -> PyResult<u32> {
-    let v = int(value)?;
-    kis::input::month("month", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
-}
-
 /// A count or sequence argument (0 or more), checked by kis-core.
 pub fn count(value: &Bound<'_, PyAny>) -> PyResult<u64> {
     let v = int(value)?;
     kis::input::count("count", v).map_err(|e| crate::errors::to_py(value.py(), e.into()))
+}
+
+/// A kis-core value as the `kis` package's class of the same name (generated in
+/// `kis/_api.py` from the API declaration), built by the package's one decoder from the
+/// value's JSON: the same conversion every entry's output goes through.
+pub fn decoded<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    type_name: &str,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    static DECODE: pyo3::sync::PyOnceLock<Py<PyAny>> = pyo3::sync::PyOnceLock::new();
+    let text = serde_json::to_string(value)
+        .map_err(|e| invalid(py, "output", &format!("cannot be encoded: {e}")))?;
+    let decode = DECODE.get_or_try_init(py, || {
+        py.import("kis._api")?
+            .getattr("_decode_json")
+            .map(Bound::unbind)
+    })?;
+    decode.bind(py).call1((type_name, text))
 }

@@ -152,154 +152,83 @@ fn s<'py>(py: Python<'py>, text: &str) -> Bound<'py, PyAny> {
     pyo3::types::PyString::new(py, text).into_any()
 }
 
-fn opt<'py, T: IntoPyObject<'py>>(py: Python<'py>, v: Option<T>) -> Bound<'py, PyAny> {
-    match v {
-        Some(v) => v
-            .into_bound_py_any(py)
-            .unwrap_or_else(|_| py.None().into_bound(py)),
-        None => py.None().into_bound(py),
+/// The fields of a problem that are amounts: `decimal.Decimal` in Python.
+const DECIMAL_FIELDS: [&str; 6] = [
+    "limit",
+    "consumed",
+    "requested",
+    "current",
+    "delta",
+    "ceiling",
+];
+
+/// A problem's field as a Python value: text, number, bool or None; amounts as Decimal.
+fn field<'py>(py: Python<'py>, name: &str, value: &serde_json::Value) -> Bound<'py, PyAny> {
+    use serde_json::Value as V;
+    let none = || py.None().into_bound(py);
+    match value {
+        V::String(text) if DECIMAL_FIELDS.contains(&name) => text
+            .parse::<rust_decimal::Decimal>()
+            .ok()
+            .and_then(|d| d.into_bound_py_any(py).ok())
+            .unwrap_or_else(|| s(py, text)),
+        V::String(text) => s(py, text),
+        V::Bool(b) => b.into_bound_py_any(py).unwrap_or_else(|_| none()),
+        V::Number(n) => match n.as_u64() {
+            Some(u) => u.into_bound_py_any(py).unwrap_or_else(|_| none()),
+            None => n
+                .as_i64()
+                .and_then(|i| i.into_bound_py_any(py).ok())
+                .unwrap_or_else(none),
+        },
+        _ => none(),
     }
 }
 
-/// Maps a kis error to its Python exception, with its fields as attributes.
+/// Raises a kis error as the exception of its kind ([`kis::api::Problem`]: one
+/// description of every error, shared with Kotlin and the server), with core's message
+/// and the kind's fields as attributes.
 pub fn to_py(py: Python<'_>, e: kis::Error) -> PyErr {
-    use kis::Error as E;
-    let msg = e.to_string();
-    match e {
-        E::Policy(p) => {
-            let problems: Vec<PyPolicyProblem> = p
-                .problems()
-                .iter()
-                .cloned()
-                .map(PyPolicyProblem::from)
-                .collect();
-            let list = PyList::new(py, problems)
-                .map(|l| l.into_any())
-                .unwrap_or_else(|_| py.None().into_bound(py));
-            with(PolicyError::new_err(msg), py, &[("problems", list)])
-        }
-        E::Invalid(i) => invalid(py, &i.field, &i.reason),
-        E::NotAuthorized {
-            actor,
-            action,
-            reason,
-        } => with(
-            NOT_AUTHORIZED.new_err(py, msg),
-            py,
-            &[
-                ("actor", s(py, &actor)),
-                ("action", s(py, &action)),
-                ("reason", s(py, &reason)),
-            ],
-        ),
-        E::NotFound { kind, id } => with(
-            NOT_FOUND.new_err(py, msg),
-            py,
-            &[("kind", s(py, kind)), ("id", s(py, &id))],
-        ),
-        E::AlreadyExists { kind, id } => with(
-            AlreadyExists::new_err(msg),
-            py,
-            &[("kind", s(py, kind)), ("id", s(py, &id))],
-        ),
-        E::InvalidState { kind, id, reason } => with(
-            InvalidState::new_err(msg),
-            py,
-            &[
-                ("kind", s(py, kind)),
-                ("id", s(py, &id)),
-                ("reason", s(py, &reason)),
-            ],
-        ),
-        E::BudgetExceeded {
-            budget,
-            scope,
-            limit,
-            consumed,
-            requested,
-        } => with(
-            BudgetExceeded::new_err(msg),
-            py,
-            &[
-                ("budget", s(py, &budget)),
-                ("scope", s(py, &scope)),
-                ("limit", opt(py, Some(limit))),
-                ("consumed", opt(py, Some(consumed))),
-                ("requested", opt(py, Some(requested))),
-            ],
-        ),
-        E::IdempotencyKeyReused { key } => with(
-            IdempotencyKeyReused::new_err(msg),
-            py,
-            &[("key", s(py, &key))],
-        ),
-        E::Money(kis::MoneyError::CurrencyMismatch { left, right, .. }) => with(
-            CurrencyMismatch::new_err(msg),
-            py,
-            &[("left", s(py, left.code())), ("right", s(py, right.code()))],
-        ),
-        E::Money(m) => invalid(py, "amount", &m.to_string()),
-        E::Store(st) => store_error(py, st),
+    let problem = kis::api::Problem::from(&e);
+    let message = problem.message.clone();
+    let err = match problem.kind.as_str() {
+        "InvalidInput" => INVALID_INPUT.new_err(py, message),
+        "NotAuthorized" => NOT_AUTHORIZED.new_err(py, message),
+        "NotFound" => NOT_FOUND.new_err(py, message),
+        "AlreadyExists" => AlreadyExists::new_err(message),
+        "InvalidState" => InvalidState::new_err(message),
+        "Conflict" => Conflict::new_err(message),
+        "LimitExceeded" => LimitExceeded::new_err(message),
+        "BudgetExceeded" => BudgetExceeded::new_err(message),
+        "IdempotencyKeyReused" => IdempotencyKeyReused::new_err(message),
+        "CurrencyMismatch" => CurrencyMismatch::new_err(message),
+        "PolicyError" => PolicyError::new_err(message),
+        _ => StoreError::new_err(message),
+    };
+    let mut attrs: Vec<(&str, Bound<'_, PyAny>)> = problem
+        .fields
+        .iter()
+        .filter(|(name, _)| name.as_str() != "problems")
+        .map(|(name, value)| (name.as_str(), field(py, name, value)))
+        .collect();
+    if let kis::Error::Policy(p) = &e {
+        let problems: Vec<PyPolicyProblem> = p
+            .problems()
+            .iter()
+            .cloned()
+            .map(PyPolicyProblem::from)
+            .collect();
+        let list = PyList::new(py, problems)
+            .map(|l| l.into_any())
+            .unwrap_or_else(|_| py.None().into_bound(py));
+        attrs.push(("problems", list));
     }
+    with(err, py, &attrs)
 }
 
 /// A store error as its Python exception.
 pub fn store_error(py: Python<'_>, e: kis::StoreError) -> PyErr {
-    use kis::StoreError as S;
-    let msg = e.to_string();
-    match e {
-        S::Conflict {
-            collection,
-            id,
-            expected,
-            actual,
-        } => with(
-            Conflict::new_err(msg),
-            py,
-            &[
-                ("collection", s(py, &collection)),
-                ("id", s(py, &id)),
-                ("expected", opt(py, expected)),
-                ("actual", opt(py, actual)),
-            ],
-        ),
-        S::LimitExceeded {
-            key,
-            current,
-            delta,
-            ceiling,
-        } => with(
-            LimitExceeded::new_err(msg),
-            py,
-            &[
-                ("key", s(py, &key)),
-                ("current", opt(py, Some(current))),
-                ("delta", opt(py, Some(delta))),
-                ("ceiling", opt(py, ceiling)),
-            ],
-        ),
-        S::Unavailable { backend, .. } => with(
-            StoreError::new_err(msg),
-            py,
-            &[
-                ("backend", s(py, backend)),
-                ("retryable", opt(py, Some(true))),
-            ],
-        ),
-        S::ReadOnly => with(
-            StoreError::new_err(msg),
-            py,
-            &[("backend", s(py, "")), ("retryable", opt(py, Some(false)))],
-        ),
-        S::Corrupt { backend, .. } | S::Backend { backend, .. } => with(
-            StoreError::new_err(msg),
-            py,
-            &[
-                ("backend", s(py, backend)),
-                ("retryable", opt(py, Some(false))),
-            ],
-        ),
-    }
+    to_py(py, kis::Error::Store(e))
 }
 
 /// `kis.InvalidInput` for `field`.

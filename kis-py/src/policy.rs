@@ -159,18 +159,18 @@ impl PyPolicy {
     /// matters). Amounts are Decimal, int or str in the policy currency.
     #[pyo3(signature = (product, category, list_price, cost, quantity, date, customer = None, customer_group = None, *, explain = true))]
     #[allow(clippy::too_many_arguments)]
-    fn price(
+    fn price<'py>(
         &self,
         product: &str,
         category: &str,
-        list_price: &Bound<'_, PyAny>,
-        cost: &Bound<'_, PyAny>,
-        quantity: &Bound<'_, PyAny>,
+        list_price: &Bound<'py, PyAny>,
+        cost: &Bound<'py, PyAny>,
+        quantity: &Bound<'py, PyAny>,
         date: chrono::NaiveDate,
         customer: Option<&str>,
         customer_group: Option<&str>,
         explain: bool,
-    ) -> PyResult<crate::sales::PyPricedLine> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let req = kis::pricing::PriceRequest {
             product,
             category,
@@ -188,7 +188,7 @@ impl PyPolicy {
             .price(&req, explain)
             .map_err(kis::Error::from)
             .or_raise(quantity.py())?;
-        Ok(priced.into())
+        convert::decoded(quantity.py(), "PricedLine", &priced)
     }
 
     /// Prices many lines at once (pure, GIL released while pricing), for analysis.

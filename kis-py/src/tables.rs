@@ -82,7 +82,7 @@ impl PyEngine {
 
     /// Every rep's scorecards of a year from the store, months 1-12 and the year (month
     /// null), one row each, as the actor may see them.
-    fn score_year(
+    fn score_year_table(
         &self,
         py: Python<'_>,
         actor: &str,
@@ -97,7 +97,7 @@ impl PyEngine {
     /// The sales report of a month (or of the year when `month` is None) for the company,
     /// a `team` or a `rep` (P9).
     #[pyo3(signature = (actor, year, month = None, *, team = None, rep = None))]
-    fn sales_report(
+    fn sales_report_tables(
         &self,
         py: Python<'_>,
         actor: &str,

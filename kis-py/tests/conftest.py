@@ -70,10 +70,10 @@ def org(engine):
     engine.add_user("admin", "dir", "Dong Director", "director")
     engine.add_user("admin", "m-east", "Meng East", "manager")
     engine.add_user("admin", "m-west", "Ma West", "manager")
-    engine.add_team("admin", "east", "Team East", "m-east", "dir")
-    engine.add_team("admin", "west", "Team West", "m-west", "dir")
-    engine.add_user("admin", "li", "Li Rep", "rep", "east")
-    engine.add_user("admin", "zhao", "Zhao Rep", "rep", "west")
+    engine.add_team("admin", "east", "Team East", "m-east", director="dir")
+    engine.add_team("admin", "west", "Team West", "m-west", director="dir")
+    engine.add_user("admin", "li", "Li Rep", "rep", team="east")
+    engine.add_user("admin", "zhao", "Zhao Rep", "rep", team="west")
     engine.add_user("admin", "fin", "Fan Finance", "finance")
     return engine
 
@@ -84,8 +84,9 @@ def sales(org):
     from decimal import Decimal
 
     org.add_user("admin", "legal", "Lu Legal", "legal")
-    org.put_product("dir", "KIS-PRO", "KIS Professional", "software>erp", Decimal("1000"), kis.Money("600", "CNY"))
-    org.put_product("dir", "KIS-SEAT", "KIS seat", "software>seats", 100, "40")
+    cny = lambda amount: kis.Money(amount, "CNY")  # noqa: E731
+    org.put_product("dir", kis.Product("KIS-PRO", "KIS Professional", "software>erp", cny(Decimal("1000")), cny("600")))
+    org.put_product("dir", kis.Product("KIS-SEAT", "KIS seat", "software>seats", cny(100), cny("40")))
     org.add_customer("li", "C-LI", "Customer Li", "retail", "li")
     org.add_customer("li", "C-KEY", "Key Co", "key-accounts", "li")
     return org
@@ -104,5 +105,5 @@ def sell(engine, n: int, product: str, qty, day: datetime.date, rep: str = "li",
     engine.approve(manager, "contract", k)
     engine.approve("legal", "contract", k)
     engine.sign_contract(rep, k, "Mr. Chen", day)
-    engine.create_order(rep, o, k, [("delivery", day)])
+    engine.create_order(rep, o, k, [kis.StepPlan("delivery", day)])
     engine.complete_order_step(rep, o, "delivery", day)

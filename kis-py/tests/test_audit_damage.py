@@ -14,17 +14,17 @@ def test_an_edited_document_and_a_signed_anchor(tmp_path, policy, clock):
     engine.bootstrap_admin("admin", "Ada Admin")
     engine.add_user("admin", "fin", "Fan Finance", "finance")
     anchor = engine.audit_anchor(b"host key")
-    assert anchor.seq == len(engine.audit_trail()) and anchor.mac
+    assert anchor.seq == len(engine.audit_trail("admin")) and anchor.mac
     assert engine.verify_audit_against(anchor, b"host key").intact
     with pytest.raises(kis.InvalidInput):
         engine.verify_audit_against(anchor, b"other key")
     with pytest.raises(kis.InvalidInput):
-        engine.verify_audit_against(kis.AuditAnchor(anchor.seq - 1, anchor.head_hash, anchor.mac), b"host key")
+        engine.verify_audit_against(kis.AuditAnchor(anchor.seq - 1, anchor.head_hash, mac=anchor.mac), b"host key")
     del engine
     with sqlite3.connect(path) as db:
         db.execute("UPDATE documents SET body = replace(body, 'Fan Finance', 'Mallory') WHERE id = 'fin'")
     engine = kis.Engine.open(str(path), policy, clock=clock)
-    report = engine.verify_audit()
+    report = engine.verify_audit("admin")
     assert not report.intact
-    assert [(c, i) for c, i, _, _ in report.mismatches] == [("users", "fin")]
-    assert report.broken_seq is None
+    assert [(m.collection, m.id) for m in report.mismatches] == [("users", "fin")]
+    assert report.broken is None

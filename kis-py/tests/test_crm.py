@@ -16,9 +16,9 @@ def crm(org):
 
 def test_records_visibility_and_transfers(crm):
     c = crm.update_customer(
-        "li", "C-LI", region="Shanghai", contacts=[("Ms. Leap", "CEO", None, None, datetime.date(1992, 2, 29))]
+        "li", "C-LI", region="Shanghai", contacts=[kis.Contact("Ms. Leap", title="CEO", birthday=datetime.date(1992, 2, 29))]
     )
-    assert (c.region, c.contacts) == ("Shanghai", ["Ms. Leap"])
+    assert (c.region, [p.name for p in c.contacts]) == ("Shanghai", ["Ms. Leap"])
     with pytest.raises(kis.NotAuthorized):
         crm.update_customer("zhao", "C-LI", region="x")
     with pytest.raises(kis.NotAuthorized):
@@ -32,7 +32,7 @@ def test_revisits_and_the_care_calendar(crm, clock):
     assert crm.revisits_due("li") == []
     with pytest.raises(kis.InvalidInput):
         crm.log_visit("li", "V-2", "C-LI", datetime.date(2027, 2, 25), "letter", "")
-    crm.update_customer("li", "C-LI", contacts=[("Ms. Leap", None, None, None, datetime.date(1992, 2, 29))])
+    crm.update_customer("li", "C-LI", contacts=[kis.Contact("Ms. Leap", birthday=datetime.date(1992, 2, 29))])
     greetings = crm.care_calendar("li", datetime.date(2027, 2, 1), datetime.date(2027, 2, 28))
     assert [(g.date, g.occasion) for g in greetings] == [
         (datetime.date(2027, 2, 6), "Spring Festival"),
@@ -48,9 +48,9 @@ def test_complaints_with_deadlines(crm, clock):
     assert [(o.complaint, o.missed, o.hours_late) for o in crm.complaints_overdue("m-east")] == [("CP-1", "response", 2)]
     crm.handle_complaint("li", "CP-1", "acknowledge")
     with pytest.raises(kis.InvalidState):
-        crm.handle_complaint("li", "CP-1", "close", confirmation="ok")
-    crm.handle_complaint("li", "CP-1", "resolve", cause="carrier", resolution="resent")
-    assert crm.handle_complaint("li", "CP-1", "close", confirmation="ok").survey_due
+        crm.handle_complaint("li", "CP-1", {"close": {"confirmation": "ok"}})
+    crm.handle_complaint("li", "CP-1", {"resolve": {"cause": "carrier", "resolution": "resent"}})
+    assert crm.handle_complaint("li", "CP-1", {"close": {"confirmation": "ok"}}).survey_due
     with pytest.raises(kis.InvalidInput):
         crm.open_complaint("li", "CP-2", "C-LI", "phone", "urgent", "x")
     with pytest.raises(kis.NotAuthorized):

@@ -19,7 +19,7 @@ def test_the_organisation_round_trips(org):
 
 def test_only_an_admin_changes_the_organisation(org):
     with pytest.raises(kis.NotAuthorized) as info:
-        org.add_user("m-east", "x", "X", "rep", "east")
+        org.add_user("m-east", "x", "X", "rep", team="east")
     assert info.value.actor == "m-east"
     assert "requires role admin" in info.value.reason
 
@@ -32,7 +32,7 @@ def test_bad_input_names_the_field(org):
         org.add_user("admin", "x", "X", "emperor")
     assert info.value.field == "role"
     with pytest.raises(kis.AlreadyExists) as info:
-        org.add_user("admin", "li", "Li", "rep", "east")
+        org.add_user("admin", "li", "Li", "rep", team="east")
     assert (info.value.kind, info.value.id) == ("user", "li")
     with pytest.raises(kis.NotFound) as info:
         org.user("admin", "nobody")
@@ -60,10 +60,10 @@ def test_update_user_fields(org):
 
 def test_idempotent_commands(org):
     first = org.add_user("admin", "f2", "F2", "finance", idempotency_key="k-1")
-    n = len(org.audit_trail())
+    n = len(org.audit_trail("admin"))
     again = org.add_user("admin", "f2", "F2", "finance", idempotency_key="k-1")
     assert again == first
-    assert len(org.audit_trail()) == n
+    assert len(org.audit_trail("admin")) == n
     with pytest.raises(kis.IdempotencyKeyReused) as info:
         org.add_user("admin", "f3", "F3", "finance", idempotency_key="k-1")
     assert info.value.key == "k-1"
@@ -72,27 +72,27 @@ def test_idempotent_commands(org):
 def test_the_audit_trail_records_who_what_when(org, clock):
     clock.advance(datetime.timedelta(hours=1))
     org.update_user("admin", "li", name="Li Na")
-    history = org.audit_trail(collection="users", id="li")
+    history = org.audit_trail("admin", collection="users", id="li")
     assert [e.command for e in history] == ["org.add_user", "org.update_user"]
     last = history[-1]
     assert last.actor == "admin"
     assert last.at == clock.now()
     assert last.input["name"] == "Li Na"
-    assert last.changes[0]["before"]["name"] == "Li Rep"
-    assert last.changes[0]["after"]["name"] == "Li Na"
+    assert last.changes[0].before["name"] == "Li Rep"
+    assert last.changes[0].after["name"] == "Li Na"
     assert last.policy_version == org.policy.hash
-    report = org.verify_audit()
-    assert report.intact and report.entries == len(org.audit_trail())
+    report = org.verify_audit("admin")
+    assert report.broken is None and not report.mismatches and report.entries == len(org.audit_trail("admin"))
     with pytest.raises(kis.InvalidInput):
-        org.audit_trail(collection="users")
+        org.audit_trail("admin", collection="users")
 
 
 def test_policy_versions(org, policy_text):
     v2 = kis.Policy.from_toml(policy_text.replace('revenue = "0.35", profit = "0.25"', 'revenue = "0.40", profit = "0.20"'))
-    version = org.install_policy("admin", v2, datetime.date(2027, 1, 1))
+    version = org.install_policy("admin", v2, effective_from=datetime.date(2027, 1, 1))
     assert version.installed_by == "admin"
     assert org.policy.hash == v2.hash
-    assert len(org.policy_versions()) == 2
+    assert len(org.policy_versions("admin")) == 2
     assert org.policy_in_force(datetime.date(2027, 6, 1)).hash == v2.hash
     assert org.policy_in_force(datetime.date(2026, 12, 1)).hash != v2.hash
     with pytest.raises(kis.NotFound):

@@ -14,14 +14,14 @@ NOV = datetime.date(2026, 11, 10)
 @pytest.fixture
 def budgeted(org, clock):
     clock.set(datetime.datetime(2026, 11, 20, 1, 0, tzinfo=datetime.timezone.utc))
-    assert org.propose_budget("m-east", 2026, "east", "travel", Decimal("1000")) == "2026:east:travel"
+    assert org.propose_budget("m-east", 2026, "east", "travel", Decimal("1000")).id == "2026:east:travel"
     org.submit("m-east", "budget", "2026:east:travel")
     org.approve("fin", "budget", "2026:east:travel")
     return org
 
 
 def flight(number: str, amount: str) -> kis.ClaimLine:
-    return kis.ClaimLine("travel", NOV, Decimal(amount), "flight", kis.Receipt("Air China", number, NOV, Decimal(amount)))
+    return kis.ClaimLine("travel", NOV, Decimal(amount), "flight", receipt=kis.Receipt("Air China", number, NOV, Decimal(amount)))
 
 
 def test_a_claim_reserves_its_budget_and_the_next_one_is_refused(budgeted):
@@ -68,8 +68,9 @@ def test_a_receipt_is_claimed_once_and_bad_lines_are_refused(budgeted):
     with pytest.raises(kis.InvalidInput) as err:
         budgeted.file_claim("li", "C-6", datetime.date(2026, 11, 1), datetime.date(2026, 11, 30), [kis.ClaimLine("travel", NOV, 500, "taxi")])
     assert err.value.field == "lines[0].receipt"
-    with pytest.raises(kis.InvalidInput):
-        kis.ClaimLine("travel", NOV, 12.5, "taxi")
+    with pytest.raises(kis.InvalidInput) as err:
+        budgeted.file_claim("li", "C-8", NOV, NOV, [kis.ClaimLine("travel", NOV, 12.5, "taxi")])
+    assert err.value.field == "lines[0].amount"
 
 
 def test_finance_reclassifies_approved_spending_and_months_add_up(budgeted):

@@ -16,8 +16,8 @@ TODAY = datetime.date(2026, 11, 27)
 def test_a_lead_is_handed_to_a_rep_and_won(org):
     org.add_user("admin", "mkt", "Mei Marketing", "marketing")
     lead = org.capture_lead("mkt", "L-1", "Silk Works", "trade_show", campaign="fair", region="Hangzhou",
-                            contact=("Ms. Qian", "buyer", None, None, None))
-    assert (lead.status, lead.assigned_to, lead.contact) == ("new", None, "Ms. Qian")
+                            contact=kis.Contact("Ms. Qian", title="buyer"))
+    assert (lead.status, lead.assigned_to, lead.contact.name) == ("new", None, "Ms. Qian")
     with pytest.raises(kis.NotAuthorized):
         org.capture_lead("li", "L-2", "X", "web")
     org.assign_lead("mkt", "L-1", "li")
@@ -39,10 +39,10 @@ def test_a_lead_is_handed_to_a_rep_and_won(org):
 
 
 def test_the_months_report_as_dataframes_and_markdown(sales):
-    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"))
+    sales.set_targets("dir", "li", 2026, kis.Metrics(revenue=Decimal("120000")))
     sell(sales, 1, "KIS-PRO", 3, TODAY)
     sell(sales, 2, "KIS-SEAT", 2, TODAY, customer="C-KEY")
-    report = sales.sales_report("m-east", 2026, 11, team="east")
+    report = sales.sales_report_tables("m-east", 2026, 11, team="east")
     assert (report.period, report.scope, report.currency) == ("2026-11", "team east", "CNY")
     by_product = pl.DataFrame(report.table("by_product"))
     assert by_product["product"].to_list() == ["KIS-PRO", "KIS-SEAT"]
@@ -53,14 +53,16 @@ def test_the_months_report_as_dataframes_and_markdown(sales):
         assert pl.DataFrame(report.table(name)).width > 1
     md = report.to_markdown()
     assert md.startswith("# Sales report: team east, 2026-11") and "| KIS-PRO |" in md
-    assert sales.sales_report("dir", 2026).period == "2026"
+    assert sales.sales_report_tables("dir", 2026).period == "2026"
+    record = sales.sales_report("m-east", 2026, month=11, team="east")
+    assert record.totals.revenue == report.revenue and record.scope == {"team": "east"}
     with pytest.raises(kis.InvalidInput):
         report.table("nope")
     with pytest.raises(kis.InvalidInput):
-        sales.sales_report("dir", 2026, 11, team="east", rep="li")
+        sales.sales_report("dir", 2026, month=11, team="east", rep="li")
     with pytest.raises(kis.NotAuthorized):
-        sales.sales_report("li", 2026, 11)
+        sales.sales_report("li", 2026, month=11)
     with pytest.raises(kis.NotAuthorized):
-        sales.sales_report("m-west", 2026, 11, team="east")
+        sales.sales_report("m-west", 2026, month=11, team="east")
     with pytest.raises(kis.NotFound):
-        sales.sales_report("dir", 2026, 11, team="north")
+        sales.sales_report("dir", 2026, month=11, team="north")

@@ -11,11 +11,15 @@ import kis
 TODAY = datetime.date(2026, 11, 27)
 
 
+def cny(amount):
+    return kis.Money(amount, "CNY")
+
+
 def test_a_rep_cannot_change_the_price_system(sales):
     with pytest.raises(kis.NotAuthorized):
-        sales.put_product("li", "KIS-PRO", "KIS Professional", "software>erp", 1, 1)
+        sales.put_product("li", kis.Product("KIS-PRO", "KIS Professional", "software>erp", cny(1), cny(1)))
     with pytest.raises(kis.InvalidInput) as info:
-        sales.put_product("dir", "X", "X", "c", kis.Money("1", "EUR"), 1)
+        sales.put_product("dir", kis.Product("X", "X", "c", kis.Money("1", "EUR"), cny(1)))
     assert info.value.field == "product.list_price"
 
 
@@ -37,15 +41,15 @@ def test_quote_review_send_contract_order_and_facts(sales):
     with pytest.raises(kis.NotAuthorized):
         sales.approve("li", "quote", "Q-1")
     assert sales.approve("m-east", "quote", "Q-1", "fine").status == "approved"
-    review = sales.quote("li", "Q-1").current.review
-    assert review.steps[1].reason == "skipped: total 3000.00 is not over 500000"
-    assert review.steps[0].decided_by == "m-east" and review.steps[0].verdict == "approved"
+    review = sales.quote("li", "Q-1").current.approval
+    assert review.steps[1].planned.reason == "skipped: total 3000.00 is not over 500000"
+    assert review.steps[0].decision.by == "m-east" and review.steps[0].decision.verdict == "approved"
     sales.send_quote("li", "Q-1")
     assert sales.record_quote_response("li", "Q-1", "accepted").status == "accepted"
     with pytest.raises(kis.InvalidInput):
         sales.record_quote_response("li", "Q-1", "maybe")
 
-    sales.draft_contract("li", "K-1", "Q-1", "net 30", TODAY + datetime.timedelta(days=20))
+    sales.draft_contract("li", "K-1", "Q-1", "net 30", delivery_date=TODAY + datetime.timedelta(days=20))
     sales.submit("li", "contract", "K-1")
     sales.approve("m-east", "contract", "K-1")
     with pytest.raises(kis.InvalidState):
@@ -53,9 +57,9 @@ def test_quote_review_send_contract_order_and_facts(sales):
     sales.approve("legal", "contract", "K-1")
     assert sales.sign_contract("li", "K-1", "Mr. Chen", TODAY).status == "signed"
     k = sales.file_contract("li", "K-1", "archive/K-1.pdf", "ab" * 32)
-    assert (k.status, k.filed_reference) == ("active", "archive/K-1.pdf")
+    assert (k.status, k.filing.reference) == ("active", "archive/K-1.pdf")
 
-    order = sales.create_order("li", "O-1", "K-1", [("production", TODAY), ("delivery", TODAY + datetime.timedelta(days=3))])
+    order = sales.create_order("li", "O-1", "K-1", [kis.StepPlan("production", TODAY), kis.StepPlan("delivery", TODAY + datetime.timedelta(days=3))])
     assert [s.name for s in order.steps] == ["production", "delivery"]
     sales.complete_order_step("li", "O-1", "production", TODAY)
     assert sales.complete_order_step("li", "O-1", "delivery", TODAY).status == "delivered"
@@ -64,7 +68,7 @@ def test_quote_review_send_contract_order_and_facts(sales):
         ("KIS-PRO", Decimal("2000.00"), Decimal("1200.00")),
         ("KIS-SEAT", Decimal("1000.00"), Decimal("400.00")),
     ]
-    assert facts[0].credits == [("li", Decimal("100"))]
+    assert facts[0].credits == [kis.Credit("li", Decimal("100"))]
     with pytest.raises(kis.NotAuthorized):
         sales.sales_facts("li", TODAY, TODAY)
 
@@ -73,7 +77,7 @@ def test_a_special_price_waits_for_its_exception(sales):
     sales.file_price_exception(
         "li", "PE-1", "C-LI", "KIS-PRO", Decimal("800"), 10, TODAY, TODAY + datetime.timedelta(days=30), "renewal"
     )
-    special = kis.LineRequest("KIS-PRO", 5, Decimal("800"), "PE-1")
+    special = kis.LineRequest("KIS-PRO", 5, special_price=Decimal("800"), price_exception="PE-1")
     sales.create_quote("li", "Q-2", "C-LI", [special], TODAY + datetime.timedelta(days=30))
     sales.submit("li", "quote", "Q-2")
     with pytest.raises(kis.InvalidState) as info:
@@ -90,8 +94,8 @@ def test_a_special_price_waits_for_its_exception(sales):
 
 def test_float_quantities_and_unknown_kinds_are_refused(sales):
     with pytest.raises(kis.InvalidInput) as info:
-        kis.LineRequest("KIS-PRO", 1.5)
-    assert info.value.field == "quantity"
+        sales.create_quote("li", "Q-F", "C-LI", [kis.LineRequest("KIS-PRO", 1.5)], TODAY)
+    assert info.value.field == "lines[0].quantity" and "float" in info.value.reason
     with pytest.raises(kis.InvalidInput) as info:
         sales.submit("li", "invoice", "X")
     assert info.value.field == "kind"
@@ -102,12 +106,12 @@ def test_edit_after_approval_reopens_and_reject_needs_a_reason(sales, clock):
     sales.submit("li", "quote", "Q-3")
     sales.approve("m-east", "quote", "Q-3")
     q = sales.edit_quote("li", "Q-3", [kis.LineRequest("KIS-SEAT", 2)], TODAY + datetime.timedelta(days=9))
-    assert (q.status, len(q.revisions), q.revisions[0].review.status) == ("submitted", 2, "approved")
+    assert (q.status, len(q.revisions), q.revisions[0].approval.status) == ("submitted", 2, "approved")
     with pytest.raises(kis.InvalidInput):
         sales.reject("m-east", "quote", "Q-3", "  ")
     assert sales.return_for_revision("m-east", "quote", "Q-3", "too few").status == "returned"
     copy = sales.copy_quote("li", "Q-3", "Q-3b", TODAY + datetime.timedelta(days=9))
-    assert copy.current.review is None and copy.copied_from == "Q-3"
+    assert copy.current.approval is None and copy.copied_from == "Q-3"
     sales.submit("li", "quote", "Q-3")
     assert sales.recall("li", "quote", "Q-3").status == "recalled"
 
@@ -179,9 +183,9 @@ def test_price_batch_matches_single_pricing(policy):
 
 
 def test_kpi_scoreboard_after_a_delivered_sale(sales, clock, policy_text):
-    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"), profit=Decimal("24000"))
+    sales.set_targets("dir", "li", 2026, kis.Metrics(revenue=Decimal("120000"), profit=Decimal("24000")))
     with pytest.raises(kis.NotAuthorized):
-        sales.set_targets("m-west", "li", 2026, revenue=1)
+        sales.set_targets("m-west", "li", 2026, kis.Metrics(revenue=1))
     sales.create_quote("li", "Q-S", "C-LI", [kis.LineRequest("KIS-PRO", 5)], TODAY)
     sales.submit("li", "quote", "Q-S")
     sales.approve("m-east", "quote", "Q-S")
@@ -192,19 +196,19 @@ def test_kpi_scoreboard_after_a_delivered_sale(sales, clock, policy_text):
     sales.approve("m-east", "contract", "K-S")
     sales.approve("legal", "contract", "K-S")
     sales.sign_contract("li", "K-S", "Mr. Chen", TODAY)
-    sales.create_order("li", "O-S", "K-S", [("delivery", TODAY)])
+    sales.create_order("li", "O-S", "K-S", [kis.StepPlan("delivery", TODAY)])
     sales.complete_order_step("li", "O-S", "delivery", TODAY)
     sales.rate_rep("m-east", "li", 2026, 11, 90)
     with pytest.raises(kis.NotAuthorized):
         sales.rate_rep("m-west", "li", 2026, 11, 90)
-    board = sales.scoreboard("dir", 2026, 11)
-    li = next(c for c in board.reps if c.id == "li")
+    board = sales.scoreboard("dir", 2026, month=11)
+    li = next(c.card for c in board.reps if c.rep == "li")
     revenue = next(l for l in li.lines if l.metric == "revenue")
     assert (revenue.actual, revenue.target, revenue.achievement) == (Decimal("5000.00"), Decimal("10000.00"), Decimal("0.5"))
     assert li.band in {"A", "B", "C", "D"}
-    assert [c.id for c in sales.scoreboard("li", 2026, 11).reps] == ["li"]
+    assert [c.rep for c in sales.scoreboard("li", 2026, month=11).reps] == ["li"]
     what_if = kis.Policy.from_toml(policy_text.replace('missing_metric = "redistribute"', 'missing_metric = "zero"'))
-    alt = sales.scoreboard("dir", 2026, 11, what_if)
+    alt = sales.scoreboard("dir", 2026, month=11, what_if=what_if)
     assert alt.policy_version == what_if.hash != board.policy_version
-    assert next(c for c in alt.reps if c.id == "li").score < li.score
-    assert board.awards[0][0] == "performance"
+    assert next(c.card for c in alt.reps if c.rep == "li").score < li.score
+    assert board.awards[0].kind == "performance"

@@ -39,7 +39,7 @@ def test_sales_facts_come_out_as_arrow_for_polars_pyarrow_and_pandas(sales):
 
 def test_the_audit_trail_and_claims_as_tables(org):
     t = pa.table(org.audit_table())
-    assert t.num_rows == len(org.audit_trail())
+    assert t.num_rows == len(org.audit_trail("admin"))
     assert t.column("actor").to_pylist()[1] == "system"
     assert pa.table(org.audit_table(from_seq=3)).num_rows == t.num_rows - 2
     claims = pa.table(org.expense_claims_table("fin"))
@@ -47,17 +47,20 @@ def test_the_audit_trail_and_claims_as_tables(org):
 
 
 def test_a_year_from_the_store_agrees_with_the_scoreboard(sales):
-    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"))
+    sales.set_targets("dir", "li", 2026, kis.Metrics(revenue=Decimal("120000")))
     sell(sales, 1, "KIS-PRO", 5, TODAY)
-    year = pl.DataFrame(sales.score_year("dir", 2026))
+    year = pl.DataFrame(sales.score_year_table("dir", 2026))
     nov = year.filter((pl.col("rep") == "li") & (pl.col("month") == 11)).row(0, named=True)
-    board = sales.scoreboard("dir", 2026, 11)
-    li = next(c for c in board.reps if c.id == "li")
+    board = sales.scoreboard("dir", 2026, month=11)
+    li = next(c.card for c in board.reps if c.rep == "li")
     assert nov["revenue"] == Decimal("5000.00") and nov["revenue_target"] == Decimal("10000.00")
     assert nov["score"] == li.score and nov["band"] == li.band
     annual = year.filter((pl.col("rep") == "li") & pl.col("month").is_null()).row(0, named=True)
     assert annual["annual"] and annual["revenue_target"] == Decimal("120000")
-    own = pl.DataFrame(sales.score_year("li", 2026))
+    own = pl.DataFrame(sales.score_year_table("li", 2026))
+    # The same year as records, from the API entry.
+    records = sales.score_year("dir", 2026)
+    assert next(r for r in records if r.rep == "li" and r.month == 11).card.score == li.score
     assert set(own["rep"]) == {"li"} and own.height == 13
 
 
@@ -67,10 +70,10 @@ def test_reader_threads_cap_a_large_read_without_changing_it(sales):
     sales.reader_threads = 1
     assert sales.reader_threads == 1
     one = pa.table(sales.sales_facts_table("dir", TODAY, TODAY))
-    year_on_one = pl.DataFrame(sales.score_year("dir", 2026))
+    year_on_one = pl.DataFrame(sales.score_year_table("dir", 2026))
     sales.reader_threads = 3
     assert pa.table(sales.sales_facts_table("dir", TODAY, TODAY)).equals(one)
-    assert pl.DataFrame(sales.score_year("dir", 2026)).equals(year_on_one)
+    assert pl.DataFrame(sales.score_year_table("dir", 2026)).equals(year_on_one)
     sales.reader_threads = 0
     assert 1 <= sales.reader_threads <= 8
     with pytest.raises(kis.InvalidInput) as e:
@@ -144,14 +147,14 @@ def test_a_table_of_lines_is_priced_as_price_batch_prices_it(policy):
 
 
 def test_a_reps_history_and_the_directors_roll_up(sales):
-    sales.set_targets("dir", "li", 2026, revenue=Decimal("120000"))
+    sales.set_targets("dir", "li", 2026, kis.Metrics(revenue=Decimal("120000")))
     sell(sales, 1, "KIS-PRO", 5, TODAY)
     history = sales.rep_history("li", "li", 2026)
-    assert [m for m, _ in history] == list(range(1, 12))
-    nov = history[10][1]
-    assert nov.kind == "rep" and next(l for l in nov.lines if l.metric == "revenue").actual == Decimal("5000.00")
+    assert [m.month for m in history] == list(range(1, 12))
+    nov = history[10].score
+    assert nov.rep == "li" and next(l for l in nov.card.lines if l.metric == "revenue").actual == Decimal("5000.00")
     with pytest.raises(kis.NotAuthorized):
         sales.rep_history("zhao", "li", 2026)
-    board = sales.scoreboard("dir", 2026, 11)
-    assert [d.id for d in board.directors] == ["dir"] and board.directors[0].kind == "director"
-    assert sales.scoreboard("m-east", 2026, 11).directors == []
+    board = sales.scoreboard("dir", 2026, month=11)
+    assert [d.team for d in board.directors] == ["dir"]
+    assert sales.scoreboard("m-east", 2026, month=11).directors == []

@@ -100,10 +100,16 @@ pub fn schema() -> serde_json::Value {
             })
         })
         .collect();
+    // Records the bindings return outside the entries (an anchor stays with the host).
+    let records = serde_json::json!({
+        "AuditAnchor": generator.subschema_for::<crate::audit::AuditAnchor>(),
+        "Problem": generator.subschema_for::<Problem>(),
+    });
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "kis API",
         "entries": entries,
+        "records": records,
         "$defs": generator.take_definitions(true),
     })
 }

@@ -294,7 +294,8 @@ queries! {
 
     /// The audit trail.
     AuditTrail "audit_trail" {
-        /// From this sequence number (0 or 1: from the start).
+        /// From this sequence number (0 or 1, or absent: from the start).
+        #[serde(default)]
         from_seq: u64,
         /// Only the entries that changed this document: its collection...
         collection: Option<String>,

@@ -31,4 +31,9 @@ pub trait Command: Serialize {
 
     /// Validates the input against the current state and writes the result.
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Self::Output>;
+
+    /// Runs after the command committed, however it was called (Rust, a binding, the
+    /// wire), for what the engine keeps in memory beside the store: installing a policy
+    /// makes it current. Most commands keep nothing.
+    fn committed(&self, _engine: &super::Engine) {}
 }

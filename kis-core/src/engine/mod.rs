@@ -179,10 +179,12 @@ impl Engine {
     /// Runs a command for `actor`.
     pub fn execute<C: Command>(&self, actor: &Actor, command: &C) -> Result<C::Output> {
         check_text(command, C::TEXT_LIMIT)?;
-        self.run_as(Some(&actor.user), None, C::NAME, command, |ctx| {
+        let output = self.run_as(Some(&actor.user), None, C::NAME, command, |ctx| {
             command.authorize(ctx)?;
             command.execute(ctx)
-        })
+        })?;
+        command.committed(self);
+        Ok(output)
     }
 
     /// Runs a command with an idempotency key: if the key was used before for the same
@@ -196,10 +198,12 @@ impl Engine {
     ) -> Result<C::Output> {
         crate::ids::validate_id("idempotency key", key)?;
         check_text(command, C::TEXT_LIMIT)?;
-        self.run_as(Some(&actor.user), Some(key), C::NAME, command, |ctx| {
+        let output = self.run_as(Some(&actor.user), Some(key), C::NAME, command, |ctx| {
             command.authorize(ctx)?;
             command.execute(ctx)
-        })
+        })?;
+        command.committed(self);
+        Ok(output)
     }
 
     /// Installs a new policy version (admin only) and makes it current. A policy that
@@ -210,19 +214,19 @@ impl Engine {
         policy: Policy,
         effective_from: Option<NaiveDate>,
     ) -> Result<PolicyVersion> {
-        let effective_from = effective_from
-            .or(policy.general().effective_from)
-            .unwrap_or_else(|| self.today());
         let cmd = InstallPolicy {
             hash: policy.hash().to_string(),
-            policy: policy.clone(),
+            policy,
             effective_from,
         };
-        let version = self.execute(actor, &cmd)?;
+        self.execute(actor, &cmd)
+    }
+
+    /// Makes `policy` the engine's current one (after it was installed).
+    pub(crate) fn adopt(&self, policy: Policy) {
         let policy = Arc::new(policy);
         self.cache(Arc::clone(&policy));
         *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
-        Ok(version)
     }
 
     /// Every stored policy version, oldest effective date first.

@@ -56,8 +56,10 @@ pub struct InstallPolicy {
     /// it is not the text's.
     #[serde(default)]
     pub hash: String,
-    /// The first day it applies to.
-    pub effective_from: NaiveDate,
+    /// The first day it applies to; absent: the policy's own `general.effective_from`,
+    /// else the day it is installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_from: Option<NaiveDate>,
 }
 
 impl Command for InstallPolicy {
@@ -90,7 +92,15 @@ impl Command for InstallPolicy {
             ));
         }
         let by = ctx.actor()?.id.to_string();
-        register(ctx, &self.policy, self.effective_from, &by)
+        let effective_from = self
+            .effective_from
+            .or(self.policy.general().effective_from)
+            .unwrap_or_else(|| ctx.today());
+        register(ctx, &self.policy, effective_from, &by)
+    }
+
+    fn committed(&self, engine: &super::Engine) {
+        engine.adopt(self.policy.clone());
     }
 }
 

@@ -187,6 +187,7 @@ impl Command for ProposeBudget {
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Budget> {
+        crate::input::year("year", self.year.into())?;
         if ctx.get::<Team>(self.team.as_str())?.is_none() {
             return Err(Error::invalid(
                 "team",

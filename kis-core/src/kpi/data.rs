@@ -92,6 +92,7 @@ impl Command for SetTargets {
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Targets> {
+        crate::input::year("year", self.year.into())?;
         match ctx.get::<User>(self.rep.as_str())? {
             Some(u) if u.value.role == Role::Rep => {}
             _ => return Err(Error::invalid("rep", format!("{} is not a rep", self.rep))),
@@ -284,6 +285,7 @@ impl Command for RateRep {
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Rating> {
+        crate::input::year("year", self.year.into())?;
         if !(1..=12).contains(&self.month) {
             return Err(Error::invalid(
                 "month",

@@ -147,9 +147,12 @@ pub struct UpdateUser {
     /// New role.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
-    /// New team (`Some(None)` removes the user from their team).
+    /// New team.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub team: Option<Option<TeamId>>,
+    pub team: Option<TeamId>,
+    /// Takes the user out of their team (not with `team`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove_team: bool,
     /// Activate or deactivate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
@@ -173,11 +176,19 @@ impl Command for UpdateUser {
         if let Some(role) = self.role {
             user.role = role;
         }
-        if let Some(team) = &self.team {
-            if let Some(t) = team {
-                existing_team(ctx, t)?;
+        match (&self.team, self.remove_team) {
+            (Some(_), true) => {
+                return Err(Error::invalid(
+                    "remove_team",
+                    "give a new team or remove the team, not both",
+                ));
             }
-            user.team = team.clone();
+            (Some(t), false) => {
+                existing_team(ctx, t)?;
+                user.team = Some(t.clone());
+            }
+            (None, true) => user.team = None,
+            (None, false) => {}
         }
         if let Some(active) = self.active {
             user.active = active;
@@ -274,9 +285,12 @@ pub struct UpdateTeam {
     /// New leading manager.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manager: Option<UserId>,
-    /// New director (`Some(None)` removes it).
+    /// New director.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub director: Option<Option<UserId>>,
+    pub director: Option<UserId>,
+    /// Takes the director off the team (not with `director`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub remove_director: bool,
 }
 
 impl Command for UpdateTeam {
@@ -298,11 +312,19 @@ impl Command for UpdateTeam {
             leader(ctx, "manager", m, Role::Manager)?;
             team.manager = m.clone();
         }
-        if let Some(d) = &self.director {
-            if let Some(d) = d {
-                leader(ctx, "director", d, Role::Director)?;
+        match (&self.director, self.remove_director) {
+            (Some(_), true) => {
+                return Err(Error::invalid(
+                    "remove_director",
+                    "give a new director or remove the director, not both",
+                ));
             }
-            team.director = d.clone();
+            (Some(d), false) => {
+                leader(ctx, "director", d, Role::Director)?;
+                team.director = Some(d.clone());
+            }
+            (None, true) => team.director = None,
+            (None, false) => {}
         }
         Ok(ctx.update(&old, team)?.value)
     }
