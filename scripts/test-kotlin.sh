@@ -11,7 +11,7 @@ cargo build --workspace --quiet
 scripts/gen-bindings.sh
 mkdir -p target/kotlin
 rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar
-"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/tests/kotlin/Main.kt \
+"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
 [ -f target/kotlin/kis-test.jar ] || { echo "kotlinc failed" >&2; exit 1; }
 java -Djna.library.path="$PWD/target/debug" \
@@ -31,7 +31,8 @@ grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
 SW=target/bindings/swift/Kis.swift
 for decl in "open class KisEngine" "enum KisError: Swift.Error" "public struct Money" "func addUser(" \
             "func verifyAudit(" "public func validatePolicy(" "typealias Amount = Foundation.Decimal" \
-            "typealias Day = Foundation.Date" "func salesReport(" "func captureLead(" "func repHistory("; do
+            "typealias Day = Foundation.Date" "func salesReport(" "func captureLead(" "func repHistory(" \
+            "func call(" "public func apiSchema(" "detail: String"; do
   grep -q "$decl" "$SW" || { echo "Swift bindings lack: $decl" >&2; exit 1; }
 done
 echo "swift: Kis.swift declares the API ($(wc -l < "$SW") lines)"

@@ -74,6 +74,25 @@ impl KisEngine {
         KisEngine::open_with(&location, &policy_toml, clock.inner.clone())
     }
 
+    /// Runs any entry of the API declaration (see `apiSchema()`) for `actor`, with the
+    /// request as JSON; the output as JSON. This is the wire the server and sync carry:
+    /// every command and query of the engine, with the same names, inputs, checks and
+    /// errors as in Rust and Python. A command may carry an idempotency key.
+    pub fn call(
+        &self,
+        entry: String,
+        actor: String,
+        request: String,
+        idempotency_key: Option<String>,
+    ) -> Result<String, KisError> {
+        Ok(self.inner.call(
+            &Actor::new(actor),
+            &entry,
+            &request,
+            idempotency_key.as_deref(),
+        )?)
+    }
+
     /// The store backend: "sqlite" or "postgres".
     pub fn backend(&self) -> String {
         self.inner.backend().to_string()
@@ -258,10 +277,10 @@ impl KisEngine {
             (Some(c), Some(i)) => Some(DocKey::new(c, i)),
             (None, None) => None,
             _ => {
-                return Err(KisError::InvalidInput {
-                    field: "collection".into(),
-                    reason: "give both collection and id, or neither".into(),
-                });
+                return Err(KisError::invalid(
+                    "collection",
+                    "give both collection and id, or neither",
+                ));
             }
         };
         let entries = self

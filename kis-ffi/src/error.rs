@@ -1,5 +1,9 @@
 //! `KisException` (Kotlin) / `KisError` (Swift): one sealed error whose variants carry the
-//! fields a caller acts on. Its text is kis's own message (exported `Display`).
+//! fields a caller acts on. Mapped once, from kis-core's [`Problem`](kis::api::Problem):
+//! every variant's `detail` is core's own message (its `Display`), which is also the
+//! exception's message, so the same error reads the same in Rust, Python and Kotlin.
+
+use serde_json::{Map, Value};
 
 use crate::values::Amount;
 
@@ -14,64 +18,93 @@ pub struct PolicyProblem {
     pub message: String,
 }
 
-/// Every error kis returns to Kotlin and Swift.
+/// Every error kis returns to Kotlin and Swift; `detail` is kis-core's message.
 #[derive(Debug, thiserror::Error, uniffi::Error)]
 #[uniffi::export(Display)]
 pub enum KisError {
     /// The policy file is invalid; every problem is listed.
-    #[error("invalid policy: {}", problems.iter().map(|p| match p.line { Some(l) => format!("line {l}, key `{}`: {}", p.key, p.message), None => format!("key `{}`: {}", p.key, p.message) }).collect::<Vec<_>>().join("; "))]
-    Policy { problems: Vec<PolicyProblem> },
+    #[error("{detail}")]
+    Policy {
+        problems: Vec<PolicyProblem>,
+        detail: String,
+    },
     /// An argument is not acceptable.
-    #[error("invalid {field}: {reason}")]
-    InvalidInput { field: String, reason: String },
+    #[error("{detail}")]
+    InvalidInput {
+        field: String,
+        reason: String,
+        detail: String,
+    },
     /// The acting user may not do this.
-    #[error("{actor} may not {action}: {reason}")]
+    #[error("{detail}")]
     NotAuthorized {
         actor: String,
         action: String,
         reason: String,
+        detail: String,
     },
     /// A referenced record does not exist.
-    #[error("{kind} {id:?} not found")]
-    NotFound { kind: String, id: String },
+    #[error("{detail}")]
+    NotFound {
+        kind: String,
+        id: String,
+        detail: String,
+    },
     /// A record with this id exists.
-    #[error("{kind} {id:?} already exists")]
-    AlreadyExists { kind: String, id: String },
+    #[error("{detail}")]
+    AlreadyExists {
+        kind: String,
+        id: String,
+        detail: String,
+    },
     /// Not allowed in the record's current state.
-    #[error("{kind} {id:?}: {reason}")]
+    #[error("{detail}")]
     InvalidState {
         kind: String,
         id: String,
         reason: String,
+        detail: String,
     },
-    /// A concurrent change won; reload and retry.
-    #[error("conflict on {collection}/{id}: it changed meanwhile; reload and retry")]
-    Conflict { collection: String, id: String },
-    /// A limit (such as a budget) would be passed.
-    #[error("limit exceeded on {key}: {} + {} would pass {}", current.0, delta.0, ceiling.as_ref().map_or("zero".to_string(), |c| c.0.clone()))]
+    /// A concurrent change won: reload and retry.
+    #[error("{detail}")]
+    Conflict {
+        collection: String,
+        id: String,
+        expected: Option<u64>,
+        actual: Option<u64>,
+        detail: String,
+    },
+    /// A limit would be passed.
+    #[error("{detail}")]
     LimitExceeded {
         key: String,
         current: Amount,
         delta: Amount,
         ceiling: Option<Amount>,
+        detail: String,
     },
     /// A claim would pass its budget and the policy says stop (P6.3).
-    #[error("budget {budget} exceeded ({scope}): {} already used of {}, and this claim asks {} (P6.3)", consumed.0, limit.0, requested.0)]
+    #[error("{detail}")]
     BudgetExceeded {
         budget: String,
         scope: String,
         limit: Amount,
         consumed: Amount,
         requested: Amount,
+        detail: String,
     },
     /// An idempotency key was reused for a different command.
-    #[error("idempotency key {key:?} was first used for a different command or content")]
-    IdempotencyKeyReused { key: String },
+    #[error("{detail}")]
+    IdempotencyKeyReused { key: String, detail: String },
     /// Two amounts in different currencies were combined.
-    #[error("cannot combine {left} and {right}: amounts are in different currencies")]
-    CurrencyMismatch { left: String, right: String },
+    #[error("{detail}")]
+    CurrencyMismatch {
+        left: String,
+        right: String,
+        detail: String,
+    },
     /// The database failed or is unreachable.
-    #[error("{backend} store: {detail}")]
+    #[error("{detail}")]
     Store {
         backend: String,
         retryable: bool,
@@ -79,114 +112,128 @@ pub enum KisError {
     },
 }
 
+fn text(fields: &Map<String, Value>, name: &str) -> String {
+    match fields.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    }
+}
+
+fn amount(fields: &Map<String, Value>, name: &str) -> Amount {
+    Amount(text(fields, name))
+}
+
+fn version(fields: &Map<String, Value>, name: &str) -> Option<u64> {
+    fields.get(name).and_then(Value::as_u64)
+}
+
 impl From<kis::Error> for KisError {
     fn from(e: kis::Error) -> Self {
-        use kis::Error as E;
-        match e {
-            E::Policy(p) => KisError::Policy {
-                problems: p
-                    .problems()
-                    .iter()
-                    .map(|p| PolicyProblem {
-                        key: p.key.clone(),
-                        line: p.line.map(|l| l as u32),
-                        message: p.message.clone(),
-                    })
-                    .collect(),
+        let problems = match &e {
+            kis::Error::Policy(p) => p
+                .problems()
+                .iter()
+                .map(|p| PolicyProblem {
+                    key: p.key.clone(),
+                    line: p.line.and_then(|l| u32::try_from(l).ok()),
+                    message: p.message.clone(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        let kis::api::Problem {
+            kind,
+            message: detail,
+            fields: f,
+        } = kis::api::Problem::from(&e);
+        match kind.as_str() {
+            "PolicyError" => KisError::Policy { problems, detail },
+            "InvalidInput" => KisError::InvalidInput {
+                field: text(&f, "field"),
+                reason: text(&f, "reason"),
+                detail,
             },
-            E::Invalid(i) => KisError::InvalidInput {
-                field: i.field,
-                reason: i.reason,
+            "NotAuthorized" => KisError::NotAuthorized {
+                actor: text(&f, "actor"),
+                action: text(&f, "action"),
+                reason: text(&f, "reason"),
+                detail,
             },
-            E::NotAuthorized {
-                actor,
-                action,
-                reason,
-            } => KisError::NotAuthorized {
-                actor,
-                action,
-                reason,
+            "NotFound" => KisError::NotFound {
+                kind: text(&f, "kind"),
+                id: text(&f, "id"),
+                detail,
             },
-            E::NotFound { kind, id } => KisError::NotFound {
-                kind: kind.to_string(),
-                id,
+            "AlreadyExists" => KisError::AlreadyExists {
+                kind: text(&f, "kind"),
+                id: text(&f, "id"),
+                detail,
             },
-            E::AlreadyExists { kind, id } => KisError::AlreadyExists {
-                kind: kind.to_string(),
-                id,
+            "InvalidState" => KisError::InvalidState {
+                kind: text(&f, "kind"),
+                id: text(&f, "id"),
+                reason: text(&f, "reason"),
+                detail,
             },
-            E::InvalidState { kind, id, reason } => KisError::InvalidState {
-                kind: kind.to_string(),
-                id,
-                reason,
+            "Conflict" => KisError::Conflict {
+                collection: text(&f, "collection"),
+                id: text(&f, "id"),
+                expected: version(&f, "expected"),
+                actual: version(&f, "actual"),
+                detail,
             },
-            E::IdempotencyKeyReused { key } => KisError::IdempotencyKeyReused { key },
-            E::BudgetExceeded {
-                budget,
-                scope,
-                limit,
-                consumed,
-                requested,
-            } => KisError::BudgetExceeded {
-                budget,
-                scope,
-                limit: Amount::from_decimal(limit),
-                consumed: Amount::from_decimal(consumed),
-                requested: Amount::from_decimal(requested),
+            "LimitExceeded" => KisError::LimitExceeded {
+                key: text(&f, "key"),
+                current: amount(&f, "current"),
+                delta: amount(&f, "delta"),
+                ceiling: f
+                    .get("ceiling")
+                    .filter(|v| !v.is_null())
+                    .map(|_| amount(&f, "ceiling")),
+                detail,
             },
-            E::Money(kis::MoneyError::CurrencyMismatch { left, right, .. }) => {
-                KisError::CurrencyMismatch {
-                    left: left.to_string(),
-                    right: right.to_string(),
-                }
-            }
-            E::Money(m) => KisError::InvalidInput {
-                field: "amount".into(),
-                reason: m.to_string(),
+            "BudgetExceeded" => KisError::BudgetExceeded {
+                budget: text(&f, "budget"),
+                scope: text(&f, "scope"),
+                limit: amount(&f, "limit"),
+                consumed: amount(&f, "consumed"),
+                requested: amount(&f, "requested"),
+                detail,
             },
-            E::Store(s) => s.into(),
+            "IdempotencyKeyReused" => KisError::IdempotencyKeyReused {
+                key: text(&f, "key"),
+                detail,
+            },
+            "CurrencyMismatch" => KisError::CurrencyMismatch {
+                left: text(&f, "left"),
+                right: text(&f, "right"),
+                detail,
+            },
+            _ => KisError::Store {
+                backend: text(&f, "backend"),
+                retryable: f.get("retryable") == Some(&Value::Bool(true)),
+                detail,
+            },
         }
     }
 }
 
 impl From<kis::StoreError> for KisError {
     fn from(e: kis::StoreError) -> Self {
-        use kis::StoreError as S;
-        let detail = e.to_string();
-        match e {
-            S::Conflict { collection, id, .. } => KisError::Conflict { collection, id },
-            S::LimitExceeded {
-                key,
-                current,
-                delta,
-                ceiling,
-            } => KisError::LimitExceeded {
-                key,
-                current: Amount::from_decimal(current),
-                delta: Amount::from_decimal(delta),
-                ceiling: ceiling.map(Amount::from_decimal),
-            },
-            S::Unavailable { backend, .. } => KisError::Store {
-                backend: backend.into(),
-                retryable: true,
-                detail,
-            },
-            S::ReadOnly => KisError::Store {
-                backend: String::new(),
-                retryable: false,
-                detail,
-            },
-            S::Corrupt { backend, .. } | S::Backend { backend, .. } => KisError::Store {
-                backend: backend.into(),
-                retryable: false,
-                detail,
-            },
-        }
+        kis::Error::from(e).into()
     }
 }
 
 impl From<kis::PolicyError> for KisError {
     fn from(e: kis::PolicyError) -> Self {
         kis::Error::from(e).into()
+    }
+}
+
+impl KisError {
+    /// `InvalidInput` for `field`, with core's wording.
+    pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
+        kis::Error::invalid(field, reason).into()
     }
 }

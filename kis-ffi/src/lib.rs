@@ -27,6 +27,13 @@ pub use values::{Amount, Day};
 
 uniffi::setup_scaffolding!();
 
+/// The API's JSON Schema document: every entry of the declaration (name, kind, doc),
+/// its request and output types. `KisEngine.call` runs any of them.
+#[uniffi::export]
+pub fn api_schema() -> String {
+    kis::api::schema().to_string()
+}
+
 /// Validates policy TOML text without opening an engine; returns its content hash.
 #[uniffi::export]
 pub fn validate_policy(policy_toml: String) -> Result<String, KisError> {

@@ -63,10 +63,8 @@ pub struct Money {
 
 impl Money {
     pub(crate) fn to_core(&self, field: &str) -> Result<kis::Money, KisError> {
-        let currency = kis::Currency::new(&self.currency).map_err(|e| KisError::InvalidInput {
-            field: format!("{field}.currency"),
-            reason: e.to_string(),
-        })?;
+        let currency = kis::Currency::new(&self.currency)
+            .map_err(|e| KisError::invalid(&format!("{field}.currency"), e.to_string()))?;
         Ok(kis::Money::new(
             self.amount.parse(&format!("{field}.amount"))?,
             currency,

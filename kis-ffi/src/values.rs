@@ -40,9 +40,11 @@ uniffi::custom_type!(Day, String, {
 impl Day {
     /// The date, or `InvalidInput` naming `field`.
     pub fn parse(&self, field: &str) -> Result<NaiveDate, KisError> {
-        NaiveDate::parse_from_str(&self.0, "%Y-%m-%d").map_err(|_| KisError::InvalidInput {
-            field: field.to_string(),
-            reason: format!("{:?} is not a date such as 2026-11-27", self.0),
+        NaiveDate::parse_from_str(&self.0, "%Y-%m-%d").map_err(|_| {
+            KisError::invalid(
+                field,
+                format!("{:?} is not a date such as 2026-11-27", self.0),
+            )
         })
     }
 
