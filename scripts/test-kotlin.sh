@@ -9,9 +9,12 @@ K=$KIS_TOOLS/kt/node_modules/kotlin-compiler
 [ -x "$K/bin/kotlinc" ] && [ -f /usr/share/java/jna.jar ] || scripts/setup-tools.sh
 cargo build --workspace --quiet
 scripts/gen-bindings.sh
+# The typed Kotlin API (org.kis.api) is generated from the declaration; it must be current.
+cargo run -q -p kis-core --example api_schema | python3 kis-ffi/gen_kotlin.py --check
 mkdir -p target/kotlin
 rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar
-"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt \
+"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt \
+  kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
 [ -f target/kotlin/kis-test.jar ] || { echo "kotlinc failed" >&2; exit 1; }
 java -Djna.library.path="$PWD/target/debug" \

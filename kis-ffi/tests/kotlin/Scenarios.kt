@@ -1,129 +1,25 @@
-// The shared scenario files of tests/data/api/ on the JVM: every step's request goes
-// through KisEngine.call (the API's wire, the same entry the server and sync use), and
-// its answer or error is checked against the file, as tests/api_scenarios.rs (Rust) and
+// The shared scenario files of tests/data/api/ on the JVM: every step runs through its
+// typed, generated method of org.kis.api.KisApi (a request holding a float, which no
+// typed Kotlin caller can send, goes through the wire, KisEngine.call), and its answer or
+// error is checked against the file, as tests/api_scenarios.rs (Rust) and
 // kis-py/tests/test_scenarios.py (Python) check the same file. Same request, same cent,
 // same decision, same message, in each language.
 import org.kis.*
+import org.kis.api.Json
+import org.kis.api.JsonNumber
+import org.kis.api.KisApi
+import org.kis.api.callTyped
 import java.io.File
 import java.time.Instant
 
-/** A JSON number, kept as its text: compared exactly, never through a double. */
-data class JsonNumber(val text: String)
+fun jsonText(v: Any?): String = Json.write(v)
 
-/** A small JSON reader for the scenario files and the engine's answers (test code). */
-class JsonReader(private val s: String) {
-    private var i = 0
-
-    fun read(): Any? {
-        val v = value()
-        space()
-        require(i == s.length) { "trailing text at $i" }
-        return v
-    }
-
-    private fun space() {
-        while (i < s.length && s[i].isWhitespace()) i++
-    }
-
-    private fun value(): Any? {
-        space()
-        return when (val c = s[i]) {
-            '{' -> obj()
-            '[' -> arr()
-            '"' -> str()
-            't' -> { i += 4; true }
-            'f' -> { i += 5; false }
-            'n' -> { i += 4; null }
-            else -> {
-                val start = i
-                while (i < s.length && (s[i].isDigit() || s[i] in "+-.eE")) i++
-                require(i > start) { "unexpected '$c' at $start" }
-                JsonNumber(s.substring(start, i))
-            }
-        }
-    }
-
-    private fun obj(): Map<String, Any?> {
-        val out = LinkedHashMap<String, Any?>()
-        i++
-        space()
-        if (s[i] == '}') { i++; return out }
-        while (true) {
-            space()
-            val k = str()
-            space()
-            require(s[i] == ':') { "expected : at $i" }
-            i++
-            out[k] = value()
-            space()
-            if (s[i] == ',') { i++; continue }
-            require(s[i] == '}') { "expected } at $i" }
-            i++
-            return out
-        }
-    }
-
-    private fun arr(): List<Any?> {
-        val out = ArrayList<Any?>()
-        i++
-        space()
-        if (s[i] == ']') { i++; return out }
-        while (true) {
-            out.add(value())
-            space()
-            if (s[i] == ',') { i++; continue }
-            require(s[i] == ']') { "expected ] at $i" }
-            i++
-            return out
-        }
-    }
-
-    private fun str(): String {
-        require(s[i] == '"') { "expected a string at $i" }
-        i++
-        val b = StringBuilder()
-        while (s[i] != '"') {
-            if (s[i] == '\\') {
-                i++
-                when (s[i]) {
-                    'n' -> b.append('\n')
-                    't' -> b.append('\t')
-                    'r' -> b.append('\r')
-                    'b' -> b.append('\b')
-                    'f' -> b.append('\u000c')
-                    'u' -> { b.append(s.substring(i + 1, i + 5).toInt(16).toChar()); i += 4 }
-                    else -> b.append(s[i])
-                }
-            } else {
-                b.append(s[i])
-            }
-            i++
-        }
-        i++
-        return b.toString()
-    }
-}
-
-fun jsonText(v: Any?): String = when (v) {
-    null -> "null"
-    is Boolean -> v.toString()
-    is JsonNumber -> v.text
-    is String -> buildString {
-        append('"')
-        for (c in v) {
-            when {
-                c == '"' -> append("\\\"")
-                c == '\\' -> append("\\\\")
-                c == '\n' -> append("\\n")
-                c < ' ' -> append("\\u%04x".format(c.code))
-                else -> append(c)
-            }
-        }
-        append('"')
-    }
-    is List<*> -> v.joinToString(",", "[", "]") { jsonText(it) }
-    is Map<*, *> -> v.entries.joinToString(",", "{", "}") { "${jsonText(it.key as String)}:${jsonText(it.value)}" }
-    else -> error("not JSON: $v")
+/** Whether a request holds a JSON number with a fraction (what only the wire can carry). */
+fun hasFloat(v: Any?): Boolean = when (v) {
+    is JsonNumber -> v.text.any { it in ".eE" }
+    is List<*> -> v.any { hasFloat(it) }
+    is Map<*, *> -> v.values.any { hasFloat(it) }
+    else -> false
 }
 
 /** `expected` is a part of `actual` (the rule of tests/api_scenarios.rs). */
@@ -159,11 +55,11 @@ fun fieldOf(e: KisException, name: String): String? {
 
 fun runScenario(file: File, repo: File) {
     @Suppress("UNCHECKED_CAST")
-    val scenario = JsonReader(file.readText()).read() as Map<String, Any?>
+    val scenario = Json.read(file.readText()) as Map<String, Any?>
     val policy = File(repo, scenario["policy"] as String).readText()
     val clock = ManualClock(Instant.parse(scenario["clock"] as String))
     val db = File.createTempFile("kis-scenario", ".db").also { it.delete() }
-    val entries = ((JsonReader(apiSchema()).read() as Map<*, *>)["entries"] as List<*>)
+    val entries = ((Json.read(apiSchema()) as Map<*, *>)["entries"] as List<*>)
         .map { (it as Map<*, *>)["name"] as String }.toSet()
     val called = HashSet<String>()
     KisEngine.openWithClock(db.path, policy, clock).use { engine ->
@@ -179,11 +75,19 @@ fun runScenario(file: File, repo: File) {
             val entry = step["call"] as String
             called.add(entry)
             val actor = step["as"] as String
-            val request = jsonText(substitute(step["request"], policy))
+            val requestData = substitute(step["request"], policy) as Map<*, *>
+            val request = jsonText(requestData)
             val at = "${file.name} step $n ($entry as $actor)"
             val error = step["error"] as Map<*, *>?
             try {
-                val output = JsonReader(engine.call(entry, actor, request, step["key"] as String?)).read()
+                val key = step["key"] as String?
+                val output = if (hasFloat(requestData)) {
+                    Json.read(engine.call(entry, actor, request, key))
+                } else {
+                    // The typed answer encoded back by the same conversion layer, read as
+                    // the wire's JSON would be.
+                    Json.read(Json.write(KisApi(engine).callTyped(entry, actor, requestData, key)))
+                }
                 expect(error == null, "$at: expected $error, got ${jsonText(output)}")
                 step["expect"]?.let { expect(matches(it, output), "$at: expected ${jsonText(it)}\n  got ${jsonText(output)}") }
             } catch (e: KisException) {
@@ -203,8 +107,38 @@ fun runScenario(file: File, repo: File) {
 fun runScenarios(repo: File) {
     val dir = File(repo, "tests/data/api")
     for (file in dir.listFiles { f -> f.name.endsWith(".json") }!!.sorted()) {
-        check("shared scenario ${file.name}: every entry, through the wire, as Rust and Python") {
+        check("shared scenario ${file.name}: every entry through its typed KisApi method, as in Rust and Python") {
             runScenario(file, repo)
+        }
+    }
+}
+
+/** The typed API as an app writes it: records in, records out, BigDecimal money. */
+fun typedSample(repo: File) {
+    check("the generated KisApi: a quote priced, reviewed and read back as records") {
+        val policy = File(repo, "examples/policy.toml").readText()
+        val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
+        KisEngine.openWithClock(":memory:", policy, clock).use { engine ->
+            val api = org.kis.api.KisApi(engine)
+            engine.bootstrapAdmin("admin", "Ada Admin")
+            api.addUser("admin", "meng", "Meng Li", "manager")
+            api.addTeam("admin", "east", "Team East", "meng")
+            api.addUser("admin", "li", "Li Na", "rep", team = "east")
+            val cny = { a: String -> org.kis.api.Money(java.math.BigDecimal(a), "CNY") }
+            api.putProduct("admin", org.kis.api.Product("KIS-PRO", "KIS Professional", "software>erp", cny("12000"), cny("7000")))
+            api.addCustomer("li", "C-1", "Huaxin", "key-accounts", "li")
+            val line = org.kis.api.LineRequest("KIS-PRO", java.math.BigDecimal("2"))
+            val quote = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
+                idempotencyKey = "phone:Q-1")
+            expect(quote.revisions.last().total == cny("21600.00"), "${quote.revisions.last().total}")
+            expect(api.submit("li", "quote", "Q-1").currentRole == "manager", "submitted")
+            expect(api.inbox("meng").map { it.id } == listOf("Q-1"), "meng's inbox")
+            val refused = expectThrows<KisException.NotAuthorized> { api.decide("li", "quote", "Q-1", "approved") }
+            expect(refused.actor == "li" && refused.message == refused.detail, "${refused.message}")
+            expect(api.decide("meng", "quote", "Q-1", "approved").status == "approved", "approved")
+            val again = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
+                idempotencyKey = "phone:Q-1")
+            expect(again.id == "Q-1", "an idempotent retry returns the first result")
         }
     }
 }
