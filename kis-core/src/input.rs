@@ -14,6 +14,9 @@ use rust_decimal::Decimal;
 
 use crate::error::InvalidInput;
 
+/// Separates the levels of a category path (`software>erp>cloud`).
+pub const CATEGORY_SEPARATOR: char = '>';
+
 /// The longest id (user, team, customer, product, document, idempotency key), in bytes.
 pub const MAX_ID_LEN: usize = 128;
 /// The longest name or group (a person's or product's name, a customer group, a
@@ -123,7 +126,7 @@ pub fn category(field: &str, value: &str) -> Checked {
         return refuse(field, format!("{} must be at most 512 bytes", shown(value)));
     }
     let mut depth = 0usize;
-    for level in value.split(crate::pricing::CATEGORY_SEPARATOR) {
+    for level in value.split(CATEGORY_SEPARATOR) {
         depth = depth.saturating_add(1);
         if level.trim().is_empty() || level.chars().any(is_hidden) {
             return refuse(

@@ -3,6 +3,7 @@
 
 mod board;
 mod data;
+mod period;
 mod score;
 mod tally;
 mod visibility;
@@ -10,7 +11,8 @@ mod year;
 
 pub(crate) use year::first_signings;
 
-pub use board::{Award, Period, RepScore, Scoreboard, TeamScore};
+pub use board::{Award, RepScore, Scoreboard, TeamScore};
 pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};
+pub use period::Period;
 pub use score::{Metric, MetricLine, Metrics, Scorecard, score};
 pub use tally::{Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_rep, score_year};

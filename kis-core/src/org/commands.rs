@@ -2,7 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::directory::{Directory, require_role};
+use super::access::require_role;
+use super::directory::Directory;
 use super::{Role, Team, User};
 use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};

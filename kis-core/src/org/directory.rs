@@ -1,28 +1,11 @@
 //! Questions about the organisation that authorisation asks, in one place (P2).
 
 use crate::engine::document;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::ids::{TeamId, UserId};
 use crate::store::Transaction;
 
-use super::{Role, Team, User};
-
-/// Refuses unless `user` has one of `roles`.
-pub fn require_role(user: &User, roles: &[Role], action: &str) -> Result<()> {
-    if roles.contains(&user.role) {
-        return Ok(());
-    }
-    let names: Vec<&str> = roles.iter().map(Role::as_str).collect();
-    Err(Error::not_authorized(
-        &user.id,
-        action,
-        format!(
-            "requires role {}, but the user is {}",
-            names.join(" or "),
-            user.role
-        ),
-    ))
-}
+use super::{Team, User};
 
 /// Read access to users and teams within a transaction.
 pub struct Directory<'a> {

@@ -1,6 +1,7 @@
 //! The sales organisation (P2): users with roles, teams led by managers under directors,
 //! and the questions authorisation asks of it ("does this manager lead that rep's team?").
 
+mod access;
 mod api;
 mod commands;
 mod directory;
@@ -8,8 +9,9 @@ mod role;
 mod team;
 mod user;
 
+pub use access::{owner_or_manager, require_role};
 pub use commands::{AddTeam, AddUser, BootstrapAdmin, UpdateTeam, UpdateUser};
-pub use directory::{Directory, require_role};
+pub use directory::Directory;
 pub use role::Role;
 pub use team::Team;
 pub use user::{Actor, User};

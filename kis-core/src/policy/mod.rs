@@ -11,8 +11,11 @@ mod error;
 mod expense;
 mod general;
 mod kpi;
+mod lint;
 mod locate;
+mod overlap;
 mod pricing;
+mod scope;
 mod values;
 
 use std::sync::{Arc, OnceLock};
@@ -36,11 +39,13 @@ pub use pricing::{
     TierMode, Window,
 };
 
+pub use lint::lint;
+pub use scope::{CustomerKey, ProductKey, customer_keys, product_keys};
+
 use check::{Check, KeyPath};
 use locate::{Lines, Seg, path_at, path_text, span_of};
 
 use crate::money::RoundingPolicy;
-use crate::pricing::PriceBook;
 
 /// The sections of a policy file.
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -70,7 +75,10 @@ pub struct Policy {
     file: PolicyFile,
     lints: Vec<PolicyProblem>,
     /// The compiled price rules, built on first use and shared by clones.
-    book: Arc<OnceLock<PriceBook>>,
+    /// What another module compiles from the policy once and keeps with it (the price
+    /// book, see `pricing::book`): typed by that module, so the policy, plain data,
+    /// names none of them.
+    derived: Arc<OnceLock<Arc<dyn std::any::Any + Send + Sync>>>,
 }
 
 impl PartialEq for Policy {
@@ -117,7 +125,7 @@ impl Policy {
                 .collect();
             return Err(PolicyError::Invalid { problems });
         }
-        let lints = crate::pricing::lint(&file.pricing)
+        let lints = lint::lint(&file.pricing)
             .into_iter()
             .map(|(_, later, message)| {
                 let path = KeyPath::root().k("pricing").k("rules").i(later);
@@ -129,7 +137,7 @@ impl Policy {
             source: text.to_string(),
             file,
             lints,
-            book: Arc::new(OnceLock::new()),
+            derived: Arc::new(OnceLock::new()),
         })
     }
 
@@ -139,10 +147,9 @@ impl Policy {
         &self.lints
     }
 
-    /// The compiled price rules (built once per policy, on first use).
-    pub fn price_book(&self) -> &PriceBook {
-        self.book
-            .get_or_init(|| PriceBook::new(&self.file.pricing, self.rounding()))
+    /// The cache of what is compiled from this policy once (see `derived`).
+    pub(crate) fn derived(&self) -> &OnceLock<Arc<dyn std::any::Any + Send + Sync>> {
+        &self.derived
     }
 
     /// The text the policy was read from.

@@ -2,6 +2,8 @@
 //! Pure and deterministic: the same rules (in any order), product, customer, quantity
 //! and date always give the same price and the same trace.
 
+use std::sync::Arc;
+
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
@@ -9,13 +11,28 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::scope::{CATEGORY_SEPARATOR, CustomerKey, ProductKey};
 use super::trace::{Outcome, TraceStep};
 use crate::checked;
 use crate::error::InvalidInput;
 use crate::input;
+use crate::input::CATEGORY_SEPARATOR;
 use crate::money::{Currency, RoundingPolicy};
-use crate::policy::{Action, PriceRule, PricingPolicy, Stacking, TierMode};
+use crate::policy::{Action, Policy, PriceRule, PricingPolicy, Stacking, TierMode};
+use crate::policy::{CustomerKey, ProductKey};
+
+impl Policy {
+    /// The compiled price rules, built once per policy on first use and kept with it.
+    pub fn price_book(&self) -> Arc<PriceBook> {
+        let cached = self
+            .derived()
+            .get_or_init(|| Arc::new(PriceBook::new(self.pricing(), self.rounding())));
+        // Only this function fills the cache, always with a price book; were it anything
+        // else, a fresh book is still the right answer.
+        Arc::clone(cached)
+            .downcast::<PriceBook>()
+            .unwrap_or_else(|_| Arc::new(PriceBook::new(self.pricing(), self.rounding())))
+    }
+}
 
 /// What a line is priced for.
 #[derive(Debug, Clone, Copy)]

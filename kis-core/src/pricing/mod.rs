@@ -8,12 +8,11 @@
 //! The line total is rounded once, by policy.
 
 mod book;
-mod lint;
-mod overlap;
-mod scope;
 mod trace;
 
 pub use book::{PriceBook, PriceRequest, PricedLine};
-pub use lint::lint;
-pub use scope::{CATEGORY_SEPARATOR, CustomerKey, ProductKey, customer_keys, product_keys};
+// The rule scopes and the ambiguity lint belong to the policy (its data, checked when it
+// loads); they stay reachable here, where a pricing caller looks for them.
+pub use crate::input::CATEGORY_SEPARATOR;
+pub use crate::policy::{CustomerKey, ProductKey, customer_keys, lint, product_keys};
 pub use trace::{Outcome, TraceStep};

@@ -4,12 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::contract::{Contract, ContractStatus, Terms, owner_or_manager};
+use super::contract::{Contract, ContractStatus, Terms};
 use super::lines::{LineRequest, PricingFor, max_discount, price_lines};
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable};
 use crate::engine::{Command, CommandContext, Document};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
+use crate::org::owner_or_manager;
 
 /// Where a change request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

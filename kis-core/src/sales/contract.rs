@@ -13,7 +13,7 @@ use crate::engine::{Command, CommandContext, Document};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
-use crate::org::{Directory, Role};
+use crate::org::{Directory, Role, owner_or_manager};
 
 /// Where a contract stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -163,26 +163,6 @@ impl Reviewable for Contract {
             self.current_terms().total
         )
     }
-}
-
-/// The owner, or the manager of the owner's team (P2.3).
-pub(crate) fn owner_or_manager(
-    ctx: &mut CommandContext<'_>,
-    owner: &UserId,
-    action: &str,
-) -> Result<()> {
-    let actor = ctx.actor()?.clone();
-    if &actor.id == owner
-        || (actor.role == Role::Manager
-            && Directory::new(ctx.tx()).leads_team_of(&actor.id, owner)?)
-    {
-        return Ok(());
-    }
-    Err(Error::not_authorized(
-        &actor.id,
-        action,
-        format!("it belongs to {owner}; only they or their manager may (P2.3)"),
-    ))
 }
 
 fn state(contract: &Contract, reason: String) -> Error {

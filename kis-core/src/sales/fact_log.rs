@@ -11,13 +11,10 @@ use std::ops::ControlFlow;
 use chrono::{Datelike, NaiveDate};
 
 use super::facts::SalesFact;
-use super::segment::{SEGMENT_CAPACITY, Segment, encode_segment};
+use super::segment::{FACT_SEGMENTS, SEGMENT_CAPACITY, Segment, encode_segment};
 use crate::engine::Document;
 use crate::error::{Error, Result};
 use crate::store::{Expected, Transaction};
-
-/// The binary-document collection of fact segments.
-pub const FACT_SEGMENTS: &str = "sales_fact_segments";
 
 /// The key of the month a fact id (or date string) belongs to: its first seven bytes.
 fn month_of(id: &str) -> &str {

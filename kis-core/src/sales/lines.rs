@@ -111,7 +111,7 @@ pub fn price_lines(
             i,
             r,
             &product,
-            policy.price_book(),
+            &policy.price_book(),
             policy.rounding(),
             who,
         )?);

@@ -6,6 +6,7 @@ mod catalogue;
 mod change;
 mod contract;
 mod fact_log;
+mod fact_read;
 mod facts;
 mod lines;
 mod order;
@@ -20,11 +21,10 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
-pub use fact_log::{FACT_SEGMENTS, FactDocuments, append_facts, scan_segments};
+pub use fact_log::{FactDocuments, append_facts, scan_segments};
 pub(crate) use fact_log::{has_format_1_segments, move_fact_documents, upgrade_segments};
-pub use facts::{
-    Credit, DatedSegment, FactChunk, SalesFact, fold_fact_chunks, read_segments, scan_facts,
-};
+pub use fact_read::{DatedSegment, FactChunk, fold_fact_chunks, read_segments, scan_facts};
+pub use facts::{Credit, SalesFact};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
@@ -34,5 +34,5 @@ pub use quote::{
     RecordQuoteResponse, SendQuote,
 };
 pub use segment::{
-    FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment, with_checksum,
+    FACT_SEGMENTS, FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment, with_checksum,
 };

@@ -5,13 +5,14 @@ use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::contract::{Contract, ContractStatus, owner_or_manager};
+use super::contract::{Contract, ContractStatus};
 use super::facts::{Credit, SalesFact};
 use super::lines::Line;
 use crate::engine::{Command, CommandContext, Document};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
+use crate::org::owner_or_manager;
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

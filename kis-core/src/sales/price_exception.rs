@@ -228,7 +228,7 @@ impl Command for FilePriceException {
             date: ctx.today(),
         };
         let engine_price = super::lines::engine_price(
-            ctx.policy().price_book(),
+            &ctx.policy().price_book(),
             &product,
             self.max_quantity.max(Decimal::ONE),
             who,

@@ -102,7 +102,7 @@ impl Engine {
                 group: &customer.group,
                 date: today,
             };
-            super::engine_price(policy.price_book(), &product, quantity, who, true)
+            super::engine_price(&policy.price_book(), &product, quantity, who, true)
         })
     }
 
@@ -199,6 +199,6 @@ impl Engine {
             &[Role::Director, Role::Finance, Role::Admin],
             "read every rep's sales facts",
         )?;
-        self.read(|tx| super::facts::scan_facts(tx, from, to, visit))
+        self.read(|tx| super::fact_read::scan_facts(tx, from, to, visit))
     }
 }

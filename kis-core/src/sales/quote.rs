@@ -5,7 +5,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::Customer;
-use super::contract::owner_or_manager;
 use super::lines::{Line, LineRequest, PricingFor, max_discount, price_lines};
 use super::price_exception::PriceException;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
@@ -14,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
 use crate::org::Role;
+use crate::org::owner_or_manager;
 
 /// Where a quote stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -35,6 +35,9 @@ use crate::engine::document::corrupt;
 use crate::error::Result;
 use crate::ids::UserId;
 
+/// The binary-document collection of fact segments.
+pub const FACT_SEGMENTS: &str = "sales_fact_segments";
+
 /// The most facts one segment holds; a fuller one is split. Small enough that adding a
 /// delivery rewrites at most about a hundred kilobytes, large enough that a year's
 /// facts are a few hundred segments.
@@ -344,13 +347,13 @@ impl<'a> Segment<'a> {
     /// [`read`](Self::read) for the stored segment `key` of [`FACT_SEGMENTS`]: an error
     /// names the collection and the key.
     ///
-    /// [`FACT_SEGMENTS`]: super::FACT_SEGMENTS
+    /// [`FACT_SEGMENTS`]: FACT_SEGMENTS
     pub fn read_stored(key: &str, bytes: &'a [u8]) -> Result<Segment<'a>> {
         Segment::read(bytes).map_err(|e| match e {
             crate::error::Error::Store(crate::store::StoreError::Corrupt { backend, message }) => {
                 crate::error::Error::Store(crate::store::StoreError::Corrupt {
                     backend,
-                    message: format!("{}/{key}: {message}", super::FACT_SEGMENTS),
+                    message: format!("{}/{key}: {message}", FACT_SEGMENTS),
                 })
             }
             other => other,

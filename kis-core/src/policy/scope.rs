@@ -1,9 +1,7 @@
 //! Rule scopes and their specificity (the precedence among exclusive rules).
 
-use crate::policy::{CustomerScope, PriceRule, ProductScope};
-
-/// Separates the levels of a category path (`software>erp>cloud`).
-pub const CATEGORY_SEPARATOR: char = '>';
+use super::{CustomerScope, PriceRule, ProductScope};
+use crate::input::CATEGORY_SEPARATOR;
 
 /// What a rule's product scope is, as an index key.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -8,7 +8,7 @@ use rust_decimal::Decimal;
 
 use super::overlap::{Reach, collisions};
 use super::scope::{CustomerKey, ProductKey};
-use crate::policy::{PriceRule, PricingPolicy, Stacking};
+use super::{PriceRule, PricingPolicy, Stacking};
 
 /// Two exclusive rules with the same priority and the same specificity that can match
 /// the same line: their order then rests on the tie-break (later start, then id). Each

@@ -1,0 +1,41 @@
+//! The authorisation rules of the organisation (P2) that several domains share: who
+//! holds a role, and who may act on a record someone owns. Kept here, once, so that a
+//! rule changes in one place.
+
+use super::{Directory, Role, User};
+use crate::engine::CommandContext;
+use crate::error::{Error, Result};
+use crate::ids::UserId;
+
+/// Refuses unless `user` has one of `roles`.
+pub fn require_role(user: &User, roles: &[Role], action: &str) -> Result<()> {
+    if roles.contains(&user.role) {
+        return Ok(());
+    }
+    let names: Vec<&str> = roles.iter().map(Role::as_str).collect();
+    Err(Error::not_authorized(
+        &user.id,
+        action,
+        format!(
+            "requires role {}, but the user is {}",
+            names.join(" or "),
+            user.role
+        ),
+    ))
+}
+
+/// Refuses unless the actor is `owner`, or the manager of the owner's team (P2.3).
+pub fn owner_or_manager(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Result<()> {
+    let actor = ctx.actor()?.clone();
+    if &actor.id == owner
+        || (actor.role == Role::Manager
+            && Directory::new(ctx.tx()).leads_team_of(&actor.id, owner)?)
+    {
+        return Ok(());
+    }
+    Err(Error::not_authorized(
+        &actor.id,
+        action,
+        format!("it belongs to {owner}; only they or their manager may (P2.3)"),
+    ))
+}
