@@ -22,7 +22,7 @@ java -Djna.library.path="$PWD/target/debug" \
   MainKt examples/policy.toml
 
 # The sample a mobile developer copies must compile and run against the same bindings.
-"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt examples/kotlin/RepFlow.kt \
+"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt examples/kotlin/RepFlow.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/rep-flow.jar 2>&1 | grep -v '^warning' || true
 sample_db=$(mktemp -d)/rep-flow.db
 java -Djna.library.path="$PWD/target/debug" \
