@@ -17,9 +17,8 @@ fn add_finance(id: &str) -> AddUser {
     }
 }
 
-#[test]
-fn a_replayed_command_returns_the_first_result_and_writes_nothing() {
-    for (name, store) in backends() {
+per_backend! {
+    a_replayed_command_returns_the_first_result_and_writes_nothing, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         let first = engine
@@ -46,9 +45,8 @@ fn a_replayed_command_returns_the_first_result_and_writes_nothing() {
     }
 }
 
-#[test]
-fn a_key_reused_with_different_content_or_actor_is_refused() {
-    for (name, store) in backends() {
+per_backend! {
+    a_key_reused_with_different_content_or_actor_is_refused, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         engine
@@ -81,9 +79,8 @@ fn a_key_reused_with_different_content_or_actor_is_refused() {
     }
 }
 
-#[test]
-fn a_failed_command_does_not_consume_its_key() {
-    for (_, store) in backends() {
+per_backend! {
+    a_failed_command_does_not_consume_its_key, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let bad = AddUser {
@@ -145,9 +142,8 @@ fn policy_with_weights(revenue: &str, profit: &str, effective: &str) -> Policy {
     Policy::from_toml(&text).unwrap()
 }
 
-#[test]
-fn policy_versions_are_kept_and_chosen_by_effective_date() {
-    for (name, store) in backends() {
+per_backend! {
+    policy_versions_are_kept_and_chosen_by_effective_date, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let first = engine.policy();
@@ -204,9 +200,8 @@ fn policy_versions_are_kept_and_chosen_by_effective_date() {
     }
 }
 
-#[test]
-fn installing_a_policy_needs_an_admin_and_a_valid_file() {
-    for (_, store) in backends() {
+per_backend! {
+    installing_a_policy_needs_an_admin_and_a_valid_file, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let v2 = policy_with_weights("0.40", "0.20", "2026-01-01");

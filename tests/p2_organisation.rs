@@ -8,9 +8,8 @@ use kis::audit::AuditEntry;
 use kis::org::{AddTeam, AddUser, UpdateTeam, UpdateUser};
 use kis::*;
 
-#[test]
-fn p2_1_the_organisation_is_stored_with_roles_and_teams() {
-    for (name, store) in backends() {
+per_backend! {
+    p2_1_the_organisation_is_stored_with_roles_and_teams, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let users = engine.users(&org.rep_li).unwrap();
@@ -27,9 +26,8 @@ fn p2_1_the_organisation_is_stored_with_roles_and_teams() {
     }
 }
 
-#[test]
-fn p2_only_an_admin_changes_the_organisation() {
-    for (name, store) in backends() {
+per_backend! {
+    p2_only_an_admin_changes_the_organisation, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let add = AddUser {
@@ -56,9 +54,8 @@ fn p2_only_an_admin_changes_the_organisation() {
     }
 }
 
-#[test]
-fn p2_1_a_rep_needs_a_team_and_a_team_needs_a_manager() {
-    for (_, store) in backends() {
+per_backend! {
+    p2_1_a_rep_needs_a_team_and_a_team_needs_a_manager, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let no_team = AddUser {
@@ -111,9 +108,8 @@ fn p2_1_a_rep_needs_a_team_and_a_team_needs_a_manager() {
     }
 }
 
-#[test]
-fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
-    for (_, store) in backends() {
+per_backend! {
+    bad_input_is_refused_with_the_field_named_and_nothing_written, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let before = engine.audit_trail(&Default::default()).unwrap().len();
@@ -150,9 +146,8 @@ fn bad_input_is_refused_with_the_field_named_and_nothing_written() {
     }
 }
 
-#[test]
-fn unknown_and_deactivated_users_cannot_act() {
-    for (_, store) in backends() {
+per_backend! {
+    unknown_and_deactivated_users_cannot_act, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let err = engine.users(&Actor::new("nobody")).unwrap_err();
@@ -187,9 +182,8 @@ fn unknown_and_deactivated_users_cannot_act() {
     }
 }
 
-#[test]
-fn bootstrap_only_on_an_empty_store() {
-    for (_, store) in backends() {
+per_backend! {
+    bootstrap_only_on_an_empty_store, |_, store| {
         let (engine, _) = engine_on(store);
         setup_org(&engine);
         let err = engine.bootstrap_admin("mallory", "Mallory").unwrap_err();
@@ -197,9 +191,8 @@ fn bootstrap_only_on_an_empty_store() {
     }
 }
 
-#[test]
-fn p1_3_every_change_is_audited_with_who_when_what() {
-    for (name, store) in backends() {
+per_backend! {
+    p1_3_every_change_is_audited_with_who_when_what, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         clock.advance(chrono::Duration::hours(2)).unwrap();

@@ -71,9 +71,8 @@ fn not_authorized(r: Result<kis::approval::ReviewOutcome>, why: &str) {
     }
 }
 
-#[test]
-fn p3_2_a_quote_goes_through_its_manager_and_out_to_the_customer() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_2_a_quote_goes_through_its_manager_and_out_to_the_customer, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -165,9 +164,8 @@ fn p3_2_a_quote_goes_through_its_manager_and_out_to_the_customer() {
     }
 }
 
-#[test]
-fn p3_2b_a_large_quote_also_needs_the_director() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_2b_a_large_quote_also_needs_the_director, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -202,9 +200,8 @@ fn p3_2b_a_large_quote_also_needs_the_director() {
     }
 }
 
-#[test]
-fn reject_return_and_recall_send_the_quote_back_to_its_owner() {
-    for (_, store) in backends() {
+per_backend! {
+    reject_return_and_recall_send_the_quote_back_to_its_owner, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -299,9 +296,8 @@ fn reject_return_and_recall_send_the_quote_back_to_its_owner() {
     }
 }
 
-#[test]
-fn p3_2c_an_edit_after_approval_reopens_review_and_keeps_the_old_revision() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_2c_an_edit_after_approval_reopens_review_and_keeps_the_old_revision, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -367,9 +363,8 @@ fn p3_2c_an_edit_after_approval_reopens_review_and_keeps_the_old_revision() {
     }
 }
 
-#[test]
-fn a_copy_never_carries_the_approval() {
-    for (_, store) in backends() {
+per_backend! {
+    a_copy_never_carries_the_approval, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -396,9 +391,8 @@ fn a_copy_never_carries_the_approval() {
     }
 }
 
-#[test]
-fn p4_1c_a_special_price_needs_an_approved_exception_from_manager_then_director() {
-    for (name, store) in backends() {
+per_backend! {
+    p4_1c_a_special_price_needs_an_approved_exception_from_manager_then_director, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -498,9 +492,8 @@ fn p4_1c_a_special_price_needs_an_approved_exception_from_manager_then_director(
     }
 }
 
-#[test]
-fn p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -684,9 +677,8 @@ fn p3_4_p3_5_contract_through_manager_and_legal_then_signed_filed_and_ordered() 
     }
 }
 
-#[test]
-fn p7_3_a_contract_change_needs_manager_then_director_and_adds_an_amendment() {
-    for (name, store) in backends() {
+per_backend! {
+    p7_3_a_contract_change_needs_manager_then_director_and_adds_an_amendment, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -797,9 +789,8 @@ fn p7_3_a_contract_change_needs_manager_then_director_and_adds_an_amendment() {
     }
 }
 
-#[test]
-fn delegation_covers_a_date_range_and_is_not_transitive() {
-    for (name, store) in backends() {
+per_backend! {
+    delegation_covers_a_date_range_and_is_not_transitive, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -883,9 +874,8 @@ fn delegation_covers_a_date_range_and_is_not_transitive() {
     }
 }
 
-#[test]
-fn a_step_pending_too_long_is_listed_for_the_next_level_up() {
-    for (name, store) in backends() {
+per_backend! {
+    a_step_pending_too_long_is_listed_for_the_next_level_up, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -989,9 +979,8 @@ fn two_approvers_racing_on_one_step_cannot_both_win() {
     }
 }
 
-#[test]
-fn p2_a_manager_reads_only_their_teams_documents() {
-    for (_, store) in backends() {
+per_backend! {
+    p2_a_manager_reads_only_their_teams_documents, |_, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -1020,9 +1009,8 @@ fn p2_a_manager_reads_only_their_teams_documents() {
     }
 }
 
-#[test]
-fn rejection_paths_of_contracts_changes_and_price_exceptions() {
-    for (name, store) in backends() {
+per_backend! {
+    rejection_paths_of_contracts_changes_and_price_exceptions, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -1161,9 +1149,8 @@ fn rejection_paths_of_contracts_changes_and_price_exceptions() {
     }
 }
 
-#[test]
-fn replayed_submit_and_approve_do_nothing_the_second_time() {
-    for (name, store) in backends() {
+per_backend! {
+    replayed_submit_and_approve_do_nothing_the_second_time, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

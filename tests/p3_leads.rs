@@ -44,9 +44,8 @@ fn capture(id: &str, source: &str, assign_to: Option<&str>) -> CaptureLead {
     }
 }
 
-#[test]
-fn p3_1_a_lead_goes_from_marketing_to_a_rep_and_becomes_a_customer_keeping_its_history() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_1_a_lead_goes_from_marketing_to_a_rep_and_becomes_a_customer_keeping_its_history, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let mkt = marketing(&engine, &org);
@@ -143,9 +142,8 @@ fn p3_1_a_lead_goes_from_marketing_to_a_rep_and_becomes_a_customer_keeping_its_h
     }
 }
 
-#[test]
-fn p3_1_who_may_capture_assign_and_close_leads_and_bad_input() {
-    for (name, store) in backends() {
+per_backend! {
+    p3_1_who_may_capture_assign_and_close_leads_and_bad_input, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         let mkt = marketing(&engine, &org);

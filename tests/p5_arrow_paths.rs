@@ -14,9 +14,8 @@ fn dec(s: &str) -> Decimal {
     s.parse().unwrap()
 }
 
-#[test]
-fn the_store_the_arrow_export_and_the_scoreboard_score_alike() {
-    for (name, store) in backends() {
+per_backend! {
+    the_store_the_arrow_export_and_the_scoreboard_score_alike, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

@@ -126,9 +126,8 @@ fn p5_scenario_1_monthly_targets_by_distribution() {
     ));
 }
 
-#[test]
-fn p5_scenario_2_and_3_split_credit_and_new_customers_from_real_sales() {
-    for (name, store) in backends() {
+per_backend! {
+    p5_scenario_2_and_3_split_credit_and_new_customers_from_real_sales, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -187,9 +186,8 @@ fn p5_scenario_2_and_3_split_credit_and_new_customers_from_real_sales() {
     }
 }
 
-#[test]
-fn p5_scores_surveys_ratings_bands_visibility_and_awards() {
-    for (name, store) in backends() {
+per_backend! {
+    p5_scores_surveys_ratings_bands_visibility_and_awards, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -391,9 +389,8 @@ fn p5_scores_surveys_ratings_bands_visibility_and_awards() {
     }
 }
 
-#[test]
-fn a_past_month_is_scored_under_its_own_policy_or_a_what_if() {
-    for (name, store) in backends() {
+per_backend! {
+    a_past_month_is_scored_under_its_own_policy_or_a_what_if, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -454,9 +451,8 @@ fn a_past_month_is_scored_under_its_own_policy_or_a_what_if() {
     }
 }
 
-#[test]
-fn a_reps_history_over_months_and_the_directors_roll_up() {
-    for (name, store) in backends() {
+per_backend! {
+    a_reps_history_over_months_and_the_directors_roll_up, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

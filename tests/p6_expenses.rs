@@ -175,9 +175,8 @@ fn distribution_8_10() -> Option<Vec<Decimal>> {
     Some(d)
 }
 
-#[test]
-fn p6_1_a_budget_is_reviewed_by_finance_and_accumulates_by_month() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_1_a_budget_is_reviewed_by_finance_and_accumulates_by_month, |name, store| {
         let (engine, _) = engine_at(store, "2026-03-31", "stop");
         let org = setup_org(&engine);
         // A rep does not propose budgets; another team's manager neither.
@@ -451,9 +450,8 @@ fn p6_3_monthly_stop_refuses_warn_needs_the_override_and_annual_stop_refuses() {
     }
 }
 
-#[test]
-fn p6_2_finance_sanctions_less_never_more_and_a_rejection_releases() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_2_finance_sanctions_less_never_more_and_a_rejection_releases, |name, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "warn");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "10000", None);
@@ -564,9 +562,8 @@ fn p6_2_finance_sanctions_less_never_more_and_a_rejection_releases() {
     }
 }
 
-#[test]
-fn p6_2_a_receipt_is_claimed_once_by_anyone() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_2_a_receipt_is_claimed_once_by_anyone, |name, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "warn");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "10000", None);
@@ -602,9 +599,8 @@ fn p6_2_a_receipt_is_claimed_once_by_anyone() {
     }
 }
 
-#[test]
-fn p6_2_who_approves_a_claim() {
-    for (_, store) in backends() {
+per_backend! {
+    p6_2_who_approves_a_claim, |_, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "warn");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "10000", None);
@@ -736,9 +732,8 @@ fn p6_2_claim_lines_are_checked_when_filed() {
     ));
 }
 
-#[test]
-fn p6_3_many_threads_never_overspend_a_budget() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_3_many_threads_never_overspend_a_budget, |name, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "ignore");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "5000", None);
@@ -782,9 +777,8 @@ fn p6_3_many_threads_never_overspend_a_budget() {
     }
 }
 
-#[test]
-fn p6_3_the_finance_audit_lists_split_claims_weekend_dinners_reused_images_and_overruns() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_3_the_finance_audit_lists_split_claims_weekend_dinners_reused_images_and_overruns, |name, store| {
         let (engine, _) = engine_with(store, "2026-11-20", "warn", "ignore");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "250", None);
@@ -851,9 +845,8 @@ fn p6_3_the_finance_audit_lists_split_claims_weekend_dinners_reused_images_and_o
     }
 }
 
-#[test]
-fn a_replayed_claim_submission_does_nothing_the_second_time() {
-    for (name, store) in backends() {
+per_backend! {
+    a_replayed_claim_submission_does_nothing_the_second_time, |name, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "warn");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "1000", None);
@@ -905,9 +898,8 @@ fn a_replayed_claim_submission_does_nothing_the_second_time() {
     }
 }
 
-#[test]
-fn per_day_limits_hold_across_claims_and_finance_reclassifies_with_a_reason() {
-    for (name, store) in backends() {
+per_backend! {
+    per_day_limits_hold_across_claims_and_finance_reclassifies_with_a_reason, |name, store| {
         let text = POLICY.replace(
             "limits = { entertainment = { per_event = \"2000\" } }",
             "limits = { entertainment = { per_event = \"2000\", per_day = \"2500\" } }",

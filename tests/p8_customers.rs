@@ -13,9 +13,8 @@ fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
-#[test]
-fn p8_1_who_sees_and_edits_a_customer_and_transfers_are_audited() {
-    for (name, store) in backends() {
+per_backend! {
+    p8_1_who_sees_and_edits_a_customer_and_transfers_are_audited, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -93,9 +92,8 @@ fn p8_1_who_sees_and_edits_a_customer_and_transfers_are_audited() {
     }
 }
 
-#[test]
-fn p8_2_revisits_fall_due_by_group_interval() {
-    for (name, store) in backends() {
+per_backend! {
+    p8_2_revisits_fall_due_by_group_interval, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -292,9 +290,8 @@ fn p8_2_the_care_calendar_greets_birthdays_and_holidays() {
     ));
 }
 
-#[test]
-fn p8_3_complaints_have_deadlines_by_severity_and_close_after_the_customer_confirms() {
-    for (name, store) in backends() {
+per_backend! {
+    p8_3_complaints_have_deadlines_by_severity_and_close_after_the_customer_confirms, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

@@ -145,9 +145,8 @@ fn story(engine: &Engine, org: &Org, clock: &ManualClock) {
     set_clock_day(clock, "2026-11-27");
 }
 
-#[test]
-fn p9_a_teams_month_report_from_real_sales() {
-    for (name, store) in backends() {
+per_backend! {
+    p9_a_teams_month_report_from_real_sales, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         story(&engine, &org, &clock);
@@ -251,9 +250,8 @@ fn p9_a_teams_month_report_from_real_sales() {
     }
 }
 
-#[test]
-fn p9_company_and_rep_scopes_and_who_may_read_them() {
-    for (name, store) in backends() {
+per_backend! {
+    p9_company_and_rep_scopes_and_who_may_read_them, |name, store| {
         let (engine, clock) = engine_on(store);
         let org = setup_org(&engine);
         story(&engine, &org, &clock);

@@ -45,9 +45,8 @@ fn create(engine: &Engine, org: &Org, id: &str, lines: Vec<LineRequest>) -> Quot
         .unwrap()
 }
 
-#[test]
-fn p4_a_key_account_quote_gets_the_group_rule_with_its_trace() {
-    for (name, store) in backends() {
+per_backend! {
+    p4_a_key_account_quote_gets_the_group_rule_with_its_trace, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);
@@ -117,9 +116,8 @@ fn p4_a_key_account_quote_gets_the_group_rule_with_its_trace() {
     }
 }
 
-#[test]
-fn a_policy_change_reprices_the_draft_and_not_the_approved_quote() {
-    for (name, store) in backends() {
+per_backend! {
+    a_policy_change_reprices_the_draft_and_not_the_approved_quote, |name, store| {
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

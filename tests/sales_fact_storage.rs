@@ -47,9 +47,8 @@ fn read_all(engine: &Engine, org: &Org, from: &str, to: &str) -> Vec<SalesFact> 
     facts
 }
 
-#[test]
-fn facts_arriving_in_any_order_read_back_sorted_on_every_backend() {
-    for (name, store) in backends() {
+per_backend! {
+    facts_arriving_in_any_order_read_back_sorted_on_every_backend, |name, store| {
         let (engine, _) = engine_on(store.clone());
         let org = setup_org(&engine);
         // 4,000 facts over three months, delivered in a scrambled order in batches, so
@@ -109,9 +108,8 @@ fn facts_arriving_in_any_order_read_back_sorted_on_every_backend() {
     }
 }
 
-#[test]
-fn facts_stored_as_json_documents_move_into_segments_when_the_engine_opens() {
-    for (name, store) in backends() {
+per_backend! {
+    facts_stored_as_json_documents_move_into_segments_when_the_engine_opens, |name, store| {
         let (engine, _) = engine_on(store.clone());
         let org = setup_org(&engine);
         drop(engine);

@@ -79,41 +79,44 @@ pub fn backend(name: &str) -> Option<Arc<dyn Store>> {
     })
 }
 
-/// Expands `per_backend!(name, |store| body)` into a module `name` holding one
-/// `#[test]` per backend, so that a failure names its backend and one backend runs alone
-/// (`cargo test name::postgres`).
+/// Expands `per_backend! { name, |backend, store| { body } }` into a module `name`
+/// holding one `#[test]` per backend, so that a failure names its backend and one backend
+/// runs alone (`cargo test name::postgres`). `backend` is the backend's name, for messages.
+/// Doc comments before the name document the module.
 #[macro_export]
 macro_rules! per_backend {
-    ($name:ident, |$store:ident| $body:expr) => {
+    ($(#[$meta:meta])* $name:ident, |$backend:pat_param, $store:ident| $body:block) => {
+        $(#[$meta])*
         mod $name {
             #[allow(unused_imports)]
             use super::*;
-            fn run($store: std::sync::Arc<dyn kis::Store>) {
-                $body
-            }
+            fn run($backend: &str, $store: std::sync::Arc<dyn kis::Store>) $body
             #[test]
             fn memory() {
-                run(common::backend("memory").unwrap())
+                run("memory", common::backend("memory").unwrap())
             }
             #[test]
             fn sqlite_memory() {
-                run(common::backend("sqlite_memory").unwrap())
+                run("sqlite-memory", common::backend("sqlite_memory").unwrap())
             }
             #[test]
             fn sqlite_file() {
-                run(common::backend("sqlite_file").unwrap())
+                run("sqlite-file", common::backend("sqlite_file").unwrap())
             }
             #[test]
             fn sqlite_flaky() {
-                run(common::backend("sqlite_flaky").unwrap())
+                run("sqlite-flaky", common::backend("sqlite_flaky").unwrap())
             }
             #[test]
             fn postgres() {
                 if let Some(store) = common::backend("postgres") {
-                    run(store)
+                    run("postgres", store)
                 }
             }
         }
+    };
+    ($(#[$meta:meta])* $name:ident, |$store:ident| $body:expr) => {
+        $crate::per_backend! { $(#[$meta])* $name, |_, $store| { $body } }
     };
 }
 
