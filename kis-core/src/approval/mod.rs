@@ -28,4 +28,5 @@ pub use plan::{Facts, PlannedStep, plan};
 pub use queries::InboxItem;
 pub use queue::QueueEntry;
 pub use reviewable::Reviewable;
+pub(crate) use reviewable::review_fields;
 pub use state::{Approval, ApprovalStatus, Decision, StepState, Verdict};

@@ -58,3 +58,22 @@ pub trait Reviewable: Document + Clone {
         Ok(())
     }
 }
+
+/// The accessors of [`Reviewable`] for a document whose review round is its field
+/// `$approval` and whose owner is its field `$owner`: the one shape every reviewed
+/// document has, written once (a quote, whose round lives in its current revision,
+/// writes its own).
+macro_rules! review_fields {
+    ($approval:ident, $owner:ident) => {
+        fn approval(&self) -> Option<&$crate::approval::Approval> {
+            self.$approval.as_ref()
+        }
+        fn approval_mut(&mut self) -> &mut Option<$crate::approval::Approval> {
+            &mut self.$approval
+        }
+        fn owner(&self) -> &$crate::ids::UserId {
+            &self.$owner
+        }
+    };
+}
+pub(crate) use review_fields;

@@ -101,15 +101,7 @@ impl Budget {
 impl Reviewable for Budget {
     const DOC_KIND: DocKind = DocKind::Budget;
 
-    fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-    fn approval_mut(&mut self) -> &mut Option<Approval> {
-        &mut self.approval
-    }
-    fn owner(&self) -> &UserId {
-        &self.owner
-    }
+    crate::approval::review_fields!(approval, owner);
     fn facts(&self) -> Facts {
         Facts {
             total: Some(self.proposed().plan.annual),

@@ -58,15 +58,7 @@ impl Document for ContractChange {
 impl Reviewable for ContractChange {
     const DOC_KIND: DocKind = DocKind::ContractChange;
 
-    fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-    fn approval_mut(&mut self) -> &mut Option<Approval> {
-        &mut self.approval
-    }
-    fn owner(&self) -> &UserId {
-        &self.owner
-    }
+    crate::approval::review_fields!(approval, owner);
     fn facts(&self) -> Facts {
         Facts {
             total: Some(self.proposed.total.amount),

@@ -127,15 +127,7 @@ impl Contract {
 impl Reviewable for Contract {
     const DOC_KIND: DocKind = DocKind::Contract;
 
-    fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-    fn approval_mut(&mut self) -> &mut Option<Approval> {
-        &mut self.approval
-    }
-    fn owner(&self) -> &UserId {
-        &self.owner
-    }
+    crate::approval::review_fields!(approval, owner);
     fn facts(&self) -> Facts {
         Facts {
             total: Some(self.current_terms().total.amount),

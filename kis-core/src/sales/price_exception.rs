@@ -68,15 +68,7 @@ impl Document for PriceException {
 impl Reviewable for PriceException {
     const DOC_KIND: DocKind = DocKind::PriceException;
 
-    fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-    fn approval_mut(&mut self) -> &mut Option<Approval> {
-        &mut self.approval
-    }
-    fn owner(&self) -> &UserId {
-        &self.owner
-    }
+    crate::approval::review_fields!(approval, owner);
     fn facts(&self) -> Facts {
         let discount = if self.engine_price.is_zero() {
             Decimal::ZERO

@@ -7,15 +7,7 @@ use super::*;
 impl Reviewable for ExpenseClaim {
     const DOC_KIND: DocKind = DocKind::ExpenseClaim;
 
-    fn approval(&self) -> Option<&Approval> {
-        self.approval.as_ref()
-    }
-    fn approval_mut(&mut self) -> &mut Option<Approval> {
-        &mut self.approval
-    }
-    fn owner(&self) -> &UserId {
-        &self.claimant
-    }
+    crate::approval::review_fields!(approval, claimant);
     fn facts(&self) -> Facts {
         Facts {
             // Checked to fit when the claim was filed.
