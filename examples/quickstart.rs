@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 use chrono::Duration;
-use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::approval::{DocKind, Verdict};
 use kis::org::{AddTeam, AddUser};
+use kis::reviews::{Decide, Submit};
 use kis::sales::*;
 use kis::*;
 use rust_decimal::Decimal;

@@ -16,9 +16,10 @@ use std::time::{Duration, Instant};
 
 use chrono::Datelike;
 use common::*;
-use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::approval::{DocKind, Verdict};
 use kis::expense::{ClaimLine, FileClaim, ProposeBudget, Receipt};
 use kis::org::UpdateUser;
+use kis::reviews::{Decide, Submit};
 use kis::store::{self, Expected};
 use kis::*;
 use rust_decimal::Decimal;

@@ -8,9 +8,8 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use common::*;
-use kis::approval::{
-    ApprovalStatus, Decide, Delegate, DocKind, Recall, Reviewable, Submit, Verdict,
-};
+use kis::approval::{ApprovalStatus, Delegate, DocKind, Reviewable, Verdict};
+use kis::reviews::{Decide, Recall, Submit};
 use kis::sales::{EditQuote, Quote, QuoteStatus, SendQuote};
 use kis::*;
 use proptest::prelude::*;

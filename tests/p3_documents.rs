@@ -5,9 +5,8 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use kis::approval::{
-    ApprovalStatus, Decide, Delegate, DocKind, Recall, Reviewable, Submit, Verdict,
-};
+use kis::approval::{ApprovalStatus, Delegate, DocKind, Reviewable, Verdict};
+use kis::reviews::{Decide, Recall, Submit};
 use kis::sales::*;
 use kis::*;
 use rust_decimal::Decimal;
@@ -21,7 +20,7 @@ fn approve(
     actor: &Actor,
     kind: DocKind,
     id: &str,
-) -> Result<kis::approval::ReviewOutcome> {
+) -> Result<kis::reviews::ReviewOutcome> {
     engine.execute(
         actor,
         &Decide {
@@ -38,7 +37,7 @@ fn submit(
     actor: &Actor,
     kind: DocKind,
     id: &str,
-) -> Result<kis::approval::ReviewOutcome> {
+) -> Result<kis::reviews::ReviewOutcome> {
     engine.execute(
         actor,
         &Submit {
@@ -62,7 +61,7 @@ fn quote(engine: &Engine, org: &Org, id: &str, lines: Vec<LineRequest>) -> Quote
         .unwrap()
 }
 
-fn not_authorized(r: Result<kis::approval::ReviewOutcome>, why: &str) {
+fn not_authorized(r: Result<kis::reviews::ReviewOutcome>, why: &str) {
     match r {
         Err(Error::NotAuthorized { reason, .. }) => {
             assert!(reason.contains(why), "reason {reason:?} lacks {why:?}")

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use common::*;
-use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::approval::{DocKind, Verdict};
 use kis::expense::*;
+use kis::reviews::{Decide, Submit};
 use kis::*;
 use rust_decimal::Decimal;
 
@@ -137,7 +138,7 @@ fn file(
     )
 }
 
-fn submit(engine: &Engine, who: &Actor, id: &str) -> Result<kis::approval::ReviewOutcome> {
+fn submit(engine: &Engine, who: &Actor, id: &str) -> Result<kis::reviews::ReviewOutcome> {
     engine.execute(
         who,
         &Submit {
@@ -147,7 +148,7 @@ fn submit(engine: &Engine, who: &Actor, id: &str) -> Result<kis::approval::Revie
     )
 }
 
-fn approve(engine: &Engine, who: &Actor, id: &str) -> Result<kis::approval::ReviewOutcome> {
+fn approve(engine: &Engine, who: &Actor, id: &str) -> Result<kis::reviews::ReviewOutcome> {
     engine.execute(
         who,
         &Decide {
@@ -552,7 +553,7 @@ per_backend! {
         engine
             .execute(
                 &org.rep_li,
-                &kis::approval::Recall {
+                &kis::reviews::Recall {
                     kind: DocKind::ExpenseClaim,
                     id: "S-3".into(),
                 },
@@ -956,7 +957,7 @@ per_backend! {
         engine
             .execute(
                 &org.rep_li,
-                &kis::approval::Recall {
+                &kis::reviews::Recall {
                     kind: DocKind::ExpenseClaim,
                     id: "PD-1".into(),
                 },

@@ -7,8 +7,9 @@ mod common;
 
 use chrono::Duration;
 use common::*;
-use kis::approval::{Decide, DocKind, Submit, Verdict};
+use kis::approval::{DocKind, Verdict};
 use kis::pricing::Outcome;
+use kis::reviews::{Decide, Submit};
 use kis::sales::*;
 use kis::*;
 use rust_decimal::Decimal;

@@ -41,6 +41,7 @@ pub mod org;
 pub mod policy;
 pub mod pricing;
 pub mod report;
+pub mod reviews;
 pub mod sales;
 pub mod store;
 

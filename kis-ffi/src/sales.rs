@@ -7,7 +7,8 @@
 use std::time::SystemTime;
 
 use kis::Actor;
-use kis::approval::{Decide, Delegate, DocKind, Recall, Submit, Verdict};
+use kis::approval::{Delegate, DocKind, Verdict};
+use kis::reviews::{Decide, Recall, Submit};
 use kis::sales::{
     self as s, CreateQuote, EditQuote, FilePriceException, LineRequest as CoreLineRequest,
     SendQuote,
@@ -417,8 +418,8 @@ pub struct ReviewOutcome {
     pub current_role: Option<Role>,
 }
 
-impl From<kis::approval::ReviewOutcome> for ReviewOutcome {
-    fn from(o: kis::approval::ReviewOutcome) -> Self {
+impl From<kis::reviews::ReviewOutcome> for ReviewOutcome {
+    fn from(o: kis::reviews::ReviewOutcome) -> Self {
         ReviewOutcome {
             round: o.round,
             status: kis::wire_name(&o.status),

@@ -359,7 +359,8 @@ impl<'a> Sale<'a> {
 /// Runs a sale through every step on its date: quote, manager review, sent, accepted,
 /// contract reviewed by manager and legal, signed, ordered, delivered.
 pub fn sell_through(engine: &Engine, org: &Org, clock: &ManualClock, sale: &Sale<'_>) {
-    use kis::approval::{Decide, DocKind, Submit, Verdict};
+    use kis::approval::{DocKind, Verdict};
+    use kis::reviews::{Decide, Submit};
     use kis::sales::*;
     set_clock_day(clock, sale.date);
     let d = ymd(sale.date);

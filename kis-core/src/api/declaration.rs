@@ -78,11 +78,11 @@ macro_rules! for_each_entry {
 
             // -- Reviews (P3.3, P4.1c, P6, P7) --
             /// Submits a document for review along its chain.
-            command submit($crate::approval::Submit) -> $crate::approval::ReviewOutcome;
+            command submit($crate::reviews::Submit) -> $crate::reviews::ReviewOutcome;
             /// The current reviewer approves, rejects or returns a document.
-            command decide($crate::approval::Decide) -> $crate::approval::ReviewOutcome;
+            command decide($crate::reviews::Decide) -> $crate::reviews::ReviewOutcome;
             /// The submitter takes a document back before its review ends.
-            command recall($crate::approval::Recall) -> $crate::approval::ReviewOutcome;
+            command recall($crate::reviews::Recall) -> $crate::reviews::ReviewOutcome;
             /// A reviewer hands their reviews to a colleague for a period.
             command delegate($crate::approval::Delegate) -> $crate::approval::Delegation;
             /// The documents waiting for the actor's decision.

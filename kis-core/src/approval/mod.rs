@@ -1,6 +1,8 @@
 //! The approval engine: one engine for every reviewed document (quotes P3.2b, price
 //! exceptions P4.1c, contracts P3.4, contract changes P7.3, expense claims P6.2), with
-//! chains from the policy file.
+//! chains from the policy file. Generic over [`Reviewable`]: the commands that pick a
+//! document type by its kind are in [`crate::reviews`], above this engine and the
+//! documents.
 //!
 //! Rules that always hold: no one approves their own document; a manager acts only on
 //! their team's documents (P2.3); a step is decided once, in order, each by a different
@@ -10,7 +12,6 @@
 //! that needs approval does not move on (sent, signed) without it.
 
 mod authority;
-mod commands;
 mod delegation;
 mod kind;
 pub mod ops;
@@ -21,7 +22,6 @@ mod reviewable;
 mod state;
 
 pub use authority::{acting_as, refusal};
-pub use commands::{Decide, Recall, ReviewOutcome, Submit};
 pub use delegation::{Delegate, Delegation};
 pub use kind::DocKind;
 pub use plan::{Facts, PlannedStep, plan};

@@ -1,12 +1,11 @@
-//! The review commands, one set for every kind of document: submit, approve, reject,
-//! return for revision, recall.
+//! The reviewed documents and their review commands: submit, approve, reject, return
+//! for revision, recall. This is the one place that knows which document type each
+//! [`DocKind`] is; it sits above the approval engine (generic over [`Reviewable`]) and
+//! the documents, so that neither names the other.
 
 use serde::{Deserialize, Serialize};
 
-use super::kind::DocKind;
-use super::ops;
-use super::reviewable::Reviewable;
-use super::state::{ApprovalStatus, Verdict};
+use crate::approval::{ApprovalStatus, DocKind, Reviewable, Verdict, ops};
 use crate::engine::{Command, CommandContext, Versioned};
 use crate::error::Result;
 use crate::expense::{Budget, ExpenseClaim};
