@@ -10,7 +10,7 @@ use crate::errors::{BACKEND, corrupt};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
-    TxMode, check_counter_add,
+    TxMode, check_audit_seq, check_counter_add,
 };
 
 pub(crate) struct PgTx<'a> {
@@ -316,14 +316,7 @@ impl Transaction for PgTx<'_> {
     fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
         self.writable()?;
         let head = self.head.as_ref().map_or(0, |(seq, _)| *seq);
-        if record.seq != head + 1 {
-            return Err(StoreError::Conflict {
-                collection: "audit".to_string(),
-                id: record.seq.to_string(),
-                expected: Some(head + 1),
-                actual: Some(record.seq),
-            });
-        }
+        check_audit_seq(head, record.seq)?;
         let seq = record.seq as i64;
         let docs = DocKey::encode_list(&record.documents);
         let collections: Vec<&str> = record

@@ -10,7 +10,7 @@ use crate::errors::{BACKEND, corrupt, map};
 use kis_core::store::pool::Pooled;
 use kis_core::store::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, DocKey, Expected, Record, StoreError, Transaction,
-    TxMode, check_counter_add, check_expected,
+    TxMode, check_audit_seq, check_counter_add, check_expected,
 };
 
 pub(crate) struct SqliteTx<'a> {
@@ -290,14 +290,7 @@ impl Transaction for SqliteTx<'_> {
     fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
         self.writable()?;
         let head = self.audit_head()?.map_or(0, |(seq, _)| seq);
-        if record.seq != head + 1 {
-            return Err(StoreError::Conflict {
-                collection: "audit".to_string(),
-                id: record.seq.to_string(),
-                expected: Some(head + 1),
-                actual: Some(record.seq),
-            });
-        }
+        check_audit_seq(head, record.seq)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO audit (seq, hash, documents, entry) VALUES (?1, ?2, ?3, ?4)",

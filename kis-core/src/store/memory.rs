@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::{
     AuditFilter, AuditRecord, Blob, BlobVisitor, Expected, Record, Store, StoreError, Transaction,
-    TxMode, check_counter_add, check_expected,
+    TxMode, check_audit_seq, check_counter_add, check_expected,
 };
 
 #[derive(Default)]
@@ -219,14 +219,7 @@ impl Transaction for MemoryTx<'_> {
     fn audit_append(&mut self, record: &AuditRecord) -> Result<(), StoreError> {
         self.writable()?;
         let head = self.state.audit.last().map(|r| r.seq).unwrap_or(0);
-        if record.seq != head.saturating_add(1) {
-            return Err(StoreError::Conflict {
-                collection: "audit".to_string(),
-                id: record.seq.to_string(),
-                expected: Some(head.saturating_add(1)),
-                actual: Some(record.seq),
-            });
-        }
+        check_audit_seq(head, record.seq)?;
         self.state.audit.push(record.clone());
         self.undo.push(Undo::Audit);
         Ok(())

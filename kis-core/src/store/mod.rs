@@ -254,6 +254,22 @@ pub fn check_expected(
     Ok(actual.unwrap_or(0).saturating_add(1))
 }
 
+/// Refuses an audit record that does not follow the trail's head (`head`: its last
+/// sequence number, 0 for an empty trail): the check every store makes before it appends,
+/// so that two writers racing for one sequence number cannot both win.
+pub fn check_audit_seq(head: u64, seq: u64) -> Result<(), StoreError> {
+    let next = head.saturating_add(1);
+    if seq != next {
+        return Err(StoreError::Conflict {
+            collection: "audit".to_string(),
+            id: seq.to_string(),
+            expected: Some(next),
+            actual: Some(seq),
+        });
+    }
+    Ok(())
+}
+
 /// The check every backend applies in `counter_add`, in one place.
 pub fn check_counter_add(
     key: &str,
