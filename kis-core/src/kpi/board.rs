@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use super::Period;
 use super::score::{Metrics, Scorecard, score};
 use super::tally::score_rep;
-use super::visibility::Visibility;
 use crate::engine::{Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
+use crate::org::visibility::Visibility;
 use crate::org::{Actor, Role, Team, User};
 use crate::policy::Policy;
 

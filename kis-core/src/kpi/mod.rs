@@ -6,7 +6,6 @@ mod data;
 mod period;
 mod score;
 mod tally;
-mod visibility;
 mod year;
 
 pub(crate) use year::first_signings;

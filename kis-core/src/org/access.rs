@@ -1,11 +1,13 @@
 //! The authorisation rules of the organisation (P2) that several domains share: who
-//! holds a role, and who may act on a record someone owns. Kept here, once, so that a
+//! holds a role, who may read and who may act on a record someone owns, and whose
+//! scorecards a user sees (`visibility`). Kept here, once, so that a
 //! rule changes in one place.
 
 use super::{Directory, Role, User};
 use crate::engine::CommandContext;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
+use crate::store::Transaction;
 
 /// Refuses unless `user` has one of `roles`.
 pub fn require_role(user: &User, roles: &[Role], action: &str) -> Result<()> {
@@ -38,4 +40,15 @@ pub fn owner_or_manager(ctx: &mut CommandContext<'_>, owner: &UserId, action: &s
         action,
         format!("it belongs to {owner}; only they or their manager may (P2.3)"),
     ))
+}
+
+/// Whether `viewer` may read a document owned by `owner` (P2).
+pub fn may_see(tx: &mut dyn Transaction, viewer: &User, owner: &UserId) -> Result<bool> {
+    Ok(match viewer.role {
+        Role::Rep | Role::Marketing => &viewer.id == owner,
+        Role::Manager => {
+            &viewer.id == owner || Directory::new(tx).leads_team_of(&viewer.id, owner)?
+        }
+        Role::Director | Role::Finance | Role::Legal | Role::Admin => true,
+    })
 }

@@ -8,8 +8,9 @@ mod directory;
 mod role;
 mod team;
 mod user;
+pub(crate) mod visibility;
 
-pub use access::{owner_or_manager, require_role};
+pub use access::{may_see, owner_or_manager, require_role};
 pub use commands::{AddTeam, AddUser, BootstrapAdmin, UpdateTeam, UpdateUser};
 pub use directory::Directory;
 pub use role::Role;

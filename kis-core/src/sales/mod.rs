@@ -15,6 +15,7 @@ mod queries;
 mod quote;
 mod segment;
 
+pub use crate::org::may_see;
 pub use catalogue::{AddCustomer, Contact, Customer, Product, PutProduct};
 pub use change::{ChangeStatus, ContractChange, RequestContractChange};
 pub use contract::{
@@ -28,7 +29,7 @@ pub use facts::{Credit, SalesFact};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
-pub use queries::{LateStep, may_see};
+pub use queries::LateStep;
 pub use quote::{
     CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
     RecordQuoteResponse, SendQuote,

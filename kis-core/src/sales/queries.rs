@@ -10,8 +10,7 @@ use super::{Contract, Customer, Order, OrderStatus, PriceException, Product, Quo
 use crate::engine::{Document, Engine, document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
-use crate::org::{Actor, Directory, Role, User};
-use crate::store::Transaction;
+use crate::org::{Actor, Role, may_see};
 
 /// A fulfilment step that is late.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -28,17 +27,6 @@ pub struct LateStep {
     pub due: NaiveDate,
     /// Days past due.
     pub days_late: i64,
-}
-
-/// Whether `viewer` may read a document owned by `owner` (P2).
-pub fn may_see(tx: &mut dyn Transaction, viewer: &User, owner: &UserId) -> Result<bool> {
-    Ok(match viewer.role {
-        Role::Rep | Role::Marketing => &viewer.id == owner,
-        Role::Manager => {
-            &viewer.id == owner || Directory::new(tx).leads_team_of(&viewer.id, owner)?
-        }
-        Role::Director | Role::Finance | Role::Legal | Role::Admin => true,
-    })
 }
 
 fn visible<T: Document>(

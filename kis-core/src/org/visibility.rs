@@ -4,8 +4,8 @@
 
 use std::collections::HashSet;
 
+use super::{Role, Team, User};
 use crate::ids::{TeamId, UserId};
-use crate::org::{Role, Team, User};
 
 /// The scores a viewer may see, worked out once per query.
 #[derive(Debug, Clone)]
