@@ -4,54 +4,17 @@
 #![no_main]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use kis_core::crm::OpenComplaint;
-use kis_core::org::{AddTeam, AddUser};
+use kis_core::org::AddUser;
 use kis_core::sales::{AddCustomer, CreateQuote, PutProduct};
-use kis_core::{Actor, Engine, ManualClock, MemoryStore, Policy, Role};
+use kis_core::{Actor, Engine};
 use libfuzzer_sys::fuzz_target;
 
-const POLICY: &str = include_str!("../../examples/policy.toml");
-
-fn engine() -> Option<Engine> {
-    let policy = Policy::from_toml(POLICY).ok()?;
-    let start = chrono::DateTime::parse_from_rfc3339("2026-11-27T01:00:00Z")
-        .ok()?
-        .to_utc();
-    let engine = Engine::open_with_clock(
-        Arc::new(MemoryStore::new()),
-        policy,
-        Arc::new(ManualClock::new(start)),
-    )
-    .ok()?;
-    engine.bootstrap_admin("admin", "Admin").ok()?;
-    let admin = Actor::new("admin");
-    for (id, role) in [("dir", Role::Director), ("m", Role::Manager)] {
-        let user = AddUser {
-            id: id.into(),
-            name: id.into(),
-            role,
-            team: None,
-        };
-        engine.execute(&admin, &user).ok()?;
-    }
-    let team = AddTeam {
-        id: "east".into(),
-        name: "East".into(),
-        manager: "m".into(),
-        director: None,
-    };
-    engine.execute(&admin, &team).ok()?;
-    let rep = AddUser {
-        id: "li".into(),
-        name: "Li".into(),
-        role: Role::Rep,
-        team: Some("east".into()),
-    };
-    engine.execute(&admin, &rep).ok()?;
-    Some(engine)
-}
+#[path = "shared_engine.rs"]
+mod shared_engine;
+use shared_engine::engine;
 
 static ENGINE: OnceLock<Option<Engine>> = OnceLock::new();
 static RUNS: AtomicUsize = AtomicUsize::new(0);

@@ -193,8 +193,7 @@ class EngineBase:
         return cls(_native.Engine.open(location, policy, clock=clock))
 
     def _call(self, entry: str, actor: str, request: Dict[str, Any], key: Optional[str], output: Any) -> Any:
-        text = self._native.call(entry, actor, json.dumps(encode(request)), key)
-        return decode(output, json.loads(text))
+        return decode(output, self.call(entry, actor, request, key))
 
     def call(self, entry: str, actor: str, request: Dict[str, Any], idempotency_key: Optional[str] = None) -> Any:
         """Runs any entry by name with a request of plain JSON data; its output as JSON
