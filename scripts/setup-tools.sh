@@ -3,6 +3,7 @@
 #   - a Python venv with maturin, pytest, mypy, and the DataFrame tools the tests and
 #     examples/analysis.py use (pyarrow, polars, pandas, matplotlib);
 #   - the Kotlin compiler from npm and Debian's JNA (for the Kotlin bindings test);
+#   - tools/swift-syntax, a tree-sitter parser of Swift (no Swift compiler runs here);
 #   - the PostgreSQL server binaries are installed by scripts/pg.sh when it starts one.
 # Tools go to a cache outside the checkout (KIS_TOOLS, default ~/.cache/kis) so that a
 # fresh clone reuses them. Each step checks first, then installs only what is missing.
@@ -40,5 +41,13 @@ if [ ! -f /usr/share/java/jna.jar ]; then
   export DEBIAN_FRONTEND=noninteractive
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends libjna-java >/dev/null
+fi
+# The Swift syntax checker (tools/swift-syntax, from crates.io), rebuilt when its source
+# changed: cargo decides, in its own target dir.
+SWIFT_SYNTAX=$KIS_TOOLS/swift-syntax-target/release/swift-syntax-check
+if [ ! -x "$SWIFT_SYNTAX" ] || [ -n "$(find "$(dirname "$0")/../tools/swift-syntax" -newer "$SWIFT_SYNTAX" -type f)" ]; then
+  log "building tools/swift-syntax into $KIS_TOOLS/swift-syntax-target"
+  cargo build -q --release --manifest-path "$(dirname "$0")/../tools/swift-syntax/Cargo.toml" \
+    --target-dir "$KIS_TOOLS/swift-syntax-target"
 fi
 log "tools ready in $KIS_TOOLS"

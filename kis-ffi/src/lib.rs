@@ -1,33 +1,27 @@
-//! Kotlin and Swift bindings of kis (uniffi, proc macros). Thin: each exported method
-//! converts its arguments (validating them here, so a bad value from the app becomes
-//! `KisException.InvalidInput`, never an internal error), calls the engine, and converts
-//! the result or the error.
+//! Kotlin and Swift bindings of kis (uniffi, proc macros). Thin by design: the engine's
+//! whole API crosses through one method, `KisEngine::call`, as the JSON of the API
+//! declaration (`kis::api`), and the typed Kotlin and Swift APIs are generated from that
+//! declaration's schema. Validation stays in kis-core; this crate only translates its
+//! errors (`KisError`) and opens engines.
+//!
+//! Why not uniffi derives on the core types: the records would then be declared twice
+//! (once for serde and the schema that Python, HTTP and sync read, once for uniffi), and
+//! every new field would have to agree in both. One schema, one wire, three generated
+//! bindings keep "same input, same output" true by construction (docs/design.md).
 
 // uniffi returns errors by value across the FFI: `KisError` carries core's message and
 // its fields, and boxing it would only move the same bytes behind a pointer.
 #![allow(clippy::result_large_err)]
 
 mod clock;
-mod crm;
 mod engine;
 mod error;
-mod expense;
-mod kpi;
-mod leads;
-mod records;
-mod report;
-mod sales;
 mod values;
 
 pub use clock::ManualClock;
 pub use engine::KisEngine;
 pub use error::{KisError, PolicyProblem};
-pub use records::{AuditEntry, AuditReport, Money, PolicyVersion, Role, Team, User};
-pub use sales::{
-    Customer, DocumentKind, InboxItem, Line, LineRequest, PriceException, Product, Quote, Review,
-    ReviewOutcome, ReviewStep,
-};
-pub use values::{Amount, Day};
+pub use values::Amount;
 
 uniffi::setup_scaffolding!();
 
@@ -44,17 +38,8 @@ pub fn validate_policy(policy_toml: String) -> Result<String, KisError> {
     Ok(kis::Policy::from_toml(&policy_toml)?.hash().to_string())
 }
 
-/// Adds two amounts of money; different currencies are `KisException.CurrencyMismatch`.
-#[uniffi::export]
-pub fn add_money(a: Money, b: Money) -> Result<Money, KisError> {
-    let sum = a
-        .to_core("a")?
-        .checked_add(&b.to_core("b")?)
-        .map_err(kis::Error::from)?;
-    Ok(Money::from_core(sum))
-}
-
-/// Rounds an amount by a policy's rounding rule (scale and mode).
+/// Rounds an amount by a policy's rounding rule (scale and mode): the one rounding of
+/// money kis does, for an app that shows a figure it computed itself.
 #[uniffi::export]
 pub fn round_amount(policy_toml: String, amount: Amount) -> Result<Amount, KisError> {
     let policy = kis::Policy::from_toml(&policy_toml)?;

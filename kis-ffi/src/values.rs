@@ -1,6 +1,5 @@
 //! String-backed custom types, validated in Rust (see `uniffi.toml` for each language).
 
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::error::KisError;
@@ -25,31 +24,5 @@ impl Amount {
     /// From a decimal (its exact text, scale kept).
     pub fn from_decimal(d: Decimal) -> Self {
         Amount(d.to_string())
-    }
-}
-
-/// A business date. Kotlin `LocalDate`, Swift `Date`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Day(pub String);
-
-uniffi::custom_type!(Day, String, {
-    lower: |d| d.0,
-    try_lift: |s| Ok(Day(s)),
-});
-
-impl Day {
-    /// The date, or `InvalidInput` naming `field`.
-    pub fn parse(&self, field: &str) -> Result<NaiveDate, KisError> {
-        NaiveDate::parse_from_str(&self.0, "%Y-%m-%d").map_err(|_| {
-            KisError::invalid(
-                field,
-                format!("{:?} is not a date such as 2026-11-27", self.0),
-            )
-        })
-    }
-
-    /// From a date.
-    pub fn from_date(d: NaiveDate) -> Self {
-        Day(d.format("%Y-%m-%d").to_string())
     }
 }

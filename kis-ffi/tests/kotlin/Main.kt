@@ -1,6 +1,8 @@
 // The Kotlin test of kis-ffi: walks the admin, manager and rep flows on a local SQLite
-// file and the error paths, on the JVM. Exits non-zero on any failure.
+// file and the error paths, on the JVM, through org.kis.api.KisApi (the typed API
+// generated from kis-core's declaration). Exits non-zero on any failure.
 import org.kis.*
+import org.kis.api.*
 import java.io.File
 import java.math.BigDecimal
 import java.time.Instant
@@ -38,244 +40,243 @@ fun main(args: Array<String>) {
     val policy = File(args[0]).readText()
     val db = File.createTempFile("kis-kotlin", ".db").also { it.delete() }
     val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
+    val cny = { amount: String -> Money(BigDecimal(amount), "CNY") }
 
     KisEngine.openWithClock(db.path, policy, clock).use { engine ->
+        val kis = KisApi(engine)
         check("open on SQLite with the policy") {
             expect(engine.backend() == "sqlite", engine.backend())
             expect(engine.policyHash() == validatePolicy(policy), "policy hash")
-            expect(engine.today() == LocalDate.of(2026, 11, 27), "today ${engine.today()}")
+            expect(kis.today() == LocalDate.of(2026, 11, 27), "today ${kis.today()}")
         }
         check("admin sets up the organisation") {
-            engine.bootstrapAdmin("admin", "Ada Admin")
-            engine.addUser("admin", "dir", "Dong Director", Role.DIRECTOR, null, null)
-            engine.addUser("admin", "m-east", "Meng East", Role.MANAGER, null, null)
-            engine.addTeam("admin", "east", "Team East", "m-east", "dir", null)
-            val li = engine.addUser("admin", "li", "Li Rep", Role.REP, "east", null)
-            expect(li.role == Role.REP && li.team == "east", "$li")
+            kis.bootstrapAdmin("admin", "Ada Admin")
+            kis.addUser("admin", "dir", "Dong Director", "director")
+            kis.addUser("admin", "m-east", "Meng East", "manager")
+            kis.addTeam("admin", "east", "Team East", "m-east", director = "dir")
+            val li = kis.addUser("admin", "li", "Li Rep", "rep", team = "east")
+            expect(li.role == "rep" && li.team == "east", "$li")
             expect(li.createdAt == Instant.parse("2026-11-27T01:00:00Z"), "${li.createdAt}")
-            expect(engine.teams("li").map { it.id } == listOf("east"), "teams")
+            expect(kis.teams("li").map { it.id } == listOf("east"), "teams")
         }
         check("a manager cannot add users: NotAuthorized with fields and a human message") {
-            val e = expectThrows<KisException.NotAuthorized> {
-                engine.addUser("m-east", "x", "X", Role.REP, "east", null)
-            }
+            val e = expectThrows<KisException.NotAuthorized> { kis.addUser("m-east", "x", "X", "rep", team = "east") }
             expect(e.actor == "m-east", e.actor)
             expect(e.message == "m-east may not add users: requires role admin, but the user is manager", "${e.message}")
         }
         check("a rep without a team is refused, naming the field") {
-            val e = expectThrows<KisException.InvalidInput> {
-                engine.addUser("admin", "x", "X", Role.REP, null, null)
-            }
+            val e = expectThrows<KisException.InvalidInput> { kis.addUser("admin", "x", "X", "rep") }
             expect(e.field == "team", e.field)
             expect(e.message!!.startsWith("invalid team: a rep must belong to a team"), "${e.message}")
         }
         check("a retried command with its idempotency key returns the first result") {
-            val first = engine.addUser("admin", "fin", "Fan Finance", Role.FINANCE, null, "req-1")
+            val first = kis.addUser("admin", "fin", "Fan Finance", "finance", idempotencyKey = "req-1")
             clock.advanceSeconds(60)
-            val again = engine.addUser("admin", "fin", "Fan Finance", Role.FINANCE, null, "req-1")
+            val again = kis.addUser("admin", "fin", "Fan Finance", "finance", idempotencyKey = "req-1")
             expect(first == again, "$first / $again")
             val e = expectThrows<KisException.IdempotencyKeyReused> {
-                engine.addUser("admin", "fin2", "Other", Role.FINANCE, null, "req-1")
+                kis.addUser("admin", "fin2", "Other", "finance", idempotencyKey = "req-1")
             }
             expect(e.key == "req-1", e.key)
         }
         check("the audit trail records who changed what") {
-            engine.updateUser("admin", "li", "Li Na", null, null, null, null)
-            val history = engine.auditTrail("users", "li", 0uL)
+            kis.updateUser("admin", "li", name = "Li Na")
+            val history = kis.auditTrail("admin", collection = "users", id = "li")
             expect(history.map { it.command } == listOf("org.add_user", "org.update_user"), "$history")
             expect(history.last().actor == "admin", history.last().actor)
-            expect(history.last().changesJson.contains("\"Li Na\""), history.last().changesJson)
-            val report = engine.verifyAudit()
-            expect(report.intact && report.entries > 5uL, "$report")
+            expect(Json.write(Json.enc(history.last().changes)).contains("\"Li Na\""), "${history.last().changes}")
+            val report = kis.verifyAudit("admin")
+            expect(report.intact && report.entries > 5, "$report")
+            expectThrows<KisException.NotAuthorized> { kis.verifyAudit("li") }
         }
         check("the price system: the director sets prices, a rep cannot") {
-            engine.addUser("admin", "wang", "Wang Rep", Role.REP, "east", null)
-            engine.addUser("admin", "m-west", "Ma West", Role.MANAGER, null, null)
-            engine.addTeam("admin", "west", "Team West", "m-west", "dir", null)
-            val pro = Product("KIS-PRO", "KIS Professional", "software>erp", Money(BigDecimal("1000"), "CNY"), Money(BigDecimal("600"), "CNY"))
-            engine.putProduct("dir", pro, null)
-            engine.putProduct("dir", Product("KIS-SEAT", "Seat", "software>seats", Money(BigDecimal("100"), "CNY"), Money(BigDecimal("40"), "CNY")), null)
-            expectThrows<KisException.NotAuthorized> { engine.putProduct("li", pro, null) }
-            expect(engine.product("li", "KIS-PRO").listPrice.amount.compareTo(BigDecimal("1000")) == 0, "list price")
-            engine.addCustomer("li", Customer("C-LI", "Customer Li", "retail", "li"), null)
-            engine.addCustomer("li", Customer("C-KEY", "Key Co", "key-accounts", "li"), null)
-            expect(engine.customers("li").map { it.id } == listOf("C-KEY", "C-LI"), "li's customers")
-            expect(engine.customers("wang").isEmpty(), "wang sees none of li's customers")
+            kis.addUser("admin", "wang", "Wang Rep", "rep", team = "east")
+            kis.addUser("admin", "m-west", "Ma West", "manager")
+            kis.addTeam("admin", "west", "Team West", "m-west", director = "dir")
+            val pro = Product("KIS-PRO", "KIS Professional", "software>erp", cny("1000"), cny("600"))
+            kis.putProduct("dir", pro)
+            kis.putProduct("dir", Product("KIS-SEAT", "Seat", "software>seats", cny("100"), cny("40")))
+            expectThrows<KisException.NotAuthorized> { kis.putProduct("li", pro) }
+            expect(kis.product("li", "KIS-PRO").listPrice.amount.compareTo(BigDecimal("1000")) == 0, "list price")
+            kis.addCustomer("li", "C-LI", "Customer Li", "retail", "li")
+            kis.addCustomer("li", "C-KEY", "Key Co", "key-accounts", "li")
+            expect(kis.customers("li").map { it.id } == listOf("C-KEY", "C-LI"), "li's customers")
+            expect(kis.customers("wang").isEmpty(), "wang sees none of li's customers")
         }
         check("rep: a customer's price today, with the trace of every rule") {
-            val p = engine.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal("3"))
+            val p = kis.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal("3"))
             expect(p.unitPrice.compareTo(BigDecimal("900")) == 0 && p.lineTotal == BigDecimal("2700.00"), "$p")
             expect(p.applied == listOf("key-accounts-10"), "${p.applied}")
             val outcomes = p.trace.associate { it.rule to it.outcome }
             expect(outcomes["volume-schedule"] == "outranked" && outcomes["double-eleven"] == "not_matched", "$outcomes")
-            expectThrows<KisException.InvalidInput> { engine.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal.ZERO) }
+            expectThrows<KisException.InvalidInput> { kis.priceFor("li", "C-KEY", "KIS-PRO", BigDecimal.ZERO) }
         }
         check("rep: quote, submit; manager: inbox, approve; rep: send") {
-            val lines = listOf(LineRequest("KIS-PRO", BigDecimal("2"), null, null), LineRequest("KIS-SEAT", BigDecimal("5"), null, null))
-            val q = engine.createQuote("li", "Q-1", "C-LI", lines, LocalDate.of(2026, 12, 31), null)
-            expect(q.total.amount == BigDecimal("2500.00") && q.status == "draft", "${q.total} ${q.status}")
-            expectThrows<KisException.InvalidState> { engine.sendQuote("li", "Q-1", null) }
-            val out = engine.submit("li", DocumentKind.QUOTE, "Q-1", null)
-            expect(out.status == "pending" && out.currentRole == Role.MANAGER, "$out")
-            val inbox = engine.inbox("m-east")
+            val lines = listOf(LineRequest("KIS-PRO", BigDecimal("2")), LineRequest("KIS-SEAT", BigDecimal("5")))
+            val q = kis.createQuote("li", "Q-1", "C-LI", lines, LocalDate.of(2026, 12, 31))
+            expect(q.current.total.amount == BigDecimal("2500.00") && q.status == "draft", "${q.current.total} ${q.status}")
+            expectThrows<KisException.InvalidState> { kis.sendQuote("li", "Q-1") }
+            val out = kis.submit("li", "quote", "Q-1")
+            expect(out.status == "pending" && out.currentRole == "manager", "$out")
+            val inbox = kis.inbox("m-east")
             expect(inbox.map { it.id } == listOf("Q-1") && inbox[0].submitter == "li", "$inbox")
-            expect(engine.inbox("m-west").isEmpty(), "another team's manager sees nothing")
-            val approved = engine.approve("m-east", DocumentKind.QUOTE, "Q-1", "ok", null)
+            expect(kis.inbox("m-west").isEmpty(), "another team's manager sees nothing")
+            val approved = kis.approve("m-east", "quote", "Q-1", "ok")
             expect(approved.status == "approved", approved.status)
-            val review = engine.quote("li", "Q-1").review!!
-            expect(review.steps[1].reason == "skipped: total 2500.00 is not over 500000", review.steps[1].reason)
-            expect(engine.sendQuote("li", "Q-1", null).status == "sent", "sent")
+            val step = kis.quote("li", "Q-1").current.approval!!.steps[1].planned
+            expect(!step.applies && step.reason == "skipped: total 2500.00 is not over 500000", step.reason)
+            expect(kis.sendQuote("li", "Q-1").status == "sent", "sent")
         }
         check("a refused self-approval and another team's manager") {
-            engine.createQuote("wang", "Q-2", "C-WANG".also {
-                engine.addCustomer("wang", Customer(it, "Customer Wang", "retail", "wang"), null)
-            }, listOf(LineRequest("KIS-SEAT", BigDecimal.ONE, null, null)), LocalDate.of(2026, 12, 31), null)
-            engine.submit("wang", DocumentKind.QUOTE, "Q-2", null)
-            val own = expectThrows<KisException.NotAuthorized> { engine.approve("wang", DocumentKind.QUOTE, "Q-2", null, null) }
+            kis.addCustomer("wang", "C-WANG", "Customer Wang", "retail", "wang")
+            kis.createQuote("wang", "Q-2", "C-WANG", listOf(LineRequest("KIS-SEAT", BigDecimal.ONE)), LocalDate.of(2026, 12, 31))
+            kis.submit("wang", "quote", "Q-2")
+            val own = expectThrows<KisException.NotAuthorized> { kis.approve("wang", "quote", "Q-2") }
             expect(own.reason.contains("own document"), own.reason)
-            val other = expectThrows<KisException.NotAuthorized> { engine.approve("m-west", DocumentKind.QUOTE, "Q-2", null, null) }
+            val other = expectThrows<KisException.NotAuthorized> { kis.approve("m-west", "quote", "Q-2") }
             expect(other.reason.contains("team"), other.reason)
-            val rejected = engine.reject("m-east", DocumentKind.QUOTE, "Q-2", "wrong product", null)
+            val rejected = kis.reject("m-east", "quote", "Q-2", "wrong product")
             expect(rejected.status == "rejected", rejected.status)
         }
         check("a special price waits for its price exception: manager, then director") {
-            engine.filePriceException("li", "PE-1", "C-LI", "KIS-PRO", BigDecimal("850"), BigDecimal("10"),
-                LocalDate.of(2026, 11, 27), LocalDate.of(2027, 1, 31), "renewal of a key account", null)
-            engine.createQuote("li", "Q-3", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("4"), BigDecimal("850"), "PE-1")), LocalDate.of(2026, 12, 31), null)
-            engine.submit("li", DocumentKind.QUOTE, "Q-3", null)
-            val blocked = expectThrows<KisException.InvalidState> { engine.approve("m-east", DocumentKind.QUOTE, "Q-3", null, null) }
+            kis.filePriceException("li", "PE-1", "C-LI", "KIS-PRO", BigDecimal("850"), BigDecimal("10"),
+                LocalDate.of(2026, 11, 27), LocalDate.of(2027, 1, 31), "renewal of a key account")
+            kis.createQuote("li", "Q-3", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("4"), priceException = "PE-1", specialPrice = BigDecimal("850"))),
+                LocalDate.of(2026, 12, 31))
+            kis.submit("li", "quote", "Q-3")
+            val blocked = expectThrows<KisException.InvalidState> { kis.approve("m-east", "quote", "Q-3") }
             expect(blocked.reason.contains("P4.1c"), blocked.reason)
-            engine.submit("li", DocumentKind.PRICE_EXCEPTION, "PE-1", null)
-            expectThrows<KisException.NotAuthorized> { engine.approve("dir", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null) }
-            engine.approve("m-east", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null)
-            engine.approve("dir", DocumentKind.PRICE_EXCEPTION, "PE-1", null, null)
-            expect(engine.priceException("li", "PE-1").status == "approved", "exception approved")
-            val q = engine.approve("m-east", DocumentKind.QUOTE, "Q-3", null, null)
+            kis.submit("li", "price_exception", "PE-1")
+            expectThrows<KisException.NotAuthorized> { kis.approve("dir", "price_exception", "PE-1") }
+            kis.approve("m-east", "price_exception", "PE-1")
+            kis.approve("dir", "price_exception", "PE-1")
+            expect(kis.priceException("li", "PE-1").status == "approved", "exception approved")
+            val q = kis.approve("m-east", "quote", "Q-3")
             expect(q.status == "approved", q.status)
-            val line = engine.quote("li", "Q-3").lines[0]
+            val line = kis.quote("li", "Q-3").current.lines[0]
             expect(line.unitPrice.compareTo(BigDecimal("850")) == 0 && line.discountPct == BigDecimal("15.00"), "$line")
         }
         check("a bad quantity from the app is InvalidInput naming the line") {
             val e = expectThrows<KisException.InvalidInput> {
-                engine.createQuote("li", "Q-4", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("1E+40"), null, null)), LocalDate.of(2026, 12, 31), null)
+                kis.createQuote("li", "Q-4", "C-LI", listOf(LineRequest("KIS-PRO", BigDecimal("1E+40"))), LocalDate.of(2026, 12, 31))
             }
             expect(e.field == "lines[0].quantity", e.field)
         }
         check("expenses: finance approves the budget; a claim past it is refused; a photo hash travels") {
             clock.set(Instant.parse("2026-11-20T01:00:00Z"))
-            val id = engine.proposeBudget("m-east", 2026, "east", "travel", BigDecimal("1000"), null, null, null)
-            engine.submit("m-east", DocumentKind.BUDGET, id, null)
-            expectThrows<KisException.NotAuthorized> { engine.approve("dir", DocumentKind.BUDGET, id, null, null) }
-            engine.approve("fin", DocumentKind.BUDGET, id, null, null)
+            val id = kis.proposeBudget("m-east", 2026, "east", "travel", BigDecimal("1000")).id
+            kis.submit("m-east", "budget", id)
+            expectThrows<KisException.NotAuthorized> { kis.approve("dir", "budget", id) }
+            kis.approve("fin", "budget", id)
             val day = LocalDate.of(2026, 11, 10)
             fun flight(n: String, amount: String) = ClaimLine("travel", day, BigDecimal(amount), "flight",
-                Receipt("Air China", n, day, BigDecimal(amount), "ab".repeat(32)), null, null)
-            engine.fileClaim("li", "EX-1", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K1", "700")), null)
-            engine.submit("li", DocumentKind.EXPENSE_CLAIM, "EX-1", null)
-            engine.fileClaim("li", "EX-2", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K2", "400")), null)
-            val refused = expectThrows<KisException.BudgetExceeded> { engine.submit("li", DocumentKind.EXPENSE_CLAIM, "EX-2", null) }
+                receipt = Receipt("Air China", n, day, BigDecimal(amount), "ab".repeat(32)))
+            kis.fileClaim("li", "EX-1", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K1", "700")))
+            kis.submit("li", "expense_claim", "EX-1")
+            kis.fileClaim("li", "EX-2", LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), listOf(flight("K2", "400")))
+            val refused = expectThrows<KisException.BudgetExceeded> { kis.submit("li", "expense_claim", "EX-2") }
             expect(refused.scope == "annual" && refused.consumed.compareTo(BigDecimal("700")) == 0 && refused.requested.compareTo(BigDecimal("400")) == 0, "$refused")
             expect(refused.message!!.startsWith("budget 2026:east:travel exceeded (annual)"), "${refused.message}")
-            val status = engine.budgetStatus("m-east", 2026)[0]
+            val status = kis.budgetStatus("m-east", 2026)[0]
             expect(status.consumed.compareTo(BigDecimal("700")) == 0 && status.remaining.compareTo(BigDecimal("300")) == 0, "$status")
-            engine.approve("m-east", DocumentKind.EXPENSE_CLAIM, "EX-1", null, null)
-            engine.sanctionClaimLine("fin", "EX-1", 0u, BigDecimal("650"), "economy fare", null)
-            engine.approve("fin", DocumentKind.EXPENSE_CLAIM, "EX-1", null, null)
-            val paid = engine.markClaimPaid("fin", "EX-1", null)
+            kis.approve("m-east", "expense_claim", "EX-1")
+            kis.sanctionClaimLine("fin", "EX-1", 0, BigDecimal("650"), "economy fare")
+            kis.approve("fin", "expense_claim", "EX-1")
+            val paid = kis.markClaimPaid("fin", "EX-1")
             expect(paid.status == "paid" && paid.lines[0].receipt!!.fileSha256 == "ab".repeat(32), "$paid")
-            expect(engine.budgetStatus("fin", 2026)[0].consumed.compareTo(BigDecimal("650")) == 0, "sanctioned amount counts")
+            expect(kis.budgetStatus("fin", 2026)[0].consumed.compareTo(BigDecimal("650")) == 0, "sanctioned amount counts")
         }
         check("a rep sees their own KPI scorecard, a manager their team's") {
-            val mine = engine.scoreboard("li", 2026, 11u)
-            expect(mine.map { it.id } == listOf("li"), "${mine.map { it.id }}")
-            val revenue = mine[0].lines.first { it.metric == "revenue" }
+            val mine = kis.scoreboard("li", 2026, 11)
+            expect(mine.reps.map { it.rep } == listOf("li"), "${mine.reps.map { it.rep }}")
+            val revenue = mine.reps[0].card.lines.first { it.metric == "revenue" }
             expect(revenue.note == "no target set: reported, not scored", "${revenue.note}")
-            val team = engine.scoreboard("m-east", 2026, 11u)
-            expect(team.any { it.kind == "team" && it.id == "east" }, "${team.map { it.id }}")
-            expectThrows<KisException.InvalidInput> { engine.scoreboard("li", 2026, 13u) }
+            val team = kis.scoreboard("m-east", 2026, 11)
+            expect(team.teams.any { it.team == "east" }, "${team.teams.map { it.team }}")
+            expectThrows<KisException.InvalidInput> { kis.scoreboard("li", 2026, 13) }
         }
         check("customer care on the phone: log a visit, greetings, a complaint with its deadline") {
-            engine.logVisit("li", "V-1", "C-LI", LocalDate.of(2026, 11, 20), false, "demo of the new release", null)
-            expect(engine.revisitsDue("li").none { it.customer == "C-LI" }, "just visited")
-            val greetings = engine.careCalendar("li", LocalDate.of(2026, 12, 25), LocalDate.of(2027, 1, 2))
+            kis.logVisit("li", "V-1", "C-LI", LocalDate.of(2026, 11, 20), "visit", "demo of the new release")
+            expect(kis.revisitsDue("li").none { it.customer == "C-LI" }, "just visited")
+            val greetings = kis.careCalendar("li", LocalDate.of(2026, 12, 25), LocalDate.of(2027, 1, 2))
             expect(greetings.any { it.customer == "C-LI" && it.occasion == "New Year" && it.date == LocalDate.of(2027, 1, 1) }, "$greetings")
-            val c = engine.openComplaint("li", "CP-1", "C-LI", "phone", "high", "late delivery", null)
+            val c = kis.openComplaint("li", "CP-1", "C-LI", "phone", "high", "late delivery")
             expect(c.status == "open" && java.time.Duration.between(clock.now(), c.respondBy) == java.time.Duration.ofHours(4), "$c")
-            val bad = expectThrows<KisException.InvalidInput> { engine.openComplaint("li", "CP-2", "C-LI", "phone", "urgent", "x", null) }
+            val bad = expectThrows<KisException.InvalidInput> { kis.openComplaint("li", "CP-2", "C-LI", "phone", "urgent", "x") }
             expect(bad.field == "severity", bad.field)
         }
         check("leads: marketing hands one to a rep, who wins it as a customer") {
-            engine.addUser("admin", "mkt", "Mei Marketing", Role.MARKETING, null, null)
-            expectThrows<KisException.NotAuthorized> { engine.captureLead("li", "L-1", "Silk Works", "fair", null, null, null, null, null) }
-            engine.captureLead("mkt", "L-1", "Silk Works", "fair", "autumn", "Hangzhou", null, "li", null)
-            engine.logLeadActivity("li", "L-1", "visit", "wants a demo", null)
-            expect(engine.leads("li").map { it.id } == listOf("L-1"), "${engine.leads("li")}")
-            val won = engine.convertLead("li", "L-1", "C-SILK", "retail", null)
+            kis.addUser("admin", "mkt", "Mei Marketing", "marketing")
+            expectThrows<KisException.NotAuthorized> { kis.captureLead("li", "L-1", "Silk Works", "fair") }
+            kis.captureLead("mkt", "L-1", "Silk Works", "fair", campaign = "autumn", region = "Hangzhou", assignTo = "li")
+            kis.logLeadActivity("li", "L-1", "visit", "wants a demo")
+            expect(kis.leads("li").map { it.id } == listOf("L-1"), "${kis.leads("li")}")
+            val won = kis.convertLead("li", "L-1", "C-SILK", "retail")
             expect(won.owner == "li" && won.lead == "L-1", "$won")
-            val lead = engine.leads("li")[0]
-            expect(lead.status == "converted" && lead.activities == listOf("visit: wants a demo"), "$lead")
-            expectThrows<KisException.InvalidState> { engine.closeLead("li", "L-1", "late", null) }
+            val lead = kis.leads("li")[0]
+            expect(lead.status == "converted" && lead.activities.map { "${it.kind}: ${it.note}" } == listOf("visit: wants a demo"), "$lead")
+            expectThrows<KisException.InvalidState> { kis.closeLead("li", "L-1", "late") }
         }
-        check("the month's sales report: figures, Markdown, and who may read it") {
-            val r = engine.salesReport("m-east", 2026, 11u, "east", null)
-            expect(r.period == "2026-11" && r.scope == "team east" && r.currency == "CNY", "$r")
-            expect(r.markdown.startsWith("# Sales report: team east, 2026-11"), r.markdown.take(80))
+        check("the month's sales report: figures, and who may read it") {
+            val r = kis.salesReport("m-east", 2026, 11, team = "east")
+            expect(r.currency == "CNY" && r.preparedBy == "m-east", "$r")
             expect(r.completion.map { it.metric } == listOf("revenue", "profit", "new_customers"), "${r.completion}")
-            expect(r.openComplaints.any { it.startsWith("CP-1 (high") }, "${r.openComplaints}")
-            expectThrows<KisException.NotAuthorized> { engine.salesReport("li", 2026, 11u, null, null) }
-            expectThrows<KisException.NotAuthorized> { engine.salesReport("m-west", 2026, 11u, "east", null) }
-            expectThrows<KisException.InvalidInput> { engine.salesReport("dir", 2026, 11u, "east", "li") }
+            expect(r.openComplaints.any { it.id == "CP-1" && it.severity == "high" }, "${r.openComplaints}")
+            expectThrows<KisException.NotAuthorized> { kis.salesReport("li", 2026, 11) }
+            expectThrows<KisException.NotAuthorized> { kis.salesReport("m-west", 2026, 11, team = "east") }
+            expectThrows<KisException.InvalidInput> { kis.salesReport("dir", 2026, 11, team = "east", rep = "li") }
         }
         check("a rep's history over the months, and the director's roll-up") {
-            val history = engine.repHistory("li", "li", 2026)
-            expect(history.map { it.month } == (1u..11u).toList(), "${history.map { it.month }}")
-            expectThrows<KisException.NotAuthorized> { engine.repHistory("wang", "li", 2026) }
-            expect(engine.scoreboard("dir", 2026, 11u).any { it.kind == "director" && it.id == "dir" }, "director roll-up")
+            val history = kis.repHistory("li", "li", 2026)
+            expect(history.map { it.month } == (1L..11L).toList(), "${history.map { it.month }}")
+            expectThrows<KisException.NotAuthorized> { kis.repHistory("wang", "li", 2026) }
+            expect(kis.scoreboard("dir", 2026, 11).directors.isNotEmpty(), "director roll-up")
         }
         check("reader threads cap a large read without changing what it reads") {
             engine.setReaderThreads(1u)
             expect(engine.readerThreads() == 1u, "${engine.readerThreads()}")
-            val onOne = engine.repHistory("li", "li", 2026)
+            val onOne = kis.repHistory("li", "li", 2026)
             engine.setReaderThreads(0u)
             expect(engine.readerThreads() in 1u..8u, "${engine.readerThreads()}")
-            expect(engine.repHistory("li", "li", 2026) == onOne, "same history on every core")
+            expect(kis.repHistory("li", "li", 2026) == onOne, "same history on every core")
         }
         check("unknown records are NotFound") {
-            val e = expectThrows<KisException.NotFound> { engine.user("admin", "nobody") }
+            val e = expectThrows<KisException.NotFound> { kis.user("admin", "nobody") }
             expect(e.kind == "user" && e.id == "nobody", "${e.kind} ${e.id}")
         }
         check("policy versions: install and find the one in force") {
             val v2 = policy.replace("revenue = \"0.35\", profit = \"0.25\"", "revenue = \"0.40\", profit = \"0.20\"")
-            val version = engine.installPolicy("admin", v2, LocalDate.of(2027, 1, 1))
+            val version = kis.installPolicy("admin", v2, effectiveFrom = LocalDate.of(2027, 1, 1))
             expect(version.effectiveFrom == LocalDate.of(2027, 1, 1), "${version.effectiveFrom}")
-            expect(engine.policyInForce(LocalDate.of(2027, 2, 1)) == version.hash, "in force 2027")
-            expect(engine.policyInForce(LocalDate.of(2026, 12, 1)) != version.hash, "in force 2026")
-            expect(engine.policyVersions().size == 2, "versions")
+            expect(kis.policyInForce(LocalDate.of(2027, 2, 1)) == version.hash, "in force 2027")
+            expect(kis.policyInForce(LocalDate.of(2026, 12, 1)) != version.hash, "in force 2026")
+            expect(kis.policyVersions("admin").size == 2, "versions")
+        }
+        check("audit anchors: kept outside the store, signed with the host's key") {
+            val key = "host secret".toByteArray()
+            val anchor = kis.auditAnchor(key)
+            expect(anchor.mac != null && anchor.seq > 0, "$anchor")
+            expect(kis.verifyAuditAgainst(anchor, key).intact, "anchored trail intact")
+            expectThrows<KisException> { kis.verifyAuditAgainst(anchor, "another key".toByteArray()) }
+        }
+        check("a decimal Rust cannot hold is InvalidInput naming the field, never rounded") {
+            val big = expectThrows<KisException.InvalidInput> { kis.priceFor("li", "C-LI", "KIS-PRO", BigDecimal("1E+40")) }
+            expect(big.field == "quantity", big.field)
+            // More places than kis holds: refused, never rounded to zero (#16).
+            val tiny = expectThrows<KisException.InvalidInput> {
+                kis.priceFor("li", "C-LI", "KIS-PRO", BigDecimal("0.00000000000000000000000000001"))
+            }
+            expect(tiny.field == "quantity", tiny.field)
+            expect(roundAmount(policy, BigDecimal("0.125")) == BigDecimal("0.13"), "rounding half up")
+        }
+        check("a bad currency is InvalidInput naming the field") {
+            val bad = expectThrows<KisException.InvalidInput> {
+                kis.putProduct("dir", Product("KIS-X", "X", "software>erp", Money(BigDecimal.ONE, "yuan"), cny("1")))
+            }
+            expect(bad.field == "product.list_price.currency", bad.field)
         }
     }
 
-    check("money is exact and BigDecimal crosses without loss") {
-        val sum = addMoney(Money(BigDecimal("0.10"), "CNY"), Money(BigDecimal("0.20"), "CNY"))
-        expect(sum.amount.compareTo(BigDecimal("0.30")) == 0 && sum.amount.scale() == 2, "${sum.amount}")
-        expect(roundAmount(policy, BigDecimal("0.125")) == BigDecimal("0.13"), "rounding half up")
-    }
-    check("a decimal Rust cannot hold is InvalidInput, not an internal error") {
-        val e = expectThrows<KisException.InvalidInput> {
-            addMoney(Money(BigDecimal("1E+40"), "CNY"), Money(BigDecimal.ONE, "CNY"))
-        }
-        expect(e.field == "a.amount", e.field)
-        // More places than kis holds: refused, never rounded to zero (#16).
-        val tiny = expectThrows<KisException.InvalidInput> {
-            addMoney(Money(BigDecimal("0.00000000000000000000000000001"), "CNY"), Money(BigDecimal.ONE, "CNY"))
-        }
-        expect(tiny.field == "a.amount", tiny.field)
-    }
-    check("a bad currency is InvalidInput; two currencies are CurrencyMismatch") {
-        val bad = expectThrows<KisException.InvalidInput> { addMoney(Money(BigDecimal.ONE, "yuan"), Money(BigDecimal.ONE, "CNY")) }
-        expect(bad.field == "a.currency", bad.field)
-        val mix = expectThrows<KisException.CurrencyMismatch> { addMoney(Money(BigDecimal.ONE, "CNY"), Money(BigDecimal.ONE, "EUR")) }
-        expect(mix.left == "CNY" && mix.right == "EUR", "${mix.left} ${mix.right}")
-    }
     check("a bad policy lists its problems with key and line") {
         val bad = policy.replace("supervisor = \"0.10\"", "supervisor = \"0.20\"")
         val e = expectThrows<KisException.Policy> { validatePolicy(bad) }
@@ -296,10 +297,10 @@ fun main(args: Array<String>) {
             println("SKIPPED: PostgreSQL (KIS_SKIP_POSTGRES=1)")
         } else {
             KisEngine.open(url, policy).use { pg ->
+                val kis = KisApi(pg)
                 expect(pg.backend() == "postgres", pg.backend())
-                expect(pg.policyVersions().isNotEmpty(), "policy version recorded")
-                expect(pg.verifyAudit().intact, "audit chain intact")
-                expectThrows<KisException.NotAuthorized> { pg.users("nobody-${System.nanoTime()}") }
+                expect(kis.verifyAuditAgainst(kis.auditAnchor()).intact, "audit chain intact")
+                expectThrows<KisException.NotAuthorized> { kis.users("nobody-${System.nanoTime()}") }
             }
         }
     }
