@@ -2220,62 +2220,6 @@ public struct Money: JsonRecord {
     }
 }
 
-/// An open complaint of the scope.
-public struct OpenComplaint2: JsonRecord {
-    /// The complaint.
-    public let id: String
-    /// The customer.
-    public let customer: String
-    /// Who handles it.
-    public let owner: UserId
-    /// Severity.
-    public let severity: String
-    /// `open`, `acknowledged` or `resolved` (waiting for the customer).
-    public let status: String
-    /// When it came in.
-    public let openedAt: Date
-    /// The deadline missed (`response`, `resolution`), if any.
-    public let overdue: String?
-
-    /// A OpenComplaint2 of its fields.
-    public init(id: String, customer: String, owner: UserId, severity: String, status: String, openedAt: Date, overdue: String? = nil) {
-        self.id = id
-        self.customer = customer
-        self.owner = owner
-        self.severity = severity
-        self.status = status
-        self.openedAt = openedAt
-        self.overdue = overdue
-    }
-
-    /// Its JSON object, with kis-core's field names (absent optional fields left out).
-    public func toJson() -> [String: Any] {
-        var m: [String: Any] = [:]
-        m["id"] = Json.enc(self.id)
-        m["customer"] = Json.enc(self.customer)
-        m["owner"] = Json.enc(self.owner)
-        m["severity"] = Json.enc(self.severity)
-        m["status"] = Json.enc(self.status)
-        m["opened_at"] = Json.enc(self.openedAt)
-        if let v = self.overdue { m["overdue"] = Json.enc(v) }
-        return m
-    }
-
-    /// A OpenComplaint2 from its JSON object.
-    public static func fromJson(_ v: Any?) throws -> OpenComplaint2 {
-        let m = try Json.obj(v)
-        return OpenComplaint2(
-            id: try Json.str(m["id"]),
-            customer: try Json.str(m["customer"]),
-            owner: try Json.str(m["owner"]),
-            severity: try Json.str(m["severity"]),
-            status: try Json.str(m["status"]),
-            openedAt: try Json.instant(m["opened_at"]),
-            overdue: try Json.opt(m["overdue"]).map { try Json.str($0) }
-        )
-    }
-}
-
 /// An order.
 public struct Order: JsonRecord {
     /// Unique id.
@@ -3081,6 +3025,62 @@ public struct RepScore: JsonRecord {
     }
 }
 
+/// An open complaint of the scope.
+public struct ReportedComplaint: JsonRecord {
+    /// The complaint.
+    public let id: String
+    /// The customer.
+    public let customer: String
+    /// Who handles it.
+    public let owner: UserId
+    /// Severity.
+    public let severity: String
+    /// `open`, `acknowledged` or `resolved` (waiting for the customer).
+    public let status: String
+    /// When it came in.
+    public let openedAt: Date
+    /// The deadline missed (`response`, `resolution`), if any.
+    public let overdue: String?
+
+    /// A ReportedComplaint of its fields.
+    public init(id: String, customer: String, owner: UserId, severity: String, status: String, openedAt: Date, overdue: String? = nil) {
+        self.id = id
+        self.customer = customer
+        self.owner = owner
+        self.severity = severity
+        self.status = status
+        self.openedAt = openedAt
+        self.overdue = overdue
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["id"] = Json.enc(self.id)
+        m["customer"] = Json.enc(self.customer)
+        m["owner"] = Json.enc(self.owner)
+        m["severity"] = Json.enc(self.severity)
+        m["status"] = Json.enc(self.status)
+        m["opened_at"] = Json.enc(self.openedAt)
+        if let v = self.overdue { m["overdue"] = Json.enc(v) }
+        return m
+    }
+
+    /// A ReportedComplaint from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ReportedComplaint {
+        let m = try Json.obj(v)
+        return ReportedComplaint(
+            id: try Json.str(m["id"]),
+            customer: try Json.str(m["customer"]),
+            owner: try Json.str(m["owner"]),
+            severity: try Json.str(m["severity"]),
+            status: try Json.str(m["status"]),
+            openedAt: try Json.instant(m["opened_at"]),
+            overdue: try Json.opt(m["overdue"]).map { try Json.str($0) }
+        )
+    }
+}
+
 /// Where a document's review stands after a command.
 public struct ReviewOutcome: JsonRecord {
     /// The document kind.
@@ -3243,12 +3243,12 @@ public struct SalesReport: JsonRecord {
     /// The scope's reps, best KPI score first (ties by rep id).
     public let performers: [Performer]
     /// The scope's complaints not yet closed, oldest first.
-    public let openComplaints: [OpenComplaint2]
+    public let openComplaints: [ReportedComplaint]
     /// Leads captured in the period, by source.
     public let leads: [LeadFunnel]
 
     /// A SalesReport of its fields.
-    public init(period: Any?, scope: Any?, preparedBy: UserId, preparedAt: Date, currency: Currency, policyVersion: String, totals: Totals, completion: [Completion], previous: Comparison, lastYear: Comparison, byProduct: [Slice], byCategory: [Slice], byCustomerGroup: [Slice], byRegion: [Slice], customers: CustomerMix, performers: [Performer], openComplaints: [OpenComplaint2], leads: [LeadFunnel]) {
+    public init(period: Any?, scope: Any?, preparedBy: UserId, preparedAt: Date, currency: Currency, policyVersion: String, totals: Totals, completion: [Completion], previous: Comparison, lastYear: Comparison, byProduct: [Slice], byCategory: [Slice], byCustomerGroup: [Slice], byRegion: [Slice], customers: CustomerMix, performers: [Performer], openComplaints: [ReportedComplaint], leads: [LeadFunnel]) {
         self.period = period
         self.scope = scope
         self.preparedBy = preparedBy
@@ -3313,7 +3313,7 @@ public struct SalesReport: JsonRecord {
             byRegion: try Json.list(m["by_region"]).map { try Slice.fromJson($0) },
             customers: try CustomerMix.fromJson(m["customers"]),
             performers: try Json.list(m["performers"]).map { try Performer.fromJson($0) },
-            openComplaints: try Json.list(m["open_complaints"]).map { try OpenComplaint2.fromJson($0) },
+            openComplaints: try Json.list(m["open_complaints"]).map { try ReportedComplaint.fromJson($0) },
             leads: try Json.list(m["leads"]).map { try LeadFunnel.fromJson($0) }
         )
     }

@@ -141,6 +141,9 @@ pub struct Performer {
 
 /// An open complaint of the scope.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+// `crm::OpenComplaint` has the name already; in the schema (and so in every binding)
+// this one is the report's.
+#[schemars(rename = "ReportedComplaint")]
 pub struct OpenComplaint {
     /// The complaint.
     pub id: String,

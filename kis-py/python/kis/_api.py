@@ -925,28 +925,6 @@ class Metrics:
 
 
 @dataclasses.dataclass(frozen=True)
-class OpenComplaint2:
-    """An open complaint of the scope.
-
-    Attributes:
-            id: The complaint.
-            customer: The customer.
-            owner: Who handles it.
-            severity: Severity.
-            status: `open`, `acknowledged` or `resolved` (waiting for the customer).
-            opened_at: When it came in.
-            overdue: The deadline missed (`response`, `resolution`), if any.
-    """
-    id: str
-    customer: str
-    owner: UserId
-    severity: str
-    status: str
-    opened_at: datetime.datetime
-    overdue: Optional[str] = None
-
-
-@dataclasses.dataclass(frozen=True)
 class Order:
     """An order.
 
@@ -1266,6 +1244,28 @@ class RepScore:
 
 
 @dataclasses.dataclass(frozen=True)
+class ReportedComplaint:
+    """An open complaint of the scope.
+
+    Attributes:
+            id: The complaint.
+            customer: The customer.
+            owner: Who handles it.
+            severity: Severity.
+            status: `open`, `acknowledged` or `resolved` (waiting for the customer).
+            opened_at: When it came in.
+            overdue: The deadline missed (`response`, `resolution`), if any.
+    """
+    id: str
+    customer: str
+    owner: UserId
+    severity: str
+    status: str
+    opened_at: datetime.datetime
+    overdue: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class ReviewOutcome:
     """Where a document's review stands after a command.
 
@@ -1355,7 +1355,7 @@ class SalesReport:
     by_region: List[Slice]
     customers: CustomerMix
     performers: List[Performer]
-    open_complaints: List[OpenComplaint2]
+    open_complaints: List[ReportedComplaint]
     leads: List[LeadFunnel]
 
 
@@ -1697,7 +1697,6 @@ TYPES.update({
     'MetricLine': ('struct', MetricLine, [('metric', 'metric', ('ref', 'Metric')), ('weight', 'weight', 'dec'), ('contribution', 'contribution', 'dec'), ('achievement', 'achievement', ('opt', 'dec')), ('actual', 'actual', ('opt', 'dec')), ('note', 'note', ('opt', 'str')), ('target', 'target', ('opt', 'dec'))]),
     'Metrics': ('struct', Metrics, [('new_customers', 'new_customers', ('opt', 'dec')), ('profit', 'profit', ('opt', 'dec')), ('revenue', 'revenue', ('opt', 'dec')), ('satisfaction', 'satisfaction', ('opt', 'dec')), ('supervisor', 'supervisor', ('opt', 'dec'))]),
     'Money': ('money',),
-    'OpenComplaint2': ('struct', OpenComplaint2, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('severity', 'severity', 'str'), ('status', 'status', 'str'), ('opened_at', 'opened_at', 'datetime'), ('overdue', 'overdue', ('opt', 'str'))]),
     'Order': ('struct', Order, [('id', 'id', 'str'), ('contract', 'contract', 'str'), ('terms_version', 'terms_version', 'int'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('lines', 'lines', ('list', ('ref', 'Line'))), ('total', 'total', ('ref', 'Money')), ('steps', 'steps', ('list', ('ref', 'FulfilmentStep'))), ('credits', 'credits', ('list', ('ref', 'Credit'))), ('status', 'status', ('ref', 'OrderStatus')), ('created_at', 'created_at', 'datetime')]),
     'OrderStatus': ('alias', 'str'),
     'Outcome': ('alias', 'str'),
@@ -1718,10 +1717,11 @@ TYPES.update({
     'Receipt': ('struct', Receipt, [('issuer', 'issuer', 'str'), ('number', 'number', 'str'), ('date', 'date', 'date'), ('amount', 'amount', 'dec'), ('file_sha256', 'file_sha256', ('opt', 'str'))]),
     'RepMonth': ('struct', RepMonth, [('month', 'month', 'int'), ('score', 'score', ('ref', 'RepScore'))]),
     'RepScore': ('struct', RepScore, [('rep', 'rep', ('ref', 'UserId')), ('actuals', 'actuals', ('ref', 'Metrics')), ('targets', 'targets', ('ref', 'Metrics')), ('card', 'card', ('ref', 'Scorecard')), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
+    'ReportedComplaint': ('struct', ReportedComplaint, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('severity', 'severity', 'str'), ('status', 'status', 'str'), ('opened_at', 'opened_at', 'datetime'), ('overdue', 'overdue', ('opt', 'str'))]),
     'ReviewOutcome': ('struct', ReviewOutcome, [('kind', 'kind', ('ref', 'DocKind')), ('id', 'id', 'str'), ('round', 'round', 'int'), ('status', 'status', ('ref', 'ApprovalStatus')), ('current_role', 'current_role', ('opt', ('ref', 'Role'))), ('current_step', 'current_step', ('opt', 'int'))]),
     'Role': ('alias', 'str'),
     'SalesFact': ('struct', SalesFact, [('id', 'id', 'str'), ('date', 'date', 'date'), ('order', 'order', 'str'), ('contract', 'contract', 'str'), ('customer', 'customer', 'str'), ('product', 'product', 'str'), ('quantity', 'quantity', 'dec'), ('amount', 'amount', 'dec'), ('cost', 'cost', 'dec'), ('currency', 'currency', ('ref', 'Currency')), ('credits', 'credits', ('list', ('ref', 'Credit')))]),
-    'SalesReport': ('struct', SalesReport, [('period', 'period', ('ref', 'Period')), ('scope', 'scope', ('ref', 'Scope')), ('prepared_by', 'prepared_by', ('ref', 'UserId')), ('prepared_at', 'prepared_at', 'datetime'), ('currency', 'currency', ('ref', 'Currency')), ('policy_version', 'policy_version', 'str'), ('totals', 'totals', ('ref', 'Totals')), ('completion', 'completion', ('list', ('ref', 'Completion'))), ('previous', 'previous', ('ref', 'Comparison')), ('last_year', 'last_year', ('ref', 'Comparison')), ('by_product', 'by_product', ('list', ('ref', 'Slice'))), ('by_category', 'by_category', ('list', ('ref', 'Slice'))), ('by_customer_group', 'by_customer_group', ('list', ('ref', 'Slice'))), ('by_region', 'by_region', ('list', ('ref', 'Slice'))), ('customers', 'customers', ('ref', 'CustomerMix')), ('performers', 'performers', ('list', ('ref', 'Performer'))), ('open_complaints', 'open_complaints', ('list', ('ref', 'OpenComplaint2'))), ('leads', 'leads', ('list', ('ref', 'LeadFunnel')))]),
+    'SalesReport': ('struct', SalesReport, [('period', 'period', ('ref', 'Period')), ('scope', 'scope', ('ref', 'Scope')), ('prepared_by', 'prepared_by', ('ref', 'UserId')), ('prepared_at', 'prepared_at', 'datetime'), ('currency', 'currency', ('ref', 'Currency')), ('policy_version', 'policy_version', 'str'), ('totals', 'totals', ('ref', 'Totals')), ('completion', 'completion', ('list', ('ref', 'Completion'))), ('previous', 'previous', ('ref', 'Comparison')), ('last_year', 'last_year', ('ref', 'Comparison')), ('by_product', 'by_product', ('list', ('ref', 'Slice'))), ('by_category', 'by_category', ('list', ('ref', 'Slice'))), ('by_customer_group', 'by_customer_group', ('list', ('ref', 'Slice'))), ('by_region', 'by_region', ('list', ('ref', 'Slice'))), ('customers', 'customers', ('ref', 'CustomerMix')), ('performers', 'performers', ('list', ('ref', 'Performer'))), ('open_complaints', 'open_complaints', ('list', ('ref', 'ReportedComplaint'))), ('leads', 'leads', ('list', ('ref', 'LeadFunnel')))]),
     'Scope': ('alias', 'any'),
     'Scoreboard': ('struct', Scoreboard, [('period', 'period', ('ref', 'Period')), ('policy_version', 'policy_version', 'str'), ('reps', 'reps', ('list', ('ref', 'RepScore'))), ('teams', 'teams', ('list', ('ref', 'TeamScore'))), ('directors', 'directors', ('list', ('ref', 'TeamScore'))), ('awards', 'awards', ('list', ('ref', 'Award')))]),
     'Scorecard': ('struct', Scorecard, [('lines', 'lines', ('list', ('ref', 'MetricLine'))), ('score', 'score', 'dec'), ('band', 'band', 'str'), ('bonus_multiplier', 'bonus_multiplier', 'dec')]),
@@ -3266,7 +3266,6 @@ __all__ = [
     'Metric',
     'MetricLine',
     'Metrics',
-    'OpenComplaint2',
     'Order',
     'OrderStatus',
     'Outcome',
@@ -3287,6 +3286,7 @@ __all__ = [
     'Receipt',
     'RepMonth',
     'RepScore',
+    'ReportedComplaint',
     'ReviewOutcome',
     'Role',
     'SalesFact',

@@ -1516,42 +1516,6 @@ data class Money(
     }
 }
 
-/** An open complaint of the scope. */
-data class OpenComplaint2(
-    /** The complaint. */
-    val id: String,
-    /** The customer. */
-    val customer: String,
-    /** Who handles it. */
-    val owner: UserId,
-    /** Severity. */
-    val severity: String,
-    /** `open`, `acknowledged` or `resolved` (waiting for the customer). */
-    val status: String,
-    /** When it came in. */
-    val openedAt: Instant,
-    /** The deadline missed (`response`, `resolution`), if any. */
-    val overdue: String? = null,
-) : JsonRecord {
-    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "customer" to customer, "owner" to owner, "severity" to severity, "status" to status, "opened_at" to openedAt, "overdue" to overdue)
-
-    companion object {
-        /** A [OpenComplaint2] from its JSON object. */
-        fun fromJson(v: Any?): OpenComplaint2 {
-            val m = Json.obj(v)
-            return OpenComplaint2(
-                id = Json.str(m["id"]),
-                customer = Json.str(m["customer"]),
-                owner = Json.str(m["owner"]),
-                severity = Json.str(m["severity"]),
-                status = Json.str(m["status"]),
-                openedAt = Json.instant(m["opened_at"]),
-                overdue = m["overdue"]?.let { Json.str(it) },
-            )
-        }
-    }
-}
-
 /** An order. */
 data class Order(
     /** Unique id. */
@@ -2079,6 +2043,42 @@ data class RepScore(
     }
 }
 
+/** An open complaint of the scope. */
+data class ReportedComplaint(
+    /** The complaint. */
+    val id: String,
+    /** The customer. */
+    val customer: String,
+    /** Who handles it. */
+    val owner: UserId,
+    /** Severity. */
+    val severity: String,
+    /** `open`, `acknowledged` or `resolved` (waiting for the customer). */
+    val status: String,
+    /** When it came in. */
+    val openedAt: Instant,
+    /** The deadline missed (`response`, `resolution`), if any. */
+    val overdue: String? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "customer" to customer, "owner" to owner, "severity" to severity, "status" to status, "opened_at" to openedAt, "overdue" to overdue)
+
+    companion object {
+        /** A [ReportedComplaint] from its JSON object. */
+        fun fromJson(v: Any?): ReportedComplaint {
+            val m = Json.obj(v)
+            return ReportedComplaint(
+                id = Json.str(m["id"]),
+                customer = Json.str(m["customer"]),
+                owner = Json.str(m["owner"]),
+                severity = Json.str(m["severity"]),
+                status = Json.str(m["status"]),
+                openedAt = Json.instant(m["opened_at"]),
+                overdue = m["overdue"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
 /** Where a document's review stands after a command. */
 data class ReviewOutcome(
     /** The document kind. */
@@ -2195,7 +2195,7 @@ data class SalesReport(
     /** The scope's reps, best KPI score first (ties by rep id). */
     val performers: List<Performer>,
     /** The scope's complaints not yet closed, oldest first. */
-    val openComplaints: List<OpenComplaint2>,
+    val openComplaints: List<ReportedComplaint>,
     /** Leads captured in the period, by source. */
     val leads: List<LeadFunnel>,
 ) : JsonRecord {
@@ -2222,7 +2222,7 @@ data class SalesReport(
                 byRegion = Json.list(m["by_region"]).map { Slice.fromJson(it) },
                 customers = CustomerMix.fromJson(m["customers"]),
                 performers = Json.list(m["performers"]).map { Performer.fromJson(it) },
-                openComplaints = Json.list(m["open_complaints"]).map { OpenComplaint2.fromJson(it) },
+                openComplaints = Json.list(m["open_complaints"]).map { ReportedComplaint.fromJson(it) },
                 leads = Json.list(m["leads"]).map { LeadFunnel.fromJson(it) },
             )
         }
