@@ -895,10 +895,9 @@ per_backend! {
     }
 }
 
-#[test]
-fn two_approvers_racing_on_one_step_cannot_both_win() {
-    use std::sync::{Arc, Barrier};
-    for (name, store) in backends() {
+per_backend! {
+    two_approvers_racing_on_one_step_cannot_both_win, |name, store| {
+        use std::sync::{Arc, Barrier};
         let (engine, _) = engine_on(store);
         let org = setup_org(&engine);
         setup_catalogue(&engine, &org);

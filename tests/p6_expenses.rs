@@ -286,9 +286,8 @@ fn p6_1_an_even_spread_accumulates_to_five_twelfths_by_may() {
     );
 }
 
-#[test]
-fn p6_3_monthly_stop_refuses_warn_needs_the_override_and_annual_stop_refuses() {
-    for (name, store) in backends() {
+per_backend! {
+    p6_3_a_monthly_stop_refuses, |name, store| {
         let (engine, _) = engine_at(store, "2026-03-20", "stop");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "120000", distribution_8_10());
@@ -349,7 +348,10 @@ fn p6_3_monthly_stop_refuses_warn_needs_the_override_and_annual_stop_refuses() {
         .unwrap();
         submit(&engine, &org.rep_li, "X-3").unwrap();
     }
-    for (name, store) in backends() {
+}
+
+per_backend! {
+    p6_3_a_warning_needs_the_directors_override, |name, store| {
         let (engine, _) = engine_at(store, "2026-03-20", "warn");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "120000", distribution_8_10());
@@ -410,7 +412,10 @@ fn p6_3_monthly_stop_refuses_warn_needs_the_override_and_annual_stop_refuses() {
             "the override is audited"
         );
     }
-    for (name, store) in backends() {
+}
+
+per_backend! {
+    p6_3_the_annual_stop_refuses_even_when_months_are_ignored, |name, store| {
         let (engine, _) = engine_at(store, "2026-11-20", "ignore");
         let org = setup_org(&engine);
         approved_budget(&engine, &org, "travel", "1000", None);

@@ -17,44 +17,7 @@ pub fn policy() -> Policy {
     Policy::from_toml(POLICY).expect("example policy")
 }
 
-/// A fresh, empty store of every backend: memory, SQLite in memory, SQLite on a file,
-/// and PostgreSQL (a fresh schema on the server of `KIS_TEST_POSTGRES_URL`).
-pub fn backends() -> Vec<(&'static str, Arc<dyn Store>)> {
-    let dir = Box::leak(Box::new(tempfile::tempdir().expect("tempdir")));
-    let mut stores = vec![
-        ("memory", Arc::new(MemoryStore::new()) as Arc<dyn Store>),
-        (
-            "sqlite-memory",
-            Arc::new(SqliteStore::open_in_memory().expect("sqlite")),
-        ),
-        (
-            "sqlite-file",
-            Arc::new(SqliteStore::open(dir.path().join("kis.db")).expect("sqlite file")),
-        ),
-        // Every command's first attempt fails after its writes, and is checked to have
-        // written nothing (see `flaky`).
-        (
-            "sqlite-flaky",
-            Arc::new(flaky::Flaky::new(Arc::new(
-                SqliteStore::open_in_memory().expect("sqlite"),
-            ))),
-        ),
-    ];
-    if let Some(url) = postgres_url() {
-        let options = PostgresOptions {
-            pool_size: 4,
-            schema: Some(unique_schema()),
-            ..Default::default()
-        };
-        stores.push((
-            "postgres",
-            Arc::new(PostgresStore::connect_with(&url, options).expect("postgres")),
-        ));
-    }
-    stores
-}
-
-/// One fresh store of the backend `name` (one of [`BACKENDS`]); `None` for PostgreSQL
+/// One fresh store of the backend `name` (memory, sqlite_memory, sqlite_file, sqlite_flaky, postgres); `None` for PostgreSQL
 /// when it is skipped knowingly (`KIS_SKIP_POSTGRES=1`).
 pub fn backend(name: &str) -> Option<Arc<dyn Store>> {
     let dir = Box::leak(Box::new(tempfile::tempdir().expect("tempdir")));
