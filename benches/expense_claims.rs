@@ -10,9 +10,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{Datelike, Utc};
+use kis::admin::{AddTeam, AddUser};
 use kis::approval::{DocKind, Verdict};
 use kis::expense::{ClaimLine, FileClaim, ProposeBudget, Receipt};
-use kis::org::{AddTeam, AddUser};
 use kis::reviews::{Decide, Submit};
 use kis::*;
 use rust_decimal::Decimal;

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use kis::org::{AddTeam, AddUser, UpdateUser};
+use kis::admin::{AddTeam, AddUser, UpdateUser};
 use kis::store::{self, StoreError};
 use kis::*;
 use rust_decimal::Decimal;

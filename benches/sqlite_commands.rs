@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kis::org::{AddTeam, AddUser, UpdateUser};
+use kis::admin::{AddTeam, AddUser, UpdateUser};
 use kis::*;
 
 const POLICY: &str = include_str!("../examples/policy.toml");

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
-use kis::org::{AddTeam, AddUser};
+use kis::admin::{AddTeam, AddUser};
 use kis::sales::{Credit, SalesFact, append_facts};
 use kis::*;
 use rust_decimal::Decimal;

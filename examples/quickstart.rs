@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use chrono::Datelike;
 use chrono::Duration;
+use kis::admin::{AddTeam, AddUser};
 use kis::approval::{DocKind, Verdict};
-use kis::org::{AddTeam, AddUser};
 use kis::reviews::{Decide, Submit};
 use kis::sales::*;
 use kis::*;

@@ -30,6 +30,7 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 # No import circle among kis-core's files (#17).
 python3 scripts/module-cycles.py
+python3 scripts/module-cycles.py --level 1
 
 step "rust: tests (memory, SQLite, PostgreSQL)"
 cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|error|failures)' || true

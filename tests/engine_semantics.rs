@@ -5,7 +5,7 @@ mod common;
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use common::*;
-use kis::org::{AddUser, UpdateUser};
+use kis::admin::{AddUser, UpdateUser};
 use kis::*;
 
 fn add_finance(id: &str) -> AddUser {

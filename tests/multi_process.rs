@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use chrono::Datelike;
 use common::*;
+use kis::admin::UpdateUser;
 use kis::approval::{DocKind, Verdict};
 use kis::expense::{ClaimLine, FileClaim, ProposeBudget, Receipt};
-use kis::org::UpdateUser;
 use kis::reviews::{Decide, Submit};
 use kis::store::{self, Expected};
 use kis::*;

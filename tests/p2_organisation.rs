@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
+use kis::admin::{AddTeam, AddUser, UpdateTeam, UpdateUser};
 use kis::audit::AuditEntry;
-use kis::org::{AddTeam, AddUser, UpdateTeam, UpdateUser};
 use kis::*;
 
 per_backend! {

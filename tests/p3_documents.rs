@@ -904,7 +904,7 @@ per_backend! {
         engine
             .execute(
                 &org.admin,
-                &kis::org::AddUser {
+                &kis::admin::AddUser {
                     id: "legal2".into(),
                     name: "Lan Legal".into(),
                     role: Role::Legal,

@@ -4,8 +4,8 @@
 mod common;
 
 use common::*;
+use kis::admin::AddUser;
 use kis::crm::*;
-use kis::org::AddUser;
 use kis::sales::Contact;
 use kis::*;
 

@@ -224,7 +224,7 @@ per_backend! {
         engine
             .execute(
                 &org.admin,
-                &kis::org::AddUser {
+                &kis::admin::AddUser {
                     id: "mkt".into(),
                     name: "Mo Marketing".into(),
                     role: Role::Marketing,

@@ -6,9 +6,9 @@
 mod common;
 
 use common::*;
+use kis::admin::AddUser;
 use kis::crm::{CaptureLead, CloseLead, ConvertLead, OpenComplaint, UpdateCustomer};
 use kis::kpi::{Metrics, Period, SetTargets};
-use kis::org::AddUser;
 use kis::report::{Scope, Slice};
 use kis::sales::Credit;
 use kis::*;

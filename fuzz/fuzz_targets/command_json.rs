@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use kis_core::crm::OpenComplaint;
-use kis_core::org::AddUser;
+use kis_core::admin::AddUser;
 use kis_core::sales::{AddCustomer, CreateQuote, PutProduct};
 use kis_core::{Actor, Engine};
 use libfuzzer_sys::fuzz_target;

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use kis_core::org::{AddTeam, AddUser};
+use kis_core::admin::{AddTeam, AddUser};
 use kis_core::{Actor, Engine, ManualClock, MemoryStore, Policy, Role};
 
 const POLICY: &str = include_str!("../../examples/policy.toml");

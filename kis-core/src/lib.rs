@@ -22,6 +22,7 @@
     )
 )]
 
+pub mod admin;
 pub mod api;
 pub mod approval;
 pub mod audit;
@@ -30,9 +31,11 @@ pub mod clock;
 #[cfg(feature = "arrow")]
 pub mod columnar;
 pub mod crm;
+pub mod document;
 pub mod engine;
 pub mod error;
 pub mod expense;
+pub mod facts;
 pub mod ids;
 pub mod input;
 pub mod kpi;
@@ -46,7 +49,8 @@ pub mod sales;
 pub mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
-pub use engine::{Command, CommandContext, Document, Engine, PolicyVersion, Versioned};
+pub use document::{Document, Versioned};
+pub use engine::{Command, CommandContext, Engine, PolicyVersion};
 pub use error::{Error, InvalidInput, Result};
 pub use ids::{TeamId, UserId};
 pub use money::{Currency, Money, MoneyError, RoundingMode, RoundingPolicy};

@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::approval::{ApprovalStatus, DocKind, Reviewable, Verdict, ops};
-use crate::engine::{Command, CommandContext, Versioned};
+use crate::document::Versioned;
+use crate::engine::{Command, CommandContext};
 use crate::error::Result;
 use crate::expense::{Budget, ExpenseClaim};
 use crate::sales::{Contract, ContractChange, PriceException, Quote};

@@ -10,7 +10,7 @@ mod support;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kis_core::org::AddUser;
+use kis_core::admin::AddUser;
 use kis_core::store::{Store, StoreError, TxMode};
 use kis_core::{Actor, Engine, Policy, Role};
 use kis_postgres::{PostgresOptions, PostgresStore};

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use kis_core::org::{AddUser, UpdateUser};
+use kis_core::admin::{AddUser, UpdateUser};
 use kis_core::{Actor, Engine, Policy, Role};
 use kis_sqlite::SqliteStore;
 

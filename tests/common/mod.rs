@@ -6,7 +6,7 @@ pub mod flaky;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use kis::org::{AddTeam, AddUser};
+use kis::admin::{AddTeam, AddUser};
 use kis::*;
 
 /// The shipped example policy.
@@ -17,7 +17,8 @@ pub fn policy() -> Policy {
     Policy::from_toml(POLICY).expect("example policy")
 }
 
-/// One fresh store of the backend `name` (memory, sqlite_memory, sqlite_file, sqlite_flaky, postgres); `None` for PostgreSQL
+/// One fresh store of the backend `name` (memory, sqlite_memory, sqlite_file,
+/// sqlite_flaky, postgres); `None` for PostgreSQL
 /// when it is skipped knowingly (`KIS_SKIP_POSTGRES=1`).
 pub fn backend(name: &str) -> Option<Arc<dyn Store>> {
     let dir = Box::leak(Box::new(tempfile::tempdir().expect("tempdir")));

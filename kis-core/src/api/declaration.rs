@@ -74,7 +74,7 @@ macro_rules! for_each_entry {
             /// Late fulfilment steps the actor may see, latest first (P3.5).
             query late_steps($crate::api::query::LateSteps) -> Vec<$crate::sales::LateStep>;
             /// The sales facts dated `from..=to` (director, finance, admin).
-            query sales_facts($crate::api::query::SalesFacts) -> Vec<$crate::sales::SalesFact>;
+            query sales_facts($crate::api::query::SalesFacts) -> Vec<$crate::facts::SalesFact>;
 
             // -- Reviews (P3.3, P4.1c, P6, P7) --
             /// Submits a document for review along its chain.
@@ -120,17 +120,17 @@ macro_rules! for_each_entry {
             /// Birthdays and founding days of the actor's customers in `from..=to` (P8.4).
             query care_calendar($crate::api::query::CareCalendar) -> Vec<$crate::crm::Greeting>;
             /// What a customer bought: its sales facts (P8.1).
-            query purchase_history($crate::api::query::PurchaseHistory) -> Vec<$crate::sales::SalesFact>;
+            query purchase_history($crate::api::query::PurchaseHistory) -> Vec<$crate::facts::SalesFact>;
 
             // -- The organisation (P1, P2) --
             /// Adds a user with a role (admin; P2).
-            command add_user($crate::org::AddUser) -> $crate::org::User;
+            command add_user($crate::admin::AddUser) -> $crate::org::User;
             /// Changes a user's name, role, team or activity (admin; P2).
-            command update_user($crate::org::UpdateUser) -> $crate::org::User;
+            command update_user($crate::admin::UpdateUser) -> $crate::org::User;
             /// Adds a team with its manager (admin; P2).
-            command add_team($crate::org::AddTeam) -> $crate::org::Team;
+            command add_team($crate::admin::AddTeam) -> $crate::org::Team;
             /// Changes a team's name, manager or director (admin; P2).
-            command update_team($crate::org::UpdateTeam) -> $crate::org::Team;
+            command update_team($crate::admin::UpdateTeam) -> $crate::org::Team;
             /// The acting user.
             query me($crate::api::query::Me) -> $crate::org::User;
             /// A user the actor may see.

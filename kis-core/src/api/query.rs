@@ -138,7 +138,7 @@ queries! {
         from: NaiveDate,
         /// Last day.
         to: NaiveDate,
-    } -> Vec<crate::sales::SalesFact> = |e, a, r| {
+    } -> Vec<crate::facts::SalesFact> = |e, a, r| {
         let mut out = Vec::new();
         e.scan_sales_facts(a, r.from, r.to, |f| {
             out.push(f);
@@ -187,7 +187,7 @@ queries! {
     PurchaseHistory "purchase_history" {
         /// The customer.
         customer: String,
-    } -> Vec<crate::sales::SalesFact> = |e, a, r| e.purchase_history(a, &r.customer);
+    } -> Vec<crate::facts::SalesFact> = |e, a, r| e.purchase_history(a, &r.customer);
 
     /// The acting user.
     Me "me" {} -> crate::org::User = |e, a, r| e.acting_user(a);

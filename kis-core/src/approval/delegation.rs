@@ -5,7 +5,8 @@ use std::ops::ControlFlow;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, CommandContext, Document, document};
+use crate::document::{self, Document};
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::User;

@@ -9,7 +9,8 @@ use super::plan::plan;
 use super::queue;
 use super::reviewable::Reviewable;
 use super::state::{Approval, ApprovalStatus, Decision, StepState, Verdict};
-use crate::engine::{CommandContext, Versioned};
+use crate::document::Versioned;
+use crate::engine::CommandContext;
 use crate::error::{Error, Result};
 use crate::org::{Directory, Team, User};
 

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::kind::DocKind;
 use super::state::Approval;
-use crate::engine::{CommandContext, Document};
+use crate::document::Document;
+use crate::engine::CommandContext;
 use crate::error::Result;
 use crate::ids::{TeamId, UserId};
 use crate::org::Role;

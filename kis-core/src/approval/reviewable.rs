@@ -3,7 +3,8 @@
 use super::kind::DocKind;
 use super::plan::Facts;
 use super::state::{Approval, ApprovalStatus};
-use crate::engine::{CommandContext, Document};
+use crate::document::Document;
+use crate::engine::CommandContext;
 use crate::error::Result;
 use crate::ids::UserId;
 

@@ -6,7 +6,8 @@ use std::ops::ControlFlow;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, CommandContext, Document, Engine, document};
+use crate::document::{self, Document};
+use crate::engine::{Command, CommandContext, Engine};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::Actor;

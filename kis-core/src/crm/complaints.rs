@@ -5,7 +5,8 @@
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, CommandContext, Document, Engine, document};
+use crate::document::{self, Document};
+use crate::engine::{Command, CommandContext, Engine};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::Actor;

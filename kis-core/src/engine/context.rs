@@ -6,9 +6,10 @@ use std::ops::ControlFlow;
 use chrono::{DateTime, NaiveDate, Utc};
 use rust_decimal::Decimal;
 
-use super::document::{self, Document, Versioned};
 use crate::audit::Change;
+use crate::document::{self, Document, Versioned};
 use crate::error::{Error, Result};
+use crate::ids::UserId;
 use crate::org::User;
 use crate::policy::Policy;
 use crate::store::{Expected, StoreError, Transaction};
@@ -44,6 +45,16 @@ impl<'a> CommandContext<'a> {
         self.actor
             .as_ref()
             .ok_or_else(|| Error::not_authorized("system", "run this command", "a user must act"))
+    }
+
+    /// Refuses unless the acting user is `owner`, or the manager of the owner's team:
+    /// the rule of P2.3 ([`org::owner_or_manager`](crate::org::owner_or_manager)).
+    pub fn owner_or_manager(&mut self, owner: &UserId, action: &str) -> Result<()> {
+        let actor = self
+            .actor
+            .as_ref()
+            .ok_or_else(|| Error::not_authorized("system", action, "a user must act"))?;
+        crate::org::owner_or_manager(&mut *self.tx, actor, owner, action)
     }
 
     /// The policy the command is decided under.
@@ -131,12 +142,12 @@ impl<'a> CommandContext<'a> {
 
     /// Stores new sales facts (in their segments), each recorded in the audit entry as a
     /// created document; an existing id is [`Error::AlreadyExists`].
-    pub fn append_facts(&mut self, facts: &[crate::sales::SalesFact]) -> Result<()> {
-        crate::sales::append_facts(self.tx, facts)?;
+    pub fn append_facts(&mut self, facts: &[crate::facts::SalesFact]) -> Result<()> {
+        crate::facts::append_facts(self.tx, facts)?;
         for fact in facts {
             let body = document::encode(fact)?;
             self.record(
-                crate::sales::SalesFact::COLLECTION,
+                crate::facts::SalesFact::COLLECTION,
                 fact.id.clone(),
                 1,
                 None,

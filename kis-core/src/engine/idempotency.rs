@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::document::Document;
+use crate::document::Document;
 
 /// What is remembered for an idempotency key.
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

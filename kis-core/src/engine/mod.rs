@@ -2,7 +2,6 @@
 
 mod command;
 mod context;
-pub mod document;
 mod idempotency;
 mod policy_versions;
 
@@ -15,12 +14,12 @@ use serde::Serialize;
 
 pub use command::Command;
 pub use context::CommandContext;
-pub use document::{Document, Versioned};
 pub use idempotency::IdempotencyRecord;
 pub use policy_versions::{InstallPolicy, PolicyVersion};
 
 use crate::audit::{self, AuditEntry, AuditReport, NewEntry};
 use crate::clock::{Clock, SystemClock};
+use crate::document::{self, Document};
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::org::{Actor, User};
@@ -110,20 +109,20 @@ impl Engine {
     fn move_legacy_facts(&self) -> Result<()> {
         let mut any = false;
         self.read(|tx| {
-            Ok::<_, Error>(tx.scan(crate::sales::SalesFact::COLLECTION, "", &mut |_| {
+            Ok::<_, Error>(tx.scan(crate::facts::SalesFact::COLLECTION, "", &mut |_| {
                 any = true;
                 std::ops::ControlFlow::Break(())
             })?)
         })?;
         if any {
             crate::store::write(self.store.as_ref(), |tx| {
-                crate::sales::move_fact_documents(tx).map(|_| ())
+                crate::facts::move_fact_documents(tx).map(|_| ())
             })?;
         }
         // Segments of an earlier kis carry no checksum: rewrite them with one, once.
-        if self.read(|tx| crate::sales::has_format_1_segments(tx))? {
+        if self.read(|tx| crate::facts::has_format_1_segments(tx))? {
             crate::store::write(self.store.as_ref(), |tx| {
-                crate::sales::upgrade_segments(tx).map(|_| ())
+                crate::facts::upgrade_segments(tx).map(|_| ())
             })?;
         }
         Ok(())
@@ -328,7 +327,7 @@ impl Engine {
     /// Verifies the whole audit chain (P1.3), and that every document (sales facts
     /// included) is stored as its last audit entry recorded it.
     pub fn verify_audit(&self) -> Result<AuditReport> {
-        self.read(|tx| audit::verify(tx, &[&crate::sales::FactDocuments]))
+        self.read(|tx| audit::verify(tx, &[&crate::facts::FactDocuments]))
     }
 
     /// The trail's anchor now: its last sequence number and head hash, signed with
@@ -349,7 +348,7 @@ impl Engine {
         anchor: &audit::AuditAnchor,
         key: Option<&[u8]>,
     ) -> Result<AuditReport> {
-        self.read(|tx| audit::verify_against(tx, &[&crate::sales::FactDocuments], anchor, key))
+        self.read(|tx| audit::verify_against(tx, &[&crate::facts::FactDocuments], anchor, key))
     }
 
     /// The engine's transaction pipeline, shared by every command.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::command::Command;
 use super::context::CommandContext;
-use super::document::Document;
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::org::Role;
 use crate::policy::Policy;

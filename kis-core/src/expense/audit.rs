@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::Budget;
 use super::claim::{ClaimStatus, ExpenseClaim, consumption_key};
-use crate::engine::{Engine, document};
+use crate::document;
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::org::{Actor, Role, require_role};
 use crate::policy::ExpensePolicy;

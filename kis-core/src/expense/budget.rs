@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::BudgetPlan;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId};
 use crate::money::Currency;
@@ -57,7 +58,7 @@ pub struct Budget {
     /// Who proposed the current version (and submits it).
     pub owner: UserId,
     /// Every version proposed; the last is the proposal under review or in force.
-    #[serde(deserialize_with = "crate::engine::document::non_empty")]
+    #[serde(deserialize_with = "crate::document::non_empty")]
     pub versions: Vec<BudgetVersion>,
     /// The version in force (approved), if any.
     pub in_force: Option<u32>,

@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::{Budget, BudgetStatus};
 use super::claim::{ExpenseClaim, consumption_key};
-use crate::engine::{Engine, document};
+use crate::document;
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TeamId;
 use crate::org::{Actor, Directory, Role, Team};

@@ -6,7 +6,8 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::score::Metrics;
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::expense::BudgetPlan;
 use crate::ids::{UserId, validate_id};

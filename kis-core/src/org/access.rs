@@ -4,7 +4,6 @@
 //! rule changes in one place.
 
 use super::{Directory, Role, User};
-use crate::engine::CommandContext;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::store::Transaction;
@@ -27,11 +26,14 @@ pub fn require_role(user: &User, roles: &[Role], action: &str) -> Result<()> {
 }
 
 /// Refuses unless the actor is `owner`, or the manager of the owner's team (P2.3).
-pub fn owner_or_manager(ctx: &mut CommandContext<'_>, owner: &UserId, action: &str) -> Result<()> {
-    let actor = ctx.actor()?.clone();
+pub fn owner_or_manager(
+    tx: &mut dyn Transaction,
+    actor: &User,
+    owner: &UserId,
+    action: &str,
+) -> Result<()> {
     if &actor.id == owner
-        || (actor.role == Role::Manager
-            && Directory::new(ctx.tx()).leads_team_of(&actor.id, owner)?)
+        || (actor.role == Role::Manager && Directory::new(tx).leads_team_of(&actor.id, owner)?)
     {
         return Ok(());
     }

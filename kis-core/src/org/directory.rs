@@ -1,6 +1,6 @@
 //! Questions about the organisation that authorisation asks, in one place (P2).
 
-use crate::engine::document;
+use crate::document;
 use crate::error::Result;
 use crate::ids::{TeamId, UserId};
 use crate::store::Transaction;

@@ -2,8 +2,6 @@
 //! and the questions authorisation asks of it ("does this manager lead that rep's team?").
 
 mod access;
-mod api;
-mod commands;
 mod directory;
 mod role;
 mod team;
@@ -11,7 +9,6 @@ mod user;
 pub(crate) mod visibility;
 
 pub use access::{may_see, owner_or_manager, require_role};
-pub use commands::{AddTeam, AddUser, BootstrapAdmin, UpdateTeam, UpdateUser};
 pub use directory::Directory;
 pub use role::Role;
 pub use team::Team;

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Document;
+use crate::document::Document;
 use crate::ids::{TeamId, UserId};
 
 /// A sales team.

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Role;
-use crate::engine::Document;
+use crate::document::Document;
 use crate::ids::{TeamId, UserId};
 
 /// A member of the sales organisation.

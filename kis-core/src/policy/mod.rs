@@ -7,7 +7,7 @@
 mod approval;
 mod check;
 mod crm;
-mod error;
+
 mod expense;
 mod general;
 mod kpi;
@@ -25,9 +25,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml_edit::Document;
 
+pub use crate::error::{PolicyError, PolicyProblem};
 pub use approval::{ApprovalPolicy, ApprovalRules, Chain, Condition, Scope, Step};
 pub use crm::{ComplaintDeadlines, CrmPolicy, Holiday};
-pub use error::{PolicyError, PolicyProblem};
 pub use expense::{CategoryLimit, ExceedAction, ExpensePolicy, OnExceed};
 pub use general::General;
 pub use kpi::{

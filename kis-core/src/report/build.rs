@@ -11,7 +11,8 @@ use super::{
     Slice, Totals,
 };
 use crate::crm::{Complaint, ComplaintStatus, Lead, LeadStatus};
-use crate::engine::{Engine, document};
+use crate::document;
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::kpi::Period;

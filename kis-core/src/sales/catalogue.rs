@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;

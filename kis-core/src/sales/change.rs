@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use super::contract::{Contract, ContractStatus, Terms};
 use super::lines::{LineRequest, PricingFor, max_discount, price_lines};
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
-use crate::org::owner_or_manager;
 
 /// Where a change request stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -131,7 +131,7 @@ impl Command for RequestContractChange {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Contract>(&self.contract)?.value.owner;
-        owner_or_manager(ctx, &owner, "ask to change this contract")
+        ctx.owner_or_manager(&owner, "ask to change this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<ContractChange> {

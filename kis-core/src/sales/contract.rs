@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 use super::lines::{Line, max_discount};
 use super::quote::{Quote, QuoteStatus};
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
-use crate::org::{Directory, Role, owner_or_manager};
+use crate::org::{Directory, Role};
 
 /// Where a contract stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -92,7 +93,7 @@ pub struct Contract {
     /// Where it stands.
     pub status: ContractStatus,
     /// Every version of the terms; the last is in force.
-    #[serde(deserialize_with = "crate::engine::document::non_empty")]
+    #[serde(deserialize_with = "crate::document::non_empty")]
     pub terms: Vec<Terms>,
     /// The review of the draft.
     pub approval: Option<Approval>,
@@ -253,7 +254,7 @@ impl Command for EditContractTerms {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Contract>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "edit this contract")
+        ctx.owner_or_manager(&owner, "edit this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Contract> {
@@ -295,7 +296,7 @@ impl Command for SignContract {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Contract>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "sign this contract")
+        ctx.owner_or_manager(&owner, "sign this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Contract> {
@@ -354,7 +355,7 @@ impl Command for FileContract {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Contract>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "file this contract")
+        ctx.owner_or_manager(&owner, "file this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Contract> {
@@ -420,7 +421,7 @@ impl Command for CloseContract {
             }
             return Ok(());
         }
-        owner_or_manager(ctx, &owner, "complete this contract")
+        ctx.owner_or_manager(&owner, "complete this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Contract> {

@@ -5,16 +5,17 @@
 mod catalogue;
 mod change;
 mod contract;
-mod fact_log;
-mod fact_read;
-mod facts;
 mod lines;
 mod order;
 mod price_exception;
 mod queries;
 mod quote;
-mod segment;
 
+pub use crate::facts::{
+    Credit, DatedSegment, FACT_SEGMENTS, FactChunk, FactDecimal, FactDocuments, FactText,
+    SEGMENT_CAPACITY, SalesFact, Segment, append_facts, encode_segment, fold_fact_chunks,
+    read_segments, scan_facts, scan_segments, with_checksum,
+};
 pub use crate::org::may_see;
 pub use catalogue::{AddCustomer, Contact, Customer, Product, PutProduct};
 pub use change::{ChangeStatus, ContractChange, RequestContractChange};
@@ -22,10 +23,6 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
-pub use fact_log::{FactDocuments, append_facts, scan_segments};
-pub(crate) use fact_log::{has_format_1_segments, move_fact_documents, upgrade_segments};
-pub use fact_read::{DatedSegment, FactChunk, fold_fact_chunks, read_segments, scan_facts};
-pub use facts::{Credit, SalesFact};
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};
@@ -33,7 +30,4 @@ pub use queries::LateStep;
 pub use quote::{
     CopyQuote, CreateQuote, EditQuote, Quote, QuoteResponse, QuoteRevision, QuoteStatus,
     RecordQuoteResponse, SendQuote,
-};
-pub use segment::{
-    FACT_SEGMENTS, FactDecimal, FactText, SEGMENT_CAPACITY, Segment, encode_segment, with_checksum,
 };

@@ -6,13 +6,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 use super::contract::{Contract, ContractStatus};
-use super::facts::{Credit, SalesFact};
 use super::lines::Line;
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
+use crate::facts::{Credit, SalesFact};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
-use crate::org::owner_or_manager;
 
 /// Where an order stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -111,7 +111,7 @@ impl Command for CreateOrder {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Contract>(&self.contract)?.value.owner;
-        owner_or_manager(ctx, &owner, "create an order for this contract")
+        ctx.owner_or_manager(&owner, "create an order for this contract")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Order> {
@@ -218,7 +218,7 @@ impl Command for CompleteOrderStep {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Order>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "update this order")
+        ctx.owner_or_manager(&owner, "update this order")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Order> {

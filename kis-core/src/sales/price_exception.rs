@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::{Customer, Product};
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::{Role, require_role};

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::{Contract, Customer, Order, OrderStatus, PriceException, Product, Quote, SalesFact};
-use crate::engine::{Document, Engine, document};
+use crate::document::{self, Document};
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
 use crate::org::{Actor, Role, may_see};
@@ -187,6 +188,6 @@ impl Engine {
             &[Role::Director, Role::Finance, Role::Admin],
             "read every rep's sales facts",
         )?;
-        self.read(|tx| super::fact_read::scan_facts(tx, from, to, visit))
+        self.read(|tx| crate::facts::scan_facts(tx, from, to, visit))
     }
 }

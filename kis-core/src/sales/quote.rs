@@ -8,12 +8,12 @@ use super::catalogue::Customer;
 use super::lines::{Line, LineRequest, PricingFor, max_discount, price_lines};
 use super::price_exception::PriceException;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable, ops};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::money::Money;
 use crate::org::Role;
-use crate::org::owner_or_manager;
 
 /// Where a quote stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -69,7 +69,7 @@ pub struct Quote {
     /// Where it stands.
     pub status: QuoteStatus,
     /// Every version; the last is current.
-    #[serde(deserialize_with = "crate::engine::document::non_empty")]
+    #[serde(deserialize_with = "crate::document::non_empty")]
     pub revisions: Vec<QuoteRevision>,
     /// The quote this one was copied from (its reviews are never copied).
     pub copied_from: Option<String>,
@@ -298,7 +298,7 @@ impl Command for EditQuote {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "edit this quote")
+        ctx.owner_or_manager(&owner, "edit this quote")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {
@@ -408,7 +408,7 @@ impl Command for SendQuote {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "send this quote")
+        ctx.owner_or_manager(&owner, "send this quote")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {
@@ -466,7 +466,7 @@ impl Command for RecordQuoteResponse {
 
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()> {
         let owner = ctx.load::<Quote>(&self.id)?.value.owner;
-        owner_or_manager(ctx, &owner, "record the customer's answer")
+        ctx.owner_or_manager(&owner, "record the customer's answer")
     }
 
     fn execute(&self, ctx: &mut CommandContext<'_>) -> Result<Quote> {

@@ -85,7 +85,7 @@ pub(super) fn load_pending_at(
     ctx: &mut CommandContext<'_>,
     id: &str,
     role: Role,
-) -> Result<crate::engine::Versioned<ExpenseClaim>> {
+) -> Result<crate::document::Versioned<ExpenseClaim>> {
     let claim = ctx.load::<ExpenseClaim>(id)?;
     let at_role = claim
         .value

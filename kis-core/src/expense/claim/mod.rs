@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use super::budget::Budget;
 use crate::approval::{Approval, ApprovalStatus, DocKind, Facts, Reviewable};
-use crate::engine::{Command, CommandContext, Document};
+use crate::document::Document;
+use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId, validate_id};
 use crate::org::Role;

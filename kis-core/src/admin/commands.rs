@@ -2,12 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::access::require_role;
-use super::directory::Directory;
-use super::{Role, Team, User};
 use crate::engine::{Command, CommandContext};
 use crate::error::{Error, Result};
 use crate::ids::{TeamId, UserId, validate_id};
+use crate::org::{Directory, Role, Team, User, require_role};
 
 fn validate_name(field: &'static str, name: &str) -> Result<()> {
     if name.trim().is_empty() || name.len() > 200 {

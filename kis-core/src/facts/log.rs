@@ -10,9 +10,9 @@ use std::ops::ControlFlow;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::facts::SalesFact;
+use super::fact::SalesFact;
 use super::segment::{FACT_SEGMENTS, SEGMENT_CAPACITY, Segment, encode_segment};
-use crate::engine::Document;
+use crate::document::Document;
 use crate::error::{Error, Result};
 use crate::store::{Expected, Transaction};
 
@@ -215,7 +215,7 @@ impl crate::audit::DerivedDocuments for FactDocuments {
             let each = Segment::read_stored(key, bytes).and_then(|s| {
                 for i in 0..s.len() {
                     let fact = s.fact(i)?;
-                    visit(&fact.id, &crate::engine::document::encode(&fact)?)?;
+                    visit(&fact.id, &crate::document::encode(&fact)?)?;
                 }
                 Ok(())
             });
@@ -293,7 +293,7 @@ pub(crate) fn move_fact_documents(tx: &mut dyn Transaction) -> Result<usize> {
             return Ok(moved);
         };
         let mut old = Vec::new();
-        crate::engine::document::scan::<SalesFact>(tx, &month, |f| {
+        crate::document::scan::<SalesFact>(tx, &month, |f| {
             old.push(f);
             ControlFlow::Continue(())
         })?;
@@ -309,9 +309,9 @@ pub(crate) fn move_fact_documents(tx: &mut dyn Transaction) -> Result<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::Credit;
     use crate::ids::UserId;
     use crate::money::Currency;
-    use crate::sales::Credit;
     use crate::store::{MemoryStore, Store, TxMode};
     use proptest::prelude::*;
 
@@ -345,7 +345,7 @@ mod tests {
             let s = Segment::read(bytes).unwrap();
             sizes.push(s.len());
             let range = s.dated(day_of(from), day_of(to));
-            ids.extend(range.map(|i| s.text(super::super::FactText::Id, i).to_string()));
+            ids.extend(range.map(|i| s.text(crate::facts::FactText::Id, i).to_string()));
             ControlFlow::Continue(())
         })
         .unwrap();

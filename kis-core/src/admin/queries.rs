@@ -1,10 +1,11 @@
 //! The engine's organisation commands and queries, as methods.
 
-use super::{BootstrapAdmin, Team, User};
-use crate::engine::{Engine, document};
+use super::BootstrapAdmin;
+use crate::document;
+use crate::engine::Engine;
 use crate::error::Result;
 use crate::ids::{TeamId, UserId};
-use crate::org::Actor;
+use crate::org::{Actor, Team, User};
 
 impl Engine {
     /// Creates the first administrator of an empty store. Refused once any user exists,

@@ -29,9 +29,9 @@ use std::ops::Range;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::facts::{Credit, SalesFact};
+use super::fact::{Credit, SalesFact};
 use crate::clock::{date_of_day, day_number};
-use crate::engine::document::corrupt;
+use crate::document::corrupt;
 use crate::error::Result;
 use crate::ids::UserId;
 

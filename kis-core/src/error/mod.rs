@@ -2,8 +2,10 @@
 //! each language binding) can act on the kind of failure.
 
 use crate::money::MoneyError;
-use crate::policy::PolicyError;
+mod policy;
+
 use crate::store::StoreError;
+pub use policy::{PolicyError, PolicyProblem};
 
 /// A caller's input that is not acceptable, naming the field and the reason.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

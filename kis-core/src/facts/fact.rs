@@ -1,14 +1,14 @@
 //! Sales facts: one per delivered order line, the input of KPI scoring (P5.3a) and
 //! sales reports (P9). Ids start with the date, and facts are stored in id order in
-//! segments ([`fact_log`](super::fact_log)), so a period is one contiguous read. The
+//! segments ([`log`](super::log)), so a period is one contiguous read. The
 //! layers: this model, its encoding ([`segment`](super::segment)), its storage
-//! ([`fact_log`](super::fact_log)), and reading periods back ([`fact_read`](super::fact_read)).
+//! ([`log`](super::log)), and reading periods back ([`read`](super::read)).
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::engine::Document;
+use crate::document::Document;
 use crate::ids::UserId;
 use crate::money::Currency;
 

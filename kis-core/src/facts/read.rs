@@ -5,8 +5,8 @@ use std::ops::{ControlFlow, Range};
 
 use chrono::NaiveDate;
 
-use super::fact_log::scan_segments;
-use super::facts::SalesFact;
+use super::fact::SalesFact;
+use super::log::scan_segments;
 use super::segment::Segment;
 use crate::clock::day_number;
 use crate::error::Result;
