@@ -32,6 +32,13 @@ fun matches(expected: Any?, actual: Any?): Boolean = when (expected) {
     else -> expected == actual
 }
 
+/** JSON data without its null-valued keys (the typed layer leaves absent what is null). */
+fun canon(v: Any?): Any? = when (v) {
+    is Map<*, *> -> v.entries.filter { it.value != null }.associate { it.key to canon(it.value) }
+    is List<*> -> v.map { canon(it) }
+    else -> v
+}
+
 fun substitute(v: Any?, policy: String): Any? = when (v) {
     "\$policy" -> policy
     is List<*> -> v.map { substitute(it, policy) }
@@ -59,8 +66,10 @@ fun runScenario(file: File, repo: File) {
     val policy = File(repo, scenario["policy"] as String).readText()
     val clock = ManualClock(Instant.parse(scenario["clock"] as String))
     val db = File.createTempFile("kis-scenario", ".db").also { it.delete() }
-    val entries = ((Json.read(apiSchema()) as Map<*, *>)["entries"] as List<*>)
-        .map { (it as Map<*, *>)["name"] as String }.toSet()
+    val declared = ((Json.read(apiSchema()) as Map<*, *>)["entries"] as List<*>).map { it as Map<*, *> }
+    val entries = declared.map { it["name"] as String }.toSet()
+    val queries = declared.filter { it["kind"] == "query" }.map { it["name"] as String }.toSet()
+    var compared = 0
     val called = HashSet<String>()
     KisEngine.openWithClock(db.path, policy, clock).use { engine ->
         val admin = scenario["admin"] as List<*>
@@ -89,6 +98,13 @@ fun runScenario(file: File, repo: File) {
                     Json.read(Json.write(KisApi(engine).callTyped(entry, actor, requestData, key)))
                 }
                 expect(error == null, "$at: expected $error, got ${jsonText(output)}")
+                if (entry in queries && !hasFloat(requestData)) {
+                    // A query asked again through the wire: the typed answer, encoded back,
+                    // is the wire's own JSON value for value (nothing lost or reshaped).
+                    val wire = Json.read(engine.call(entry, actor, request, null))
+                    expect(canon(wire) == canon(output), "$at: typed ${jsonText(output)}\n  wire ${jsonText(wire)}")
+                    compared++
+                }
                 step["expect"]?.let { expect(matches(it, output), "$at: expected ${jsonText(it)}\n  got ${jsonText(output)}") }
             } catch (e: KisException) {
                 expect(error != null, "$at: failed: ${e.message}")
@@ -101,6 +117,7 @@ fun runScenario(file: File, repo: File) {
             }
         }
         expect(called == entries, "${file.name} never calls ${entries - called}")
+        expect(compared >= queries.size, "${file.name}: only $compared typed query answers compared with the wire")
     }
 }
 
