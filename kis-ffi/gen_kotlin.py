@@ -241,6 +241,20 @@ class Kotlin:
             "twice. Errors are KisException, with kis-core's own message.",
             "",
         )
+        collections = sorted(self.schema.get("collections", {}).items())
+        if collections:
+            out += [""] + kdoc(
+                "The document after the change as the record of its collection (`quotes` a\n"
+                "[Quote]...): kis-core's `ChangeEvent::document`. Null when removed or revoked.",
+                "",
+            )
+            out.append("fun ChangeEvent.document(): JsonRecord? = state?.let { s ->")
+            out.append("    when (collection) {")
+            for collection, ref in collections:
+                out.append(f'        "{collection}" -> {ref["$ref"].rsplit("/", 1)[1]}.fromJson(s)')
+            out.append("        else -> null")
+            out.append("    }")
+            out.append("}")
         out.append("class KisApi(val engine: KisEngine) {")
         out += kdoc("Runs any entry by name with a request of JSON data; its output as JSON data.", "    ")
         out.append("    fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =")

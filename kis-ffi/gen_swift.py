@@ -270,6 +270,25 @@ class Swift:
             "twice. Errors are `KisError`, with kis-core's own message.",
             "",
         )
+        collections = sorted(self.schema.get("collections", {}).items())
+        if collections:
+            out += [""]
+            out.append("public extension ChangeEvent {")
+            out += sdoc(
+                "The document after the change as the record of its collection (`quotes` a\n"
+                "`Quote`...): kis-core's `ChangeEvent::document`. Nil when removed or revoked.",
+                "    ",
+            )
+            out.append("    func document() throws -> JsonRecord? {")
+            out.append("        guard let s = state else { return nil }")
+            out.append("        switch collection {")
+            for collection, ref in collections:
+                out.append(f'        case "{collection}": return try {ref["$ref"].rsplit("/", 1)[1]}.fromJson(s)')
+            out.append("        default: return nil")
+            out.append("        }")
+            out.append("    }")
+            out.append("}")
+            out.append("")
         out.append("public final class KisApi {")
         out.append("    /// The engine every call goes to.")
         out.append("    public let engine: KisEngine")

@@ -279,7 +279,13 @@ class Generator:
                 out.append(f"    {n!r}: ('alias', 'str'),")
             else:
                 out.append(f"    {n!r}: ('alias', {self.spec(self.defs[n])!r}),")
-        out += ["})", "", "", "class Engine(EngineBase):"]
+        out += ["})", ""]
+        # The record type of each collection the change feed carries (ChangeEvent.document).
+        out += ["", "#: The record type of each collection of the change feed: an event's ``state`` is its JSON."]
+        out += ["DOCUMENT_TYPES: Dict[str, str] = {"]
+        for collection, ref in sorted(self.schema.get("collections", {}).items()):
+            out.append(f"    {collection!r}: {ref['$ref'].rsplit('/', 1)[1]!r},")
+        out += ["}", "", "", "class Engine(EngineBase):"]
         out += self.docstring(
             "The sales-management engine: one policy, one store, one clock.\n\n"
             "Every command takes the acting user's id first, and may take an\n"

@@ -36,6 +36,7 @@ pub mod engine;
 pub mod error;
 pub mod expense;
 pub mod facts;
+pub mod feed;
 pub mod ids;
 pub mod input;
 pub mod kpi;

@@ -13,6 +13,10 @@ public typealias ApprovalStatus = String
 ///
 /// One of: "draft", "submitted", "approved".
 public typealias BudgetStatus = String
+/// What happened to a document.
+///
+/// One of: "created", "updated", "removed", "revoked".
+public typealias ChangeKind = String
 /// Where a change request stands.
 ///
 /// One of: "draft", "submitted", "applied".
@@ -667,6 +671,110 @@ public struct Change: JsonRecord {
             after: Json.opt(m["after"]),
             before: Json.opt(m["before"]),
             sha256: try Json.opt(m["sha256"]).map { try Json.str($0) }
+        )
+    }
+}
+
+/// A batch of the feed.
+public struct ChangeBatch: JsonRecord {
+    /// The events, in commit order.
+    public let events: [ChangeEvent]
+    /// Where the feed resumes: pass it as `after` next time. It moves past every entry
+    /// read, including those the reader may not see.
+    public let cursor: Int64
+    /// Whether more may follow at once (the batch stopped at its limit).
+    public let more: Bool
+
+    /// A ChangeBatch of its fields.
+    public init(events: [ChangeEvent], cursor: Int64, more: Bool) {
+        self.events = events
+        self.cursor = cursor
+        self.more = more
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["events"] = Json.enc(self.events)
+        m["cursor"] = Json.enc(self.cursor)
+        m["more"] = Json.enc(self.more)
+        return m
+    }
+
+    /// A ChangeBatch from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ChangeBatch {
+        let m = try Json.obj(v)
+        return ChangeBatch(
+            events: try Json.list(m["events"]).map { try ChangeEvent.fromJson($0) },
+            cursor: try Json.int(m["cursor"]),
+            more: try Json.bool(m["more"])
+        )
+    }
+}
+
+/// One committed change of one document, as the reader may see it.
+public struct ChangeEvent: JsonRecord {
+    /// The audit entry's sequence number: the commit order.
+    public let seq: Int64
+    /// When the command was applied (the engine clock).
+    public let at: Date
+    /// Who performed it (a user id, or `system`).
+    public let actor: String
+    /// The command (`sales.create_quote`, `approval.decide`, `policy.install`...).
+    public let command: String
+    /// The document's collection (`quotes`, `customers`...), which names its type.
+    public let collection: String
+    /// The document's id.
+    public let id: String
+    /// The document's version after the change.
+    public let version: Int64
+    /// What happened to it.
+    public let kind: ChangeKind
+    /// The document after the change, as the JSON of its type (`quotes` a Quote,
+    /// `customers` a Customer...); absent when removed or revoked.
+    public let state: Any?
+
+    /// A ChangeEvent of its fields.
+    public init(seq: Int64, at: Date, actor: String, command: String, collection: String, id: String, version: Int64, kind: ChangeKind, state: Any? = nil) {
+        self.seq = seq
+        self.at = at
+        self.actor = actor
+        self.command = command
+        self.collection = collection
+        self.id = id
+        self.version = version
+        self.kind = kind
+        self.state = state
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["seq"] = Json.enc(self.seq)
+        m["at"] = Json.enc(self.at)
+        m["actor"] = Json.enc(self.actor)
+        m["command"] = Json.enc(self.command)
+        m["collection"] = Json.enc(self.collection)
+        m["id"] = Json.enc(self.id)
+        m["version"] = Json.enc(self.version)
+        m["kind"] = Json.enc(self.kind)
+        if let v = self.state { m["state"] = Json.enc(v) }
+        return m
+    }
+
+    /// A ChangeEvent from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ChangeEvent {
+        let m = try Json.obj(v)
+        return ChangeEvent(
+            seq: try Json.int(m["seq"]),
+            at: try Json.instant(m["at"]),
+            actor: try Json.str(m["actor"]),
+            command: try Json.str(m["command"]),
+            collection: try Json.str(m["collection"]),
+            id: try Json.str(m["id"]),
+            version: try Json.int(m["version"]),
+            kind: try Json.str(m["kind"]),
+            state: Json.opt(m["state"])
         )
     }
 }
@@ -4051,6 +4159,38 @@ public struct YearScore: JsonRecord {
 /// Every command takes the acting user's id first and may take an idempotency key, so
 /// that a retry after a lost connection returns the first result instead of acting
 /// twice. Errors are `KisError`, with kis-core's own message.
+
+public extension ChangeEvent {
+    /// The document after the change as the record of its collection (`quotes` a
+    /// `Quote`...): kis-core's `ChangeEvent::document`. Nil when removed or revoked.
+    func document() throws -> JsonRecord? {
+        guard let s = state else { return nil }
+        switch collection {
+        case "budgets": return try Budget.fromJson(s)
+        case "complaints": return try Complaint.fromJson(s)
+        case "contract_changes": return try ContractChange.fromJson(s)
+        case "contracts": return try Contract.fromJson(s)
+        case "customers": return try Customer.fromJson(s)
+        case "delegations": return try Delegation.fromJson(s)
+        case "expense_claims": return try ExpenseClaim.fromJson(s)
+        case "kpi_targets": return try Targets.fromJson(s)
+        case "leads": return try Lead.fromJson(s)
+        case "orders": return try Order.fromJson(s)
+        case "policy_versions": return try PolicyVersion.fromJson(s)
+        case "price_exceptions": return try PriceException.fromJson(s)
+        case "products": return try Product.fromJson(s)
+        case "quotes": return try Quote.fromJson(s)
+        case "ratings": return try Rating.fromJson(s)
+        case "sales_facts": return try SalesFact.fromJson(s)
+        case "surveys": return try Survey.fromJson(s)
+        case "teams": return try Team.fromJson(s)
+        case "users": return try User.fromJson(s)
+        case "visits": return try Visit.fromJson(s)
+        default: return nil
+        }
+    }
+}
+
 public final class KisApi {
     /// The engine every call goes to.
     public let engine: KisEngine
@@ -5550,6 +5690,23 @@ public final class KisApi {
         let out = try call("verify_audit", actor: actor, request: request, idempotencyKey: nil)
         return try AuditReport.fromJson(out)
     }
+
+    /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+    ///
+    /// The change feed: what was committed after a cursor that the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - after: The cursor of the last batch applied (0, or absent: from the start).
+    ///   - limit: At most this many events, 1 to 1000 (100 when absent).
+    /// - Throws: `KisError`, with kis-core's own message
+    public func changesSince(actor: String, after: Int64? = nil, limit: Int64? = nil) throws -> ChangeBatch {
+        var request: [String: Any] = [:]
+        if let v = after { request["after"] = Json.enc(v) }
+        if let v = limit { request["limit"] = Json.enc(v) }
+        let out = try call("changes_since", actor: actor, request: request, idempotencyKey: nil)
+        return try ChangeBatch.fromJson(out)
+    }
 }
 
 public extension KisApi {
@@ -5717,6 +5874,8 @@ public extension KisApi {
             return Json.enc(try auditTrail(actor: actor, collection: try Json.opt(request["collection"]).map { try Json.str($0) }, fromSeq: try Json.opt(request["from_seq"]).map { try Json.int($0) }, id: try Json.opt(request["id"]).map { try Json.str($0) }))
         case "verify_audit":
             return Json.enc(try verifyAudit(actor: actor))
+        case "changes_since":
+            return Json.enc(try changesSince(actor: actor, after: try Json.opt(request["after"]).map { try Json.int($0) }, limit: try Json.opt(request["limit"]).map { try Json.int($0) }))
         default:
             throw JsonError("no API entry \(entry)")
         }

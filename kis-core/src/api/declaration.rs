@@ -191,6 +191,10 @@ macro_rules! for_each_entry {
             query audit_trail($crate::api::query::AuditTrail) -> Vec<$crate::audit::AuditEntry>;
             /// Checks the audit chain and every document against it (director, finance, admin).
             query verify_audit($crate::api::query::VerifyAudit) -> $crate::audit::AuditReport;
+
+            // -- The change feed (#18) --
+            /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+            query changes_since($crate::api::query::ChangesSince) -> $crate::feed::ChangeBatch;
         }
     };
 }

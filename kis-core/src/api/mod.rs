@@ -105,11 +105,24 @@ pub fn schema() -> serde_json::Value {
         "AuditAnchor": generator.subschema_for::<crate::audit::AuditAnchor>(),
         "Problem": generator.subschema_for::<Problem>(),
     });
+    // The record type of each collection the change feed carries: an event's `state` is
+    // the JSON of its collection's type.
+    let mut collections = serde_json::Map::new();
+    macro_rules! fed_schemas {
+        ($($t:ty),*) => { $(
+            collections.insert(
+                <$t as crate::document::Document>::COLLECTION.to_string(),
+                serde_json::to_value(generator.subschema_for::<$t>()).unwrap_or_default(),
+            );
+        )* };
+    }
+    crate::feed::for_each_fed!(fed_schemas);
     serde_json::json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "kis API",
         "entries": entries,
         "records": records,
+        "collections": collections,
         "$defs": generator.take_definitions(true),
     })
 }

@@ -327,4 +327,18 @@ queries! {
         may_read_audit(e, a)?;
         e.verify_audit()
     };
+
+    /// The change feed: what was committed after a cursor that the actor may see.
+    ChangesSince "changes_since" {
+        /// The cursor of the last batch applied (0, or absent: from the start).
+        #[serde(default)]
+        after: u64,
+        /// At most this many events, 1 to 1000 (100 when absent).
+        limit: Option<u32>,
+    } -> crate::feed::ChangeBatch = |e, a, r| {
+        e.changes_since(a, r.after, r.limit.unwrap_or(DEFAULT_FEED_BATCH))
+    };
 }
+
+/// The events of a feed batch when the request does not say.
+pub const DEFAULT_FEED_BATCH: u32 = 100;

@@ -10,7 +10,7 @@ use crate::engine::{Command, CommandContext, Engine};
 use crate::error::{Error, Result};
 use crate::ids::{UserId, validate_id};
 use crate::org::{Actor, Directory, Role, User};
-use crate::sales::{Contact, Customer, may_see};
+use crate::sales::{Contact, Customer};
 
 /// Where a lead stands.
 #[derive(
@@ -116,12 +116,7 @@ fn may_see_lead(
     viewer: &User,
     lead: &Lead,
 ) -> Result<bool> {
-    Ok(match (&lead.assigned_to, viewer.role) {
-        (_, Role::Marketing | Role::Director | Role::Admin | Role::Finance | Role::Legal) => true,
-        (None, Role::Manager) => true,
-        (None, _) => false,
-        (Some(rep), _) => may_see(tx, viewer, rep)?,
-    })
+    crate::org::may_read(tx, viewer, &crate::org::Owned::whose(lead))
 }
 
 /// Whether the actor works this lead: the rep it is handed to, their manager, the

@@ -12,7 +12,7 @@ use crate::document;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::TeamId;
-use crate::org::{Actor, Directory, Role, Team};
+use crate::org::{Actor, Directory, Owned, Role, Team, may_read};
 use crate::sales::may_see;
 
 /// Where one budget stands today.
@@ -118,13 +118,7 @@ impl Engine {
         let viewer = self.acting_user(actor)?;
         self.read(|tx| {
             let b = document::load::<Budget>(tx, id)?.value;
-            let allowed = match viewer.role {
-                Role::Director | Role::Finance | Role::Admin => true,
-                Role::Manager => document::get::<Team>(tx, b.team.as_str())?
-                    .is_some_and(|t| t.value.manager == viewer.id),
-                _ => false,
-            };
-            if !allowed {
+            if !may_read(tx, &viewer, &b.whose())? {
                 return Err(Error::not_authorized(
                     &viewer.id,
                     format!("read budget {id}"),

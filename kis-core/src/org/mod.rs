@@ -8,7 +8,7 @@ mod team;
 mod user;
 pub(crate) mod visibility;
 
-pub use access::{may_see, owner_or_manager, require_role};
+pub use access::{Owned, Whose, may_read, may_see, owner_or_manager, require_role};
 pub use directory::Directory;
 pub use role::Role;
 pub use team::Team;

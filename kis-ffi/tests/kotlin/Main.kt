@@ -127,6 +127,21 @@ fun main(args: Array<String>) {
             expect(!step.applies && step.reason == "skipped: total 2500.00 is not over 500000", step.reason)
             expect(kis.sendQuote("li", "Q-1").status == "sent", "sent")
         }
+        check("the change feed: the manager's decision flows back to the rep, typed (#18)") {
+            val events = mutableListOf<ChangeEvent>()
+            var cursor = 0L
+            do {
+                val batch = kis.changesSince("li", after = cursor, limit = 7)
+                events += batch.events
+                cursor = batch.cursor
+            } while (batch.more)
+            val decided = events.last { it.collection == "quotes" && it.command == "approval.decide" }
+            val quote = decided.document() as Quote
+            expect(decided.actor == "m-east" && quote.id == "Q-1" && quote.status == "approved", "$decided")
+            expect(kis.changesSince("m-west", limit = 1000).events.none { it.id == "Q-1" }, "another team's manager sees none of it")
+            val e = expectThrows<KisException.InvalidInput> { kis.changesSince("li", after = cursor + 1) }
+            expect(e.field == "after", e.field)
+        }
         check("a refused self-approval and another team's manager") {
             kis.addCustomer("wang", "C-WANG", "Customer Wang", "retail", "wang")
             kis.createQuote("wang", "Q-2", "C-WANG", listOf(LineRequest("KIS-SEAT", BigDecimal.ONE)), LocalDate.of(2026, 12, 31))

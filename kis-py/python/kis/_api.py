@@ -24,6 +24,9 @@ ApprovalStatus = Literal['pending', 'approved', 'rejected', 'returned', 'recalle
 #: Where a budget's proposal stands.
 BudgetStatus = Literal['draft', 'submitted', 'approved']
 
+#: What happened to a document.
+ChangeKind = Literal['created', 'updated', 'removed', 'revoked']
+
 #: Where a change request stands.
 ChangeStatus = Literal['draft', 'submitted', 'applied']
 
@@ -324,6 +327,48 @@ class Change:
     after: Any
     before: Optional[Any] = None
     sha256: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeBatch:
+    """A batch of the feed.
+
+    Attributes:
+            events: The events, in commit order.
+            cursor: Where the feed resumes: pass it as `after` next time. It moves past every entry
+        read, including those the reader may not see.
+            more: Whether more may follow at once (the batch stopped at its limit).
+    """
+    events: List[ChangeEvent]
+    cursor: int
+    more: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ChangeEvent(_extras.ChangeEvent):
+    """One committed change of one document, as the reader may see it.
+
+    Attributes:
+            seq: The audit entry's sequence number: the commit order.
+            at: When the command was applied (the engine clock).
+            actor: Who performed it (a user id, or `system`).
+            command: The command (`sales.create_quote`, `approval.decide`, `policy.install`...).
+            collection: The document's collection (`quotes`, `customers`...), which names its type.
+            id: The document's id.
+            version: The document's version after the change.
+            kind: What happened to it.
+            state: The document after the change, as the JSON of its type (`quotes` a Quote,
+        `customers` a Customer...); absent when removed or revoked.
+    """
+    seq: int
+    at: datetime.datetime
+    actor: str
+    command: str
+    collection: str
+    id: str
+    version: int
+    kind: ChangeKind
+    state: Optional[Any] = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1659,6 +1704,9 @@ TYPES.update({
     'BudgetStatusLine': ('struct', BudgetStatusLine, [('team', 'team', ('ref', 'TeamId')), ('category', 'category', 'str'), ('annual', 'annual', 'dec'), ('to_date', 'to_date', 'dec'), ('consumed', 'consumed', 'dec'), ('consumed_to_date', 'consumed_to_date', 'dec'), ('remaining', 'remaining', 'dec'), ('proposal_pending', 'proposal_pending', 'bool'), ('months', 'months', ('list', ('tuple', ('int', 'dec', 'dec'))))]),
     'BudgetVersion': ('struct', BudgetVersion, [('version', 'version', 'int'), ('plan', 'plan', ('ref', 'BudgetPlan')), ('by', 'by', ('ref', 'UserId')), ('at', 'at', 'datetime'), ('reason', 'reason', ('opt', 'str'))]),
     'Change': ('struct', Change, [('collection', 'collection', 'str'), ('id', 'id', 'str'), ('version', 'version', 'int'), ('after', 'after', 'any'), ('before', 'before', 'any'), ('sha256', 'sha256', ('opt', 'str'))]),
+    'ChangeBatch': ('struct', ChangeBatch, [('events', 'events', ('list', ('ref', 'ChangeEvent'))), ('cursor', 'cursor', 'int'), ('more', 'more', 'bool')]),
+    'ChangeEvent': ('struct', ChangeEvent, [('seq', 'seq', 'int'), ('at', 'at', 'datetime'), ('actor', 'actor', 'str'), ('command', 'command', 'str'), ('collection', 'collection', 'str'), ('id', 'id', 'str'), ('version', 'version', 'int'), ('kind', 'kind', ('ref', 'ChangeKind')), ('state', 'state', 'any')]),
+    'ChangeKind': ('alias', 'str'),
     'ChangeStatus': ('alias', 'str'),
     'ClaimLine': ('struct', ClaimLine, [('category', 'category', 'str'), ('date', 'date', 'date'), ('amount', 'amount', 'dec'), ('description', 'description', 'str'), ('event', 'event', ('opt', 'str')), ('receipt', 'receipt', ('opt', ('ref', 'Receipt'))), ('sanction_reason', 'sanction_reason', ('opt', 'str')), ('sanctioned', 'sanctioned', ('opt', 'dec'))]),
     'ClaimStatus': ('alias', 'str'),
@@ -1745,6 +1793,31 @@ TYPES.update({
     'VisitKind': ('alias', 'str'),
     'YearScore': ('struct', YearScore, [('rep', 'rep', 'str'), ('actuals', 'actuals', ('ref', 'Metrics')), ('targets', 'targets', ('ref', 'Metrics')), ('card', 'card', ('ref', 'Scorecard')), ('month', 'month', ('opt', 'int'))]),
 })
+
+
+#: The record type of each collection of the change feed: an event's ``state`` is its JSON.
+DOCUMENT_TYPES: Dict[str, str] = {
+    'budgets': 'Budget',
+    'complaints': 'Complaint',
+    'contract_changes': 'ContractChange',
+    'contracts': 'Contract',
+    'customers': 'Customer',
+    'delegations': 'Delegation',
+    'expense_claims': 'ExpenseClaim',
+    'kpi_targets': 'Targets',
+    'leads': 'Lead',
+    'orders': 'Order',
+    'policy_versions': 'PolicyVersion',
+    'price_exceptions': 'PriceException',
+    'products': 'Product',
+    'quotes': 'Quote',
+    'ratings': 'Rating',
+    'sales_facts': 'SalesFact',
+    'surveys': 'Survey',
+    'teams': 'Team',
+    'users': 'User',
+    'visits': 'Visit',
+}
 
 
 class Engine(EngineBase):
@@ -3212,6 +3285,24 @@ class Engine(EngineBase):
         """
         return self._call('verify_audit', actor, {}, None, ('ref', 'AuditReport'))
 
+    def changes_since(
+        self,
+        actor: str,
+        *,
+        after: Optional[int] = None,
+        limit: Optional[int] = None,
+    ) -> ChangeBatch:
+        """The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+
+        The change feed: what was committed after a cursor that the actor may see.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            after: The cursor of the last batch applied (0, or absent: from the start).
+            limit: At most this many events, 1 to 1000 (100 when absent).
+        """
+        return self._call('changes_since', actor, {'after': after, 'limit': limit}, None, ('ref', 'ChangeBatch'))
+
 
 __all__ = [
     'Adjustment',
@@ -3228,6 +3319,9 @@ __all__ = [
     'BudgetStatusLine',
     'BudgetVersion',
     'Change',
+    'ChangeBatch',
+    'ChangeEvent',
+    'ChangeKind',
     'ChangeStatus',
     'ClaimLine',
     'ClaimStatus',

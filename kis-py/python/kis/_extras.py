@@ -24,3 +24,16 @@ class AuditReport:
     def intact(self) -> bool:
         """The whole trail verifies and every document matches it."""
         return self.broken is None and not self.mismatches  # type: ignore[attr-defined]
+
+
+class ChangeEvent:
+    def document(self) -> Any:
+        """The document after the change as the record of its collection (``quotes`` a
+        :class:`kis.Quote`, ``customers`` a :class:`kis.Customer`...): kis-core's
+        ``ChangeEvent::document``. None when it was removed or revoked."""
+        if self.state is None:  # type: ignore[attr-defined]
+            return None
+        from . import _api, _runtime  # here, so that this module imports nothing of kis
+
+        name = _api.DOCUMENT_TYPES[self.collection]  # type: ignore[attr-defined]
+        return _runtime.decode_named(name, self.state)  # type: ignore[attr-defined]

@@ -24,6 +24,12 @@ typealias ApprovalStatus = String
  */
 typealias BudgetStatus = String
 /**
+ * What happened to a document.
+ *
+ * One of: "created", "updated", "removed", "revoked".
+ */
+typealias ChangeKind = String
+/**
  * Where a change request stands.
  *
  * One of: "draft", "submitted", "applied".
@@ -512,6 +518,78 @@ data class Change(
                 after = m["after"],
                 before = m["before"],
                 sha256 = m["sha256"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
+/** A batch of the feed. */
+data class ChangeBatch(
+    /** The events, in commit order. */
+    val events: List<ChangeEvent>,
+    /**
+     * Where the feed resumes: pass it as `after` next time. It moves past every entry
+     * read, including those the reader may not see.
+     */
+    val cursor: Long,
+    /** Whether more may follow at once (the batch stopped at its limit). */
+    val more: Boolean,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("events" to events, "cursor" to cursor, "more" to more)
+
+    companion object {
+        /** A [ChangeBatch] from its JSON object. */
+        fun fromJson(v: Any?): ChangeBatch {
+            val m = Json.obj(v)
+            return ChangeBatch(
+                events = Json.list(m["events"]).map { ChangeEvent.fromJson(it) },
+                cursor = Json.long(m["cursor"]),
+                more = Json.bool(m["more"]),
+            )
+        }
+    }
+}
+
+/** One committed change of one document, as the reader may see it. */
+data class ChangeEvent(
+    /** The audit entry's sequence number: the commit order. */
+    val seq: Long,
+    /** When the command was applied (the engine clock). */
+    val at: Instant,
+    /** Who performed it (a user id, or `system`). */
+    val actor: String,
+    /** The command (`sales.create_quote`, `approval.decide`, `policy.install`...). */
+    val command: String,
+    /** The document's collection (`quotes`, `customers`...), which names its type. */
+    val collection: String,
+    /** The document's id. */
+    val id: String,
+    /** The document's version after the change. */
+    val version: Long,
+    /** What happened to it. */
+    val kind: ChangeKind,
+    /**
+     * The document after the change, as the JSON of its type (`quotes` a Quote,
+     * `customers` a Customer...); absent when removed or revoked.
+     */
+    val state: Any? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("seq" to seq, "at" to at, "actor" to actor, "command" to command, "collection" to collection, "id" to id, "version" to version, "kind" to kind, "state" to state)
+
+    companion object {
+        /** A [ChangeEvent] from its JSON object. */
+        fun fromJson(v: Any?): ChangeEvent {
+            val m = Json.obj(v)
+            return ChangeEvent(
+                seq = Json.long(m["seq"]),
+                at = Json.instant(m["at"]),
+                actor = Json.str(m["actor"]),
+                command = Json.str(m["command"]),
+                collection = Json.str(m["collection"]),
+                id = Json.str(m["id"]),
+                version = Json.long(m["version"]),
+                kind = Json.str(m["kind"]),
+                state = m["state"],
             )
         }
     }
@@ -2713,6 +2791,36 @@ data class YearScore(
  * that a retry after a lost connection returns the first result instead of acting
  * twice. Errors are KisException, with kis-core's own message.
  */
+
+/**
+ * The document after the change as the record of its collection (`quotes` a
+ * [Quote]...): kis-core's `ChangeEvent::document`. Null when removed or revoked.
+ */
+fun ChangeEvent.document(): JsonRecord? = state?.let { s ->
+    when (collection) {
+        "budgets" -> Budget.fromJson(s)
+        "complaints" -> Complaint.fromJson(s)
+        "contract_changes" -> ContractChange.fromJson(s)
+        "contracts" -> Contract.fromJson(s)
+        "customers" -> Customer.fromJson(s)
+        "delegations" -> Delegation.fromJson(s)
+        "expense_claims" -> ExpenseClaim.fromJson(s)
+        "kpi_targets" -> Targets.fromJson(s)
+        "leads" -> Lead.fromJson(s)
+        "orders" -> Order.fromJson(s)
+        "policy_versions" -> PolicyVersion.fromJson(s)
+        "price_exceptions" -> PriceException.fromJson(s)
+        "products" -> Product.fromJson(s)
+        "quotes" -> Quote.fromJson(s)
+        "ratings" -> Rating.fromJson(s)
+        "sales_facts" -> SalesFact.fromJson(s)
+        "surveys" -> Survey.fromJson(s)
+        "teams" -> Team.fromJson(s)
+        "users" -> User.fromJson(s)
+        "visits" -> Visit.fromJson(s)
+        else -> null
+    }
+}
 class KisApi(val engine: KisEngine) {
     /** Runs any entry by name with a request of JSON data; its output as JSON data. */
     fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =
@@ -3930,6 +4038,20 @@ class KisApi(val engine: KisEngine) {
         val out = call("verify_audit", actor, linkedMapOf<String, Any?>(), null)
         return AuditReport.fromJson(out)
     }
+
+    /**
+     * The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+     *
+     * The change feed: what was committed after a cursor that the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param after The cursor of the last batch applied (0, or absent: from the start).
+     * @param limit At most this many events, 1 to 1000 (100 when absent).
+     */
+    fun changesSince(actor: String, after: Long? = null, limit: Long? = null): ChangeBatch {
+        val out = call("changes_since", actor, linkedMapOf<String, Any?>("after" to after, "limit" to limit), null)
+        return ChangeBatch.fromJson(out)
+    }
 }
 
 /**
@@ -4018,5 +4140,6 @@ fun KisApi.callTyped(entry: String, actor: String, request: Map<*, *>, idempoten
         "sales_report" -> Json.enc(salesReport(actor, year = Json.long(request["year"]), month = request["month"]?.let { Json.long(it) }, rep = request["rep"]?.let { Json.str(it) }, team = request["team"]?.let { Json.str(it) }))
         "audit_trail" -> Json.enc(auditTrail(actor, collection = request["collection"]?.let { Json.str(it) }, fromSeq = request["from_seq"]?.let { Json.long(it) }, id = request["id"]?.let { Json.str(it) }))
         "verify_audit" -> Json.enc(verifyAudit(actor))
+        "changes_since" -> Json.enc(changesSince(actor, after = request["after"]?.let { Json.long(it) }, limit = request["limit"]?.let { Json.long(it) }))
         else -> throw IllegalArgumentException("no API entry $entry")
     }
