@@ -48,6 +48,7 @@ pub mod report;
 pub mod reviews;
 pub mod sales;
 pub mod store;
+pub mod sync;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use document::{Document, Versioned};

@@ -195,6 +195,48 @@ impl<'a> CommandContext<'a> {
         Ok(())
     }
 
+    /// Sets the document `collection`/`id` to `body` (a document's JSON), or removes it
+    /// (`None`), whatever its version, and records the change for the audit: a replica
+    /// taking the server's state or undoing its own provisional change (#18). Any
+    /// collection: the caller has checked what it writes.
+    pub(crate) fn write_raw(
+        &mut self,
+        collection: &str,
+        id: &str,
+        body: Option<&str>,
+    ) -> Result<()> {
+        let current = self.tx.get(collection, id)?;
+        let before = match &current {
+            Some(record) => Some(
+                serde_json::from_str(&record.body)
+                    .map_err(|e| document::corrupt(format!("{collection} {id}: {e}")))?,
+            ),
+            None => None,
+        };
+        let expected = current
+            .as_ref()
+            .map_or(Expected::Absent, |r| Expected::Version(r.version));
+        match (body, current) {
+            (Some(body), _) => {
+                let version = self.tx.put(collection, id, body, expected)?;
+                self.record(collection, id.to_string(), version, before, body)
+            }
+            (None, Some(record)) => {
+                self.tx.delete(collection, id, record.version)?;
+                self.changes.push(Change {
+                    collection: collection.to_string(),
+                    id: id.to_string(),
+                    version: record.version,
+                    before,
+                    after: serde_json::Value::Null,
+                    sha256: None,
+                });
+                Ok(())
+            }
+            (None, None) => Ok(()),
+        }
+    }
+
     pub(crate) fn into_changes(self) -> Vec<Change> {
         self.changes
     }
