@@ -4684,6 +4684,19 @@ public final class KisApi {
         return try Quote.fromJson(out)
     }
 
+    /// The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+    ///
+    /// The quotes the actor may read.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func quotes(actor: String) throws -> [Quote] {
+        var request: [String: Any] = [:]
+        let out = try call("quotes", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Quote.fromJson($0) }
+    }
+
     /// A special-price application the actor may read (P2).
     ///
     /// One special-price application by id.
@@ -5762,6 +5775,8 @@ public extension KisApi {
             return Json.enc(try completeOrderStep(actor: actor, id: try Json.str(request["id"]), step: try Json.str(request["step"]), doneOn: try Json.day(request["done_on"]), idempotencyKey: idempotencyKey))
         case "quote":
             return Json.enc(try quote(actor: actor, id: try Json.str(request["id"])))
+        case "quotes":
+            return Json.enc(try quotes(actor: actor))
         case "price_exception":
             return Json.enc(try priceException(actor: actor, id: try Json.str(request["id"])))
         case "contract":

@@ -65,6 +65,8 @@ macro_rules! for_each_entry {
             command complete_order_step($crate::sales::CompleteOrderStep) -> $crate::sales::Order;
             /// A quote the actor may read (P2).
             query quote($crate::api::query::GetQuote) -> $crate::sales::Quote;
+            /// The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+            query quotes($crate::api::query::ListQuotes) -> Vec<$crate::sales::Quote>;
             /// A special-price application the actor may read (P2).
             query price_exception($crate::api::query::GetPriceException) -> $crate::sales::PriceException;
             /// A contract the actor may read (P2).

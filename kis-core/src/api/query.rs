@@ -111,6 +111,9 @@ queries! {
         id: String,
     } -> crate::sales::Quote = |e, a, r| e.quote(a, &r.id);
 
+    /// The quotes the actor may read.
+    ListQuotes "quotes" {} -> Vec<crate::sales::Quote> = |e, a, r| e.quotes(a);
+
     /// One special-price application by id.
     GetPriceException "price_exception" {
         /// The application id.

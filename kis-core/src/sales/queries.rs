@@ -11,7 +11,7 @@ use crate::document::{self, Document};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::ids::UserId;
-use crate::org::{Actor, Role, may_see};
+use crate::org::{Actor, Owned, Role, may_read, may_see};
 
 /// A fulfilment step that is late.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -30,16 +30,11 @@ pub struct LateStep {
     pub days_late: i64,
 }
 
-fn visible<T: Document>(
-    engine: &Engine,
-    actor: &Actor,
-    id: &str,
-    owner: impl Fn(&T) -> &UserId,
-) -> Result<T> {
+fn visible<T: Document + Owned>(engine: &Engine, actor: &Actor, id: &str) -> Result<T> {
     let viewer = engine.acting_user(actor)?;
     engine.read(|tx| {
         let doc = document::load::<T>(tx, id)?.value;
-        if !may_see(tx, &viewer, owner(&doc))? {
+        if !may_read(tx, &viewer, &doc.whose())? {
             return Err(Error::not_authorized(
                 &viewer.id,
                 format!("read {} {id}", T::KIND),
@@ -47,6 +42,20 @@ fn visible<T: Document>(
             ));
         }
         Ok(doc)
+    })
+}
+
+/// Every document of `T` that `actor` may read (P2), in id order.
+fn readable<T: Document + Owned>(engine: &Engine, actor: &Actor) -> Result<Vec<T>> {
+    let viewer = engine.acting_user(actor)?;
+    engine.read(|tx| {
+        let mut out = Vec::new();
+        for doc in document::all::<T>(tx)? {
+            if may_read(tx, &viewer, &doc.whose())? {
+                out.push(doc);
+            }
+        }
+        Ok(out)
     })
 }
 
@@ -117,22 +126,28 @@ impl Engine {
 
     /// A quote (its owner, their manager, the director and back office may read it).
     pub fn quote(&self, actor: &Actor, id: &str) -> Result<Quote> {
-        visible(self, actor, id, |q: &Quote| &q.owner)
+        visible(self, actor, id)
+    }
+
+    /// The quotes the actor may read (P2): a rep's own, a manager's team's, every quote
+    /// for the director, finance and admins; in id order.
+    pub fn quotes(&self, actor: &Actor) -> Result<Vec<Quote>> {
+        readable(self, actor)
     }
 
     /// A price exception.
     pub fn price_exception(&self, actor: &Actor, id: &str) -> Result<PriceException> {
-        visible(self, actor, id, |p: &PriceException| &p.owner)
+        visible(self, actor, id)
     }
 
     /// A contract.
     pub fn contract(&self, actor: &Actor, id: &str) -> Result<Contract> {
-        visible(self, actor, id, |c: &Contract| &c.owner)
+        visible(self, actor, id)
     }
 
     /// An order.
     pub fn order(&self, actor: &Actor, id: &str) -> Result<Order> {
-        visible(self, actor, id, |o: &Order| &o.owner)
+        visible(self, actor, id)
     }
 
     /// The late fulfilment steps of the open orders the actor may see, latest first.

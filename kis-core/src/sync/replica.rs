@@ -512,7 +512,9 @@ fn request_kind(request: &str) -> Result<Option<String>> {
 fn replica_name(actor: &UserId, now: chrono::DateTime<chrono::Utc>) -> String {
     use sha2::{Digest, Sha256};
     use std::hash::{BuildHasher, Hasher};
-    let noise = std::collections::hash_map::RandomState::new().build_hasher().finish();
+    let noise = std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish();
     let digest = Sha256::digest(format!("{actor}@{}#{noise}", now.to_rfc3339()).as_bytes());
     let short: String = hex::encode(digest).chars().take(12).collect();
     format!("{actor}-{short}")

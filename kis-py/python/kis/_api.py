@@ -2320,6 +2320,16 @@ class Engine(EngineBase):
         """
         return self._call('quote', actor, {'id': id}, None, ('ref', 'Quote'))
 
+    def quotes(self, actor: str) -> List[Quote]:
+        """The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+
+        The quotes the actor may read.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+        """
+        return self._call('quotes', actor, {}, None, ('list', ('ref', 'Quote')))
+
     def price_exception(self, actor: str, id: str) -> PriceException:
         """A special-price application the actor may read (P2).
 

@@ -3212,6 +3212,18 @@ class KisApi(val engine: KisEngine) {
     }
 
     /**
+     * The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+     *
+     * The quotes the actor may read.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    fun quotes(actor: String): List<Quote> {
+        val out = call("quotes", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Quote.fromJson(it) }
+    }
+
+    /**
      * A special-price application the actor may read (P2).
      *
      * One special-price application by id.
@@ -4084,6 +4096,7 @@ fun KisApi.callTyped(entry: String, actor: String, request: Map<*, *>, idempoten
         "create_order" -> Json.enc(createOrder(actor, id = Json.str(request["id"]), contract = Json.str(request["contract"]), steps = Json.list(request["steps"]).map { StepPlan.fromJson(it) }, credits = request["credits"]?.let { Json.list(it).map { Credit.fromJson(it) } }, idempotencyKey = idempotencyKey))
         "complete_order_step" -> Json.enc(completeOrderStep(actor, id = Json.str(request["id"]), step = Json.str(request["step"]), doneOn = Json.date(request["done_on"]), idempotencyKey = idempotencyKey))
         "quote" -> Json.enc(quote(actor, id = Json.str(request["id"])))
+        "quotes" -> Json.enc(quotes(actor))
         "price_exception" -> Json.enc(priceException(actor, id = Json.str(request["id"])))
         "contract" -> Json.enc(contract(actor, id = Json.str(request["id"])))
         "order" -> Json.enc(order(actor, id = Json.str(request["id"])))
