@@ -215,6 +215,7 @@ class Kotlin:
             "import java.time.Instant",
             "import java.time.LocalDate",
             "import org.kis.KisEngine",
+            "import org.kis.KisReplica",
             "",
         ]
         records = []
@@ -255,10 +256,29 @@ class Kotlin:
             out.append("        else -> null")
             out.append("    }")
             out.append("}")
-        out.append("class KisApi(val engine: KisEngine) {")
+        out += [""] + kdoc("What KisApi sends its requests through: a KisEngine's `call`, or a KisReplica's.", "")
+        out.append("fun interface Wire {")
+        out += kdoc("Runs `entry` for `actor` with the request's JSON; the output's JSON.", "    ")
+        out.append("    fun call(entry: String, actor: String, request: String, idempotencyKey: String?): String")
+        out.append("}")
+        out.append("")
+        out.append("class KisApi(val wire: Wire, private val local: KisEngine? = null) {")
+        out += kdoc("The typed API over an engine (on a store, or a server's).", "    ")
+        out.append("    constructor(engine: KisEngine) : this(Wire { e, a, r, k -> engine.call(e, a, r, k) }, engine)")
+        out.append("")
+        out += kdoc(
+            "The typed API over a phone's replica (#18): queries answered offline, offline\n"
+            "commands applied as provisional and queued for the next sync.",
+            "    ",
+        )
+        out.append("    constructor(replica: KisReplica) : this(Wire { e, a, r, k -> replica.call(e, a, r, k) }, null)")
+        out.append("")
+        out += kdoc("The engine, for what only an engine does (the first admin, anchors); a replica has none.", "    ")
+        out.append('    val engine: KisEngine get() = local ?: throw IllegalStateException("a replica\'s KisApi has no KisEngine")')
+        out.append("")
         out += kdoc("Runs any entry by name with a request of JSON data; its output as JSON data.", "    ")
         out.append("    fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =")
-        out.append("        Json.read(engine.call(entry, actor, Json.write(Json.enc(request)), idempotencyKey))")
+        out.append("        Json.read(wire.call(entry, actor, Json.write(Json.enc(request)), idempotencyKey))")
         for entry in self.schema["entries"]:
             out += self.method(entry)
         out.append("}")

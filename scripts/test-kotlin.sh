@@ -14,7 +14,7 @@ cargo run -q -p kis-core --example api_schema | python3 kis-ffi/gen_kotlin.py --
 mkdir -p target/kotlin
 rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt \
-  kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt \
+  kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt kis-ffi/tests/kotlin/Sync.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
 [ -f target/kotlin/kis-test.jar ] || { echo "kotlinc failed" >&2; exit 1; }
 java -Djna.library.path="$PWD/target/debug" \
@@ -24,10 +24,14 @@ java -Djna.library.path="$PWD/target/debug" \
 # The sample a mobile developer copies must compile and run against the same bindings.
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt examples/kotlin/RepFlow.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/rep-flow.jar 2>&1 | grep -v '^warning' || true
-sample_db=$(mktemp -d)/rep-flow.db
-java -Djna.library.path="$PWD/target/debug" \
-  -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
-  RepFlowKt examples/policy.toml "$sample_db" | tee target/kotlin/rep-flow.log
+sample=$(mktemp -d)
+for run in first again; do
+  java -Djna.library.path="$PWD/target/debug" \
+    -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+    RepFlowKt examples/policy.toml "$sample/server.db" "$sample/phone.db" | tee "target/kotlin/rep-flow-$run.log"
+done
+cp target/kotlin/rep-flow-first.log target/kotlin/rep-flow.log
+grep -q "on the phone: quote Q-PHONE-1 is approved" target/kotlin/rep-flow-again.log
 grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
 
 # Swift: the typed API (kis-ffi/swift) is generated from the declaration and must be
@@ -40,7 +44,8 @@ SW=target/bindings/swift/Kis.swift
 # tree-sitter's grammar does not know uniffi's `@_documentation(visibility: private)`.
 sed 's/^ *@_documentation(visibility: private)$//' "$SW" > target/bindings/swift/Kis.checked.swift
 "$SWIFT_SYNTAX" kis-ffi/swift/*.swift target/bindings/swift/Kis.checked.swift
-for decl in "open class KisEngine" "enum KisError: Swift.Error" "detail: String" \
+for decl in "open class KisEngine" "open class KisReplica" "enum KisError: Swift.Error" "detail: String" \
+            "open func serveSync(actor: String, push: Data)throws  -> Data" "open func receive(reply: Data)throws  -> String" \
             "open func call(entry: String, actor: String, request: String, idempotencyKey: String?)throws  -> String" \
             "open func bootstrapAdmin(id: String, name: String)throws  -> String" \
             "open func today() -> String" "open func policyInForce(date: String)throws  -> String" \

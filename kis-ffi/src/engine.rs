@@ -120,6 +120,19 @@ impl KisEngine {
         Ok(self.inner.policy_in_force(day)?.hash().to_string())
     }
 
+    /// Everything `actor` may read now, to seed their phone's `KisReplica` (#18): the
+    /// snapshot message's bytes. `actor` is the user the host authenticated.
+    pub fn snapshot(&self, actor: String) -> Result<Vec<u8>, KisError> {
+        use kis::sync::Message;
+        Ok(self.inner.snapshot(&Actor::new(actor))?.to_bytes()?)
+    }
+
+    /// Runs a replica's push (`KisReplica.push`'s bytes) as `actor`, the user the host
+    /// authenticated, and returns the reply's bytes for `KisReplica.receive` (#18).
+    pub fn serve_sync(&self, actor: String, push: Vec<u8>) -> Result<Vec<u8>, KisError> {
+        Ok(self.inner.serve_sync(&Actor::new(actor), &push)?)
+    }
+
     /// The trail's anchor now as JSON, HMAC-signed with `key` when given: keep it
     /// outside the store.
     pub fn audit_anchor(&self, key: Option<Vec<u8>>) -> Result<String, KisError> {

@@ -16,11 +16,13 @@
 mod clock;
 mod engine;
 mod error;
+mod replica;
 mod values;
 
 pub use clock::ManualClock;
 pub use engine::KisEngine;
 pub use error::{KisError, PolicyProblem};
+pub use replica::KisReplica;
 pub use values::Amount;
 
 uniffi::setup_scaffolding!();

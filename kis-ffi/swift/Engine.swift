@@ -9,29 +9,29 @@ import Foundation
 public extension KisApi {
     /// Creates the first administrator of an empty store.
     func bootstrapAdmin(id: String, name: String) throws -> User {
-        try User.fromJson(try Json.read(try engine.bootstrapAdmin(id: id, name: name)))
+        try User.fromJson(try Json.read(try engine().bootstrapAdmin(id: id, name: name)))
     }
 
     /// Today's business date in the company's time zone (a calendar date, never an instant).
     func today() throws -> Day {
-        let text = engine.today()
+        let text = try engine().today()
         guard let day = Day(iso: text) else { throw JsonError("not a date: \(text)") }
         return day
     }
 
     /// The content hash of the policy in force on `date`.
     func policyInForce(_ date: Day) throws -> String {
-        try engine.policyInForce(date: date.description)
+        try engine().policyInForce(date: date.description)
     }
 
     /// The trail's anchor now, HMAC-signed with `key` when given: keep it outside the store.
     func auditAnchor(key: Data? = nil) throws -> AuditAnchor {
-        try AuditAnchor.fromJson(try Json.read(try engine.auditAnchor(key: key)))
+        try AuditAnchor.fromJson(try Json.read(try engine().auditAnchor(key: key)))
     }
 
     /// `verifyAudit`, and that the trail still holds the anchored entry unchanged.
     func verifyAuditAgainst(_ anchor: AuditAnchor, key: Data? = nil) throws -> AuditReport {
-        let text = try engine.verifyAuditAgainst(anchor: try Json.write(anchor.toJson()), key: key)
+        let text = try engine().verifyAuditAgainst(anchor: try Json.write(anchor.toJson()), key: key)
         return try AuditReport.fromJson(try Json.read(text))
     }
 

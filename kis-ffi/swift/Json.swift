@@ -62,7 +62,7 @@ public struct JsonError: Error, CustomStringConvertible {
     /// What was wrong.
     public let description: String
 
-    init(_ description: String) {
+    public init(_ description: String) {
         self.description = description
     }
 }

@@ -4192,17 +4192,33 @@ public extension ChangeEvent {
 }
 
 public final class KisApi {
-    /// The engine every call goes to.
-    public let engine: KisEngine
+    /// What the requests go through: a KisEngine's `call`, or a KisReplica's.
+    public let wire: (String, String, String, String?) throws -> String
+    /// The engine, when the API is over one (a replica has none).
+    public let local: KisEngine?
 
     /// The typed API over `engine`.
     public init(_ engine: KisEngine) {
-        self.engine = engine
+        self.wire = { try engine.call(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }
+        self.local = engine
+    }
+
+    /// The typed API over a phone's replica (#18): queries answered offline, offline
+    /// commands applied as provisional and queued for the next sync.
+    public init(_ replica: KisReplica) {
+        self.wire = { try replica.call(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }
+        self.local = nil
+    }
+
+    /// The engine, for what only an engine does (the first admin, anchors).
+    public func engine() throws -> KisEngine {
+        guard let engine = local else { throw JsonError("a replica's KisApi has no KisEngine") }
+        return engine
     }
 
     /// Runs any entry by name with a request of JSON data; its output as JSON data.
     public func call(_ entry: String, actor: String, request: [String: Any], idempotencyKey: String? = nil) throws -> Any? {
-        let text = try engine.call(entry: entry, actor: actor, request: try Json.write(request), idempotencyKey: idempotencyKey)
+        let text = try wire(entry, actor, try Json.write(request), idempotencyKey)
         return try Json.read(text)
     }
 

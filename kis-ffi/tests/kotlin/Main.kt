@@ -323,6 +323,7 @@ fun main(args: Array<String>) {
     db.delete()
     runScenarios(File(args[0]).absoluteFile.parentFile.parentFile)
     typedSample(File(args[0]).absoluteFile.parentFile.parentFile)
+    runSync(File(args[0]))
     println("$passed passed, $failed failed")
     if (failed > 0) kotlin.system.exitProcess(1)
 }

@@ -10,6 +10,7 @@ import java.math.BigDecimal
 import java.time.Instant
 import java.time.LocalDate
 import org.kis.KisEngine
+import org.kis.KisReplica
 
 /**
  * Where a review round stands.
@@ -2821,10 +2822,29 @@ fun ChangeEvent.document(): JsonRecord? = state?.let { s ->
         else -> null
     }
 }
-class KisApi(val engine: KisEngine) {
+
+/** What KisApi sends its requests through: a KisEngine's `call`, or a KisReplica's. */
+fun interface Wire {
+    /** Runs `entry` for `actor` with the request's JSON; the output's JSON. */
+    fun call(entry: String, actor: String, request: String, idempotencyKey: String?): String
+}
+
+class KisApi(val wire: Wire, private val local: KisEngine? = null) {
+    /** The typed API over an engine (on a store, or a server's). */
+    constructor(engine: KisEngine) : this(Wire { e, a, r, k -> engine.call(e, a, r, k) }, engine)
+
+    /**
+     * The typed API over a phone's replica (#18): queries answered offline, offline
+     * commands applied as provisional and queued for the next sync.
+     */
+    constructor(replica: KisReplica) : this(Wire { e, a, r, k -> replica.call(e, a, r, k) }, null)
+
+    /** The engine, for what only an engine does (the first admin, anchors); a replica has none. */
+    val engine: KisEngine get() = local ?: throw IllegalStateException("a replica's KisApi has no KisEngine")
+
     /** Runs any entry by name with a request of JSON data; its output as JSON data. */
     fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =
-        Json.read(engine.call(entry, actor, Json.write(Json.enc(request)), idempotencyKey))
+        Json.read(wire.call(entry, actor, Json.write(Json.enc(request)), idempotencyKey))
 
     /**
      * Adds or replaces a product of the price system (director or admin; P4.1b).
