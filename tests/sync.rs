@@ -76,6 +76,16 @@ per_backend! {
         assert_eq!(price.unit_price.to_string(), "1000", "{name}");
         let customers: Vec<String> = replica.engine().customers(&org.rep_li).unwrap().into_iter().map(|c| c.id).collect();
         assert_eq!(customers, vec!["C-LI".to_string()], "{name}: a replica holds only what li may see");
+        // The care list, the greetings calendar and the scorecard are offline reads too.
+        let due = replica.engine().revisits_due(&org.rep_li).unwrap();
+        assert_eq!(due, server.revisits_due(&org.rep_li).unwrap(), "{name}");
+        let greetings = replica.engine().care_calendar(&org.rep_li, ymd("2026-12-25"), ymd("2027-01-02")).unwrap();
+        assert!(greetings.iter().any(|g| g.customer == "C-LI" && g.occasion == "New Year"), "{name}: {greetings:?}");
+        let board = replica
+            .engine()
+            .scoreboard(&org.rep_li, kis::kpi::Period::Month { year: 2026, month: 11 }, None)
+            .unwrap();
+        assert_eq!(board.reps.iter().map(|r| r.rep.as_str()).collect::<Vec<_>>(), ["li"], "{name}");
         let Local::Applied { key, .. } = offline(&replica, "create_quote", quote_request("Q-PHONE", "C-LI", "KIS-PRO", 2)) else {
             panic!("{name}: not applied");
         };

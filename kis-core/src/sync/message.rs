@@ -28,7 +28,8 @@ pub struct Snapshot {
     pub actor: UserId,
     /// The feed's cursor the snapshot is as of: the replica follows on from it.
     pub cursor: u64,
-    /// The policy in force on the server, as its TOML text.
+    /// The content hash of the policy in force on the server: one of the
+    /// `policy_versions` documents, which carry each version's text.
     pub policy: String,
     /// Every document the actor may read, each as a `created` event, in the order a
     /// replica applies them (the directory first).

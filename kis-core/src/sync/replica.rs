@@ -169,7 +169,21 @@ impl Replica {
                 "the snapshot is of another sync protocol: upgrade kis",
             ));
         }
-        let policy = Policy::from_toml(&snapshot.policy)?;
+        let source = snapshot
+            .documents
+            .iter()
+            .find(|e| {
+                e.collection == crate::engine::PolicyVersion::COLLECTION && e.id == snapshot.policy
+            })
+            .and_then(|e| e.state.as_ref()?.get("source")?.as_str())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "snapshot",
+                    format!("policy {} is not among its documents", snapshot.policy),
+                )
+            })?
+            .to_string();
+        let policy = Policy::from_toml(&source)?;
         let engine = Engine::open_with_clock(Arc::clone(&store), policy, Arc::clone(&clock))?;
         if engine
             .read(|tx| document::get::<ReplicaState>(tx, "replica"))?
@@ -186,7 +200,7 @@ impl Replica {
             actor: snapshot.actor.clone(),
             cursor: snapshot.cursor,
             settled: 0,
-            policy: snapshot.policy.clone(),
+            policy: source,
         };
         engine.run_as(
             None,
@@ -206,7 +220,12 @@ impl Replica {
                 )
             },
         )?;
-        Replica::open(store, clock)
+        Ok(Replica {
+            engine,
+            store,
+            clock,
+            actor: Actor::new(snapshot.actor.clone()),
+        })
     }
 
     /// Opens the replica a store holds (seeded before).
@@ -222,8 +241,11 @@ impl Replica {
         .value;
         let policy = Policy::from_toml(&state.policy)?;
         let engine = Engine::open_with_clock(Arc::clone(&store), policy, Arc::clone(&clock))?;
-        let today = engine.today();
-        if let Ok(in_force) = engine.policy_in_force(today) {
+        // The policy the replica was last given is the one in force at open, unless a
+        // version it holds took effect since.
+        if let Ok(in_force) = engine.policy_in_force(engine.today())
+            && in_force.hash() != engine.policy().hash()
+        {
             engine.adopt((*in_force).clone());
         }
         Ok(Replica {
@@ -392,10 +414,11 @@ impl Replica {
                 )
             },
         )?;
-        if policy_changed {
-            if let Ok(in_force) = self.engine.policy_in_force(self.engine.today()) {
-                self.engine.adopt((*in_force).clone());
-            }
+        if policy_changed
+            && let Ok(in_force) = self.engine.policy_in_force(self.engine.today())
+            && in_force.hash() != self.engine.policy().hash()
+        {
+            self.engine.adopt((*in_force).clone());
         }
         // ...and what the server has not settled runs again, with its own key.
         let mut resolutions = Vec::new();

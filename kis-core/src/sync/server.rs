@@ -75,7 +75,7 @@ impl Engine {
     /// feed from the snapshot's cursor.
     pub fn snapshot(&self, actor: &Actor) -> Result<Snapshot> {
         let viewer = self.acting_user(actor)?;
-        let policy = self.policy().source().to_string();
+        let policy = self.policy().hash().to_string();
         let at = self.now();
         self.read(|tx| {
             let cursor = tx.audit_head()?.map_or(0, |(seq, _)| seq);
