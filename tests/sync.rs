@@ -91,7 +91,8 @@ per_backend! {
         };
         offline(&replica, "submit", json!({"kind": "quote", "id": "Q-PHONE"}));
         offline(&replica, "log_visit", json!({"id": "V-1", "customer": "C-LI", "date": "2026-11-27", "kind": "visit", "notes": "demo"}));
-        assert_eq!(replica.outbox().unwrap().len(), 3, "{name}");
+        offline(&replica, "open_complaint", json!({"id": "CP-1", "customer": "C-LI", "channel": "phone", "severity": "high", "description": "late delivery"}));
+        assert_eq!(replica.outbox().unwrap().len(), 4, "{name}");
         assert_eq!(replica.outbox().unwrap()[0].key, key);
         // Nothing reached the server yet; the manager's inbox there is empty.
         assert!(server.inbox(&org.east_manager).unwrap().is_empty(), "{name}");
@@ -100,7 +101,8 @@ per_backend! {
 
         let (push, resolutions) = sync(&server, &replica, "li");
         assert!(resolutions.iter().all(|r| matches!(r, Resolution::Accepted { .. })), "{name}: {resolutions:?}");
-        assert_eq!(resolutions.len(), 3, "{name}");
+        assert_eq!(resolutions.len(), 4, "{name}");
+        assert_eq!(server.complaint(&org.rep_li, "CP-1").unwrap().severity, "high", "{name}");
         assert!(replica.outbox().unwrap().is_empty(), "{name}");
         let inbox = server.inbox(&org.east_manager).unwrap();
         assert_eq!(inbox.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["Q-PHONE"], "{name}");
