@@ -35,8 +35,8 @@ impl KisEngine {
     }
 }
 
-/// JSON text of an output of the engine.
-fn json<T: serde::Serialize>(value: &T) -> Result<String, KisError> {
+/// JSON text of an output of the engine (or of a replica).
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<String, KisError> {
     serde_json::to_string(value)
         .map_err(|e| KisError::invalid("output", format!("cannot be encoded: {e}")))
 }

@@ -8,6 +8,7 @@ use kis::Clock;
 use kis::sync::{Local, Message, Replica, Reply, Snapshot};
 
 use crate::clock::ManualClock;
+use crate::engine::json;
 use crate::error::KisError;
 
 /// A replica of the company's engine for one user, on a local SQLite file.
@@ -18,11 +19,6 @@ pub struct KisReplica {
 
 fn store(location: &str) -> Result<Arc<dyn kis::Store>, KisError> {
     Ok(kis::open_store(location)?)
-}
-
-fn json<T: serde::Serialize>(value: &T) -> Result<String, KisError> {
-    serde_json::to_string(value)
-        .map_err(|e| KisError::invalid("output", format!("cannot be encoded: {e}")))
 }
 
 #[uniffi::export]
