@@ -112,7 +112,7 @@ pub fn schema() -> serde_json::Value {
         ($($t:ty),*) => { $(
             collections.insert(
                 <$t as crate::document::Document>::COLLECTION.to_string(),
-                serde_json::to_value(generator.subschema_for::<$t>()).unwrap_or_default(),
+                generator.subschema_for::<$t>().to_value(),
             );
         )* };
     }

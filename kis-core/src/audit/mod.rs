@@ -175,6 +175,40 @@ fn corrupt(message: String) -> StoreError {
     }
 }
 
+/// The sequence number of the trail's last entry (0 for an empty trail).
+pub fn head_seq(tx: &mut dyn Transaction) -> Result<u64> {
+    Ok(tx.audit_head()?.map_or(0, |(seq, _)| seq))
+}
+
+/// The entries matching `filter`, in sequence order, at most `limit` of them (all when
+/// `None`); an entry that does not decode is an error, not skipped.
+pub fn read(
+    tx: &mut dyn Transaction,
+    filter: &crate::store::AuditFilter,
+    limit: Option<usize>,
+) -> Result<Vec<AuditEntry>> {
+    let mut out = Vec::new();
+    if limit == Some(0) {
+        return Ok(out);
+    }
+    let mut failure = None;
+    tx.audit_scan(filter, &mut |record| match decode(&record) {
+        Ok(entry) => {
+            out.push(entry);
+            if limit.is_some_and(|n| out.len() >= n) {
+                std::ops::ControlFlow::Break(())
+            } else {
+                std::ops::ControlFlow::Continue(())
+            }
+        }
+        Err(e) => {
+            failure = Some(e);
+            std::ops::ControlFlow::Break(())
+        }
+    })?;
+    failure.map_or(Ok(out), Err)
+}
+
 /// Decodes a stored audit record (its hash comes from the record when the entry does
 /// not carry it inside).
 pub fn decode(record: &AuditRecord) -> Result<AuditEntry> {

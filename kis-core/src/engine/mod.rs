@@ -6,7 +6,6 @@ mod idempotency;
 mod policy_versions;
 
 use std::collections::HashMap;
-use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -299,21 +298,7 @@ impl Engine {
 
     /// The audit trail, optionally for one document, from a sequence number on.
     pub fn audit_trail(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        self.read(|tx| {
-            let mut out = Vec::new();
-            let mut failure = None;
-            tx.audit_scan(filter, &mut |record| match audit::decode(&record) {
-                Ok(entry) => {
-                    out.push(entry);
-                    ControlFlow::Continue(())
-                }
-                Err(e) => {
-                    failure = Some(e);
-                    ControlFlow::Break(())
-                }
-            })?;
-            failure.map_or(Ok(out), Err)
-        })
+        self.read(|tx| audit::read(tx, filter, None))
     }
 
     /// The full history of one document (every audit entry that changed it).

@@ -10,8 +10,6 @@
 
 mod whose;
 
-use std::ops::ControlFlow;
-
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -122,15 +120,6 @@ macro_rules! readable_fn {
             )*
             Ok(None)
         }
-
-        /// The collections the feed carries, each with its record type's name in the
-        /// API schema, in the order a replica applies them.
-        pub fn collections() -> Vec<(&'static str, String)> {
-            vec![$( (
-                <$t as Document>::COLLECTION,
-                <$t as schemars::JsonSchema>::schema_name().into_owned(),
-            ) ),*]
-        }
     };
 }
 for_each_fed!(readable_fn);
@@ -198,7 +187,7 @@ impl Engine {
         let viewer = self.acting_user(actor)?;
         let limit = limit as usize;
         self.read(|tx| {
-            let head = tx.audit_head()?.map_or(0, |(seq, _)| seq);
+            let head = audit::head_seq(tx)?;
             if after > head {
                 // A cursor this store never gave (another store's, or a restored backup's):
                 // an empty batch would hide that the reader's copy is not this store's.
@@ -246,28 +235,13 @@ impl Engine {
 
 /// Up to `count` audit entries after `after`, in order.
 fn read_entries(tx: &mut dyn Transaction, after: u64, count: u64) -> Result<Vec<AuditEntry>> {
-    let mut out = Vec::new();
-    if count == 0 {
-        return Ok(out);
-    }
-    let mut failure = None;
     let filter = AuditFilter {
         from_seq: after.saturating_add(1),
         document: None,
     };
-    tx.audit_scan(&filter, &mut |record| match audit::decode(&record) {
-        Ok(entry) => {
-            out.push(entry);
-            if out.len() as u64 >= count {
-                ControlFlow::Break(())
-            } else {
-                ControlFlow::Continue(())
-            }
-        }
-        Err(e) => {
-            failure = Some(e);
-            ControlFlow::Break(())
-        }
-    })?;
-    failure.map_or(Ok(out), Err)
+    audit::read(
+        tx,
+        &filter,
+        Some(usize::try_from(count).unwrap_or(usize::MAX)),
+    )
 }

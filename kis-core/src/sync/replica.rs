@@ -64,7 +64,8 @@ struct ReplicaState {
     cursor: u64,
     /// Every local audit entry up to here is settled: nothing before it is provisional.
     settled: u64,
-    /// The server's policy at the last sync, as its TOML text.
+    /// The content hash of the server's policy at the last sync: one of the replica's
+    /// policy versions, which hold its text.
     policy: String,
 }
 
@@ -151,8 +152,6 @@ struct Pending {
 /// A replica of the company's engine for one user, on a local store.
 pub struct Replica {
     engine: Engine,
-    store: Arc<dyn Store>,
-    clock: Arc<dyn Clock>,
     actor: Actor,
 }
 
@@ -200,7 +199,7 @@ impl Replica {
             actor: snapshot.actor.clone(),
             cursor: snapshot.cursor,
             settled: 0,
-            policy: source,
+            policy: snapshot.policy.clone(),
         };
         engine.run_as(
             None,
@@ -222,24 +221,25 @@ impl Replica {
         )?;
         Ok(Replica {
             engine,
-            store,
-            clock,
             actor: Actor::new(snapshot.actor.clone()),
         })
     }
 
     /// Opens the replica a store holds (seeded before).
     pub fn open(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Replica> {
-        let state = {
+        let (state, version) = {
             let mut tx = store.begin(crate::store::TxMode::Read)?;
-            document::get::<ReplicaState>(tx.as_mut(), "replica")?
-        }
-        .ok_or_else(|| Error::NotFound {
-            kind: "replica",
-            id: "replica".into(),
-        })?
-        .value;
-        let policy = Policy::from_toml(&state.policy)?;
+            let state = document::get::<ReplicaState>(tx.as_mut(), "replica")?
+                .ok_or_else(|| Error::NotFound {
+                    kind: "replica",
+                    id: "replica".into(),
+                })?
+                .value;
+            let version =
+                document::load::<crate::engine::PolicyVersion>(tx.as_mut(), &state.policy)?;
+            (state, version.value)
+        };
+        let policy = Policy::from_toml(&version.source)?;
         let engine = Engine::open_with_clock(Arc::clone(&store), policy, Arc::clone(&clock))?;
         // The policy the replica was last given is the one in force at open, unless a
         // version it holds took effect since.
@@ -250,8 +250,6 @@ impl Replica {
         }
         Ok(Replica {
             engine,
-            store,
-            clock,
             actor: Actor::new(state.actor),
         })
     }
@@ -291,27 +289,21 @@ impl Replica {
         })?;
         let state = self.state()?;
         let key = format!("{}:{}", state.replica, self.head()?.saturating_add(1));
-        let local_submit = entry == "submit" && request_kind(request)? == Some("quote".into());
         if declared.kind == crate::api::Kind::Query {
             return Ok(Local::Answered {
                 output: self.engine.call(&self.actor, entry, request, None)?,
             });
         }
-        if OFFLINE.contains(&entry) || local_submit {
+        if applies_offline(entry, request)? {
             let output = self.engine.call(&self.actor, entry, request, Some(&key))?;
             return Ok(Local::Applied { output, key });
         }
         if QUEUED_ONLY.contains(&entry) {
-            let request: Value = crate::api::decode(request)?;
-            let queued = QueuedCommand {
+            self.queue(&QueuedCommand {
                 key: key.clone(),
                 entry: entry.to_string(),
-                request,
-            };
-            self.engine
-                .run_as(Some(&self.actor.user), Some(&key), QUEUE, &queued, |_| {
-                    Ok(())
-                })?;
+                request: crate::api::decode(request)?,
+            })?;
             return Ok(Local::Queued { key });
         }
         Err(Error::InvalidState {
@@ -397,14 +389,7 @@ impl Replica {
                         .rev()
                         .find(|e| e.collection == crate::engine::PolicyVersion::COLLECTION)
                     {
-                        if let Some(source) = v
-                            .state
-                            .as_ref()
-                            .and_then(|s| s.get("source"))
-                            .and_then(Value::as_str)
-                        {
-                            state.policy = source.to_string();
-                        }
+                        state.policy = v.id.clone();
                     }
                 }
                 ctx.write_raw(
@@ -431,21 +416,24 @@ impl Replica {
         Ok(resolutions)
     }
 
+    /// Queues a command for the server without a local effect: an audit entry of the
+    /// replica's user with the command's key, and no changes.
+    fn queue(&self, command: &QueuedCommand) -> Result<()> {
+        self.engine.run_as(
+            Some(&self.actor.user),
+            Some(&command.key),
+            QUEUE,
+            command,
+            |_| Ok(()),
+        )
+    }
+
     /// Runs a command the reply did not settle again on the replica, with its key.
     fn replay(&self, command: &QueuedCommand) -> Result<()> {
         let request = serde_json::to_string(&command.request)
             .map_err(|e| Error::invalid("request", e.to_string()))?;
-        if QUEUED_ONLY.contains(&command.entry.as_str())
-            && !(command.entry == "submit" && request_kind(&request)? == Some("quote".into()))
-        {
-            self.engine.run_as(
-                Some(&self.actor.user),
-                Some(&command.key),
-                QUEUE,
-                command,
-                |_| Ok(()),
-            )?;
-            return Ok(());
+        if !applies_offline(&command.entry, &request)? {
+            return self.queue(command);
         }
         match self
             .engine
@@ -454,16 +442,7 @@ impl Replica {
             Ok(_) => Ok(()),
             // It no longer applies on the server's state (the quote was approved
             // meanwhile): it stays queued without a local effect, and the server says why.
-            Err(e) if !Problem::from(&e).retryable() => {
-                self.engine.run_as(
-                    Some(&self.actor.user),
-                    Some(&command.key),
-                    QUEUE,
-                    command,
-                    |_| Ok(()),
-                )?;
-                Ok(())
-            }
+            Err(e) if !Problem::from(&e).retryable() => self.queue(command),
             Err(e) => Err(e),
         }
     }
@@ -505,28 +484,26 @@ impl Replica {
     }
 
     fn head(&self) -> Result<u64> {
-        let mut tx = self.store.begin(crate::store::TxMode::Read)?;
-        Ok(tx.audit_head()?.map_or(0, |(seq, _)| seq))
-    }
-
-    /// The clock the replica runs on.
-    pub fn clock(&self) -> &Arc<dyn Clock> {
-        &self.clock
+        self.engine.read(crate::audit::head_seq)
     }
 }
 
 /// The audit head as a running command sees it.
 fn ctx_head(ctx: &mut crate::engine::CommandContext<'_>) -> Result<u64> {
-    Ok(ctx.tx().audit_head()?.map_or(0, |(seq, _)| seq))
+    crate::audit::head_seq(ctx.tx())
 }
 
-/// The `kind` of a review request (`submit`), if it has one.
-fn request_kind(request: &str) -> Result<Option<String>> {
+/// Whether the replica applies `entry` with `request` as provisional: the [`OFFLINE`]
+/// commands, and the `submit` of a quote (the one review step a phone takes itself).
+fn applies_offline(entry: &str, request: &str) -> Result<bool> {
+    if OFFLINE.contains(&entry) {
+        return Ok(true);
+    }
+    if entry != "submit" {
+        return Ok(false);
+    }
     let value: Value = crate::api::decode(request)?;
-    Ok(value
-        .get("kind")
-        .and_then(Value::as_str)
-        .map(str::to_string))
+    Ok(value.get("kind").and_then(Value::as_str) == Some("quote"))
 }
 
 /// A name for a new replica: its user, and a hash of the instant it was seeded and of

@@ -78,7 +78,7 @@ impl Engine {
         let policy = self.policy().hash().to_string();
         let at = self.now();
         self.read(|tx| {
-            let cursor = tx.audit_head()?.map_or(0, |(seq, _)| seq);
+            let cursor = crate::audit::head_seq(tx)?;
             let mut documents = Vec::new();
             macro_rules! each {
                 ($($t:ty),*) => { $(
@@ -123,7 +123,7 @@ impl Engine {
     /// is unavailable fails the whole push, for the replica to retry.
     pub fn serve_push(&self, actor: &Actor, push: &Push) -> Result<Reply> {
         self.acting_user(actor)?;
-        let head = self.read(|tx| Ok(tx.audit_head()?.map_or(0, |(seq, _)| seq)))?;
+        let head = self.read(crate::audit::head_seq)?;
         if push.cursor > head {
             return Err(Error::invalid(
                 "cursor",
