@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
 export KIS_TOOLS
+# Incremental caches only pay off when editing; a CI run compiles once.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 
 step() { printf '\n== %s\n' "$*"; }
 SECONDS=0

@@ -49,6 +49,7 @@ pub mod reviews;
 pub mod sales;
 pub mod store;
 pub mod sync;
+pub mod token;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use document::{Document, Versioned};

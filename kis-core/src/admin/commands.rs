@@ -22,7 +22,7 @@ fn admin_only(ctx: &mut CommandContext<'_>, action: &str) -> Result<()> {
 fn existing_team(ctx: &mut CommandContext<'_>, team: &TeamId) -> Result<Team> {
     ctx.get::<Team>(team.as_str())?
         .map(|t| t.value)
-        .ok_or_else(|| Error::invalid("team", format!("team {team:?} does not exist")))
+        .ok_or_else(|| Error::invalid("team", format!("team \"{team}\" does not exist")))
 }
 
 /// Checks that `id` is an active user with `role`, to lead or direct a team.
@@ -34,7 +34,7 @@ fn leader(
 ) -> Result<()> {
     let user = ctx
         .get::<User>(id.as_str())?
-        .ok_or_else(|| Error::invalid(field, format!("user {id:?} does not exist")))?
+        .ok_or_else(|| Error::invalid(field, format!("user \"{id}\" does not exist")))?
         .value;
     if user.role != role || !user.active {
         return Err(Error::invalid(

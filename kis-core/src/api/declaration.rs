@@ -143,6 +143,12 @@ macro_rules! for_each_entry {
             query team($crate::api::query::GetTeam) -> $crate::org::Team;
             /// The teams the actor may see.
             query teams($crate::api::query::ListTeams) -> Vec<$crate::org::Team>;
+            /// Issues an API token for a user; the answer shows its secret once (admin; P2).
+            command issue_api_token($crate::token::IssueApiToken) -> $crate::token::IssuedApiToken;
+            /// Revokes an API token (an admin, or the token's own user).
+            command revoke_api_token($crate::token::RevokeApiToken) -> $crate::token::ApiTokenInfo;
+            /// API tokens: an admin's list of every user's (or one user's), else one's own.
+            query api_tokens($crate::api::query::ListApiTokens) -> Vec<$crate::token::ApiTokenInfo>;
 
             // -- The policy (P1) --
             /// Installs a policy text, in force from a date (director or admin).

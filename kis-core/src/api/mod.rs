@@ -37,6 +37,9 @@ pub struct Entry {
     pub doc: &'static str,
     /// The name the audit trail records for a command (`Command::NAME`).
     pub audit_name: Option<&'static str>,
+    /// Whether a call may carry an idempotency key (a command whose output is not a
+    /// secret shown once; never a query).
+    pub replayable: bool,
     request: fn(&mut SchemaGenerator) -> Schema,
     output: fn(&mut SchemaGenerator) -> Schema,
 }
@@ -65,6 +68,7 @@ macro_rules! table {
             kind: table!(@kind $kind),
             doc: concat!($($doc),*),
             audit_name: table!(@audit $kind $req),
+            replayable: table!(@replayable $kind $req),
             request: schema_of::<$req>,
             output: schema_of::<$out>,
         }, )* ];
@@ -73,6 +77,8 @@ macro_rules! table {
     (@kind query) => { Kind::Query };
     (@audit command $req:ty) => { Some(<$req as crate::engine::Command>::NAME) };
     (@audit query $req:ty) => { None };
+    (@replayable command $req:ty) => { <$req as crate::engine::Command>::REPLAYABLE };
+    (@replayable query $req:ty) => { false };
 }
 crate::for_each_entry!(table);
 

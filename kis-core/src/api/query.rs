@@ -204,6 +204,12 @@ queries! {
     /// The users the actor may see.
     ListUsers "users" {} -> Vec<crate::org::User> = |e, a, r| e.users(a);
 
+    /// API tokens, without their secrets.
+    ListApiTokens "api_tokens" {
+        /// Only this user's (an admin may name anyone; others only themselves).
+        user: Option<UserId>,
+    } -> Vec<crate::token::ApiTokenInfo> = |e, a, r| e.api_tokens(a, r.user.as_ref());
+
     /// One team by id.
     GetTeam "team" {
         /// The team id.

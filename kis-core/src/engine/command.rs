@@ -25,6 +25,11 @@ pub trait Command: Serialize {
     /// that carries a document checked by its own parser (a policy file).
     const TEXT_LIMIT: Option<usize> = Some(crate::input::MAX_TEXT_LEN);
 
+    /// Whether the command may run with an idempotency key, whose record keeps its
+    /// output for replays. `false` for a command whose output holds a secret shown once
+    /// (an API token), which must not be stored.
+    const REPLAYABLE: bool = true;
+
     /// Refuses the command if the actor may not perform it (P2: authorisation is domain
     /// logic). Runs before anything is written.
     fn authorize(&self, ctx: &mut CommandContext<'_>) -> Result<()>;

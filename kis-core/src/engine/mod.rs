@@ -42,6 +42,9 @@ pub struct Engine {
     versions: Mutex<HashMap<String, Arc<Policy>>>,
     /// Threads that decode stored facts for one read (KPI, exports); 0: one per core.
     reader_threads: std::sync::atomic::AtomicUsize,
+    /// The audit head when [`follow_installed_policy`](Self::follow_installed_policy)
+    /// last looked at the stored versions.
+    policy_checked_at: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for Engine {
@@ -83,6 +86,7 @@ impl Engine {
                 Arc::clone(&policy),
             )])),
             reader_threads: std::sync::atomic::AtomicUsize::new(0),
+            policy_checked_at: std::sync::atomic::AtomicU64::new(0),
         };
         let effective = policy
             .general()
@@ -100,6 +104,19 @@ impl Engine {
         }
         engine.move_legacy_facts()?;
         Ok(engine)
+    }
+
+    /// Opens an engine on a store that already holds policy versions, under the one most
+    /// recently installed (a server restarting, a second server on the same database).
+    /// `NotFound` when the store has none: open it with a policy first.
+    pub fn open_installed(store: Arc<dyn Store>, clock: Arc<dyn Clock>) -> Result<Engine> {
+        let versions = store::read(store.as_ref(), |tx| document::all::<PolicyVersion>(tx))?;
+        let latest = latest_installed(&versions).ok_or(Error::NotFound {
+            kind: "installed policy",
+            id: store.backend().to_string(),
+        })?;
+        let policy = Policy::from_toml(&latest.source)?;
+        Engine::open_with_clock(store, policy, clock)
     }
 
     /// Moves sales facts that an earlier kis stored as JSON documents into segments, in one
@@ -195,6 +212,15 @@ impl Engine {
         command: &C,
     ) -> Result<C::Output> {
         crate::ids::validate_id("idempotency key", key)?;
+        if !C::REPLAYABLE {
+            return Err(Error::invalid(
+                "idempotency_key",
+                format!(
+                    "{} shows its output once and takes no idempotency key",
+                    C::NAME
+                ),
+            ));
+        }
         check_text(command, C::TEXT_LIMIT)?;
         let output = self.run_as(Some(&actor.user), Some(key), C::NAME, command, |ctx| {
             command.authorize(ctx)?;
@@ -225,6 +251,30 @@ impl Engine {
         let policy = Arc::new(policy);
         self.cache(Arc::clone(&policy));
         *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+    }
+
+    /// Adopts the policy most recently installed in the store when it is not the current
+    /// one, and returns its hash. This is how several processes on one store (servers on
+    /// one PostgreSQL database) keep in step: a policy installed through one becomes
+    /// current in the others when they next call this. Cheap when nothing was written
+    /// since the last call (one read of the audit head).
+    pub fn follow_installed_policy(&self) -> Result<Option<String>> {
+        use std::sync::atomic::Ordering;
+        let head = self.read(|tx| crate::audit::head_seq(tx))?;
+        if head != 0 && self.policy_checked_at.load(Ordering::Acquire) == head {
+            return Ok(None);
+        }
+        let versions = self.read(|tx| document::all::<PolicyVersion>(tx))?;
+        self.policy_checked_at.store(head, Ordering::Release);
+        let Some(latest) = latest_installed(&versions) else {
+            return Ok(None);
+        };
+        if latest.hash == self.policy().hash() {
+            return Ok(None);
+        }
+        let policy = self.policy_by_hash_from(latest)?;
+        *self.policy.write().unwrap_or_else(|p| p.into_inner()) = policy;
+        Ok(Some(latest.hash.clone()))
     }
 
     /// Every stored policy version, oldest effective date first.
@@ -457,4 +507,12 @@ fn load_actor(tx: &mut dyn Transaction, id: &UserId) -> Result<User> {
         Some(_) => Err(Error::not_authorized(id, "act", "the user is deactivated")),
         None => Err(Error::not_authorized(id, "act", "no such user")),
     }
+}
+
+/// The version installed last (on the same instant, the greater hash, so every process
+/// picks the same one).
+fn latest_installed(versions: &[PolicyVersion]) -> Option<&PolicyVersion> {
+    versions
+        .iter()
+        .max_by(|a, b| (a.installed_at, &a.hash).cmp(&(b.installed_at, &b.hash)))
 }

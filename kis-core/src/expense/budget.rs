@@ -184,7 +184,7 @@ impl Command for ProposeBudget {
         if ctx.get::<Team>(self.team.as_str())?.is_none() {
             return Err(Error::invalid(
                 "team",
-                format!("team {:?} does not exist", self.team),
+                format!("team \"{}\" does not exist", self.team),
             ));
         }
         if !ctx.policy().expense().categories.contains(&self.category) {
