@@ -8,39 +8,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use common::scenario::{matches, substitute};
 use kis::api::{ENTRIES, Problem};
 use kis::*;
 use serde_json::Value;
-
-/// Where `expected` is a part of `actual`: every key of an expected object is in the
-/// actual one with a matching value; arrays match element by element and in length;
-/// anything else is equal.
-fn matches(expected: &Value, actual: &Value) -> bool {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => e.iter().all(|(k, v)| {
-            a.get(k).is_some_and(|w| matches(v, w)) || (v.is_null() && !a.contains_key(k))
-        }),
-        (Value::Array(e), Value::Array(a)) => {
-            e.len() == a.len() && e.iter().zip(a).all(|(v, w)| matches(v, w))
-        }
-        _ => expected == actual,
-    }
-}
-
-/// `value` with every string `"$policy"` replaced by the policy text.
-fn substitute(value: &Value, policy: &str) -> Value {
-    match value {
-        Value::String(s) if s == "$policy" => Value::String(policy.to_string()),
-        Value::Array(items) => Value::Array(items.iter().map(|v| substitute(v, policy)).collect()),
-        Value::Object(fields) => Value::Object(
-            fields
-                .iter()
-                .map(|(k, v)| (k.clone(), substitute(v, policy)))
-                .collect(),
-        ),
-        other => other.clone(),
-    }
-}
 
 /// Runs the scenario file `path` (relative to the repository) on `store`.
 fn run_scenario(path: &str, store: Arc<dyn Store>) {

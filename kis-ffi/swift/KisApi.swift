@@ -139,6 +139,62 @@ public struct Adjustment: JsonRecord {
     }
 }
 
+/// What listing tokens shows: the record without its hash.
+public struct ApiTokenInfo: JsonRecord {
+    /// The token's id.
+    public let id: String
+    /// The user it acts as.
+    public let user: UserId
+    /// What it is for.
+    public let label: String
+    /// When it was issued.
+    public let issuedAt: Date
+    /// Who issued it.
+    public let issuedBy: UserId
+    /// When it stops working.
+    public let expiresAt: Date
+    /// When it was revoked, if it was.
+    public let revokedAt: Date?
+
+    /// A ApiTokenInfo of its fields.
+    public init(id: String, user: UserId, label: String, issuedAt: Date, issuedBy: UserId, expiresAt: Date, revokedAt: Date? = nil) {
+        self.id = id
+        self.user = user
+        self.label = label
+        self.issuedAt = issuedAt
+        self.issuedBy = issuedBy
+        self.expiresAt = expiresAt
+        self.revokedAt = revokedAt
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["id"] = Json.enc(self.id)
+        m["user"] = Json.enc(self.user)
+        m["label"] = Json.enc(self.label)
+        m["issued_at"] = Json.enc(self.issuedAt)
+        m["issued_by"] = Json.enc(self.issuedBy)
+        m["expires_at"] = Json.enc(self.expiresAt)
+        if let v = self.revokedAt { m["revoked_at"] = Json.enc(v) }
+        return m
+    }
+
+    /// A ApiTokenInfo from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ApiTokenInfo {
+        let m = try Json.obj(v)
+        return ApiTokenInfo(
+            id: try Json.str(m["id"]),
+            user: try Json.str(m["user"]),
+            label: try Json.str(m["label"]),
+            issuedAt: try Json.instant(m["issued_at"]),
+            issuedBy: try Json.str(m["issued_by"]),
+            expiresAt: try Json.instant(m["expires_at"]),
+            revokedAt: try Json.opt(m["revoked_at"]).map { try Json.instant($0) }
+        )
+    }
+}
+
 /// A review round of a document.
 public struct Approval: JsonRecord {
     /// 1 for the first submission, +1 for each re-submission.
@@ -1830,6 +1886,37 @@ public struct InboxItem: JsonRecord {
             daysWaiting: try Json.int(m["days_waiting"]),
             onBehalfOf: try Json.opt(m["on_behalf_of"]).map { try Json.str($0) },
             team: try Json.opt(m["team"]).map { try Json.str($0) }
+        )
+    }
+}
+
+/// A token just issued: the only time its secret is seen.
+public struct IssuedApiToken: JsonRecord {
+    /// The whole token, to send as `Authorization: Bearer <token>`. Not stored.
+    public let token: String
+    /// The stored record.
+    public let info: ApiTokenInfo
+
+    /// A IssuedApiToken of its fields.
+    public init(token: String, info: ApiTokenInfo) {
+        self.token = token
+        self.info = info
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["token"] = Json.enc(self.token)
+        m["info"] = Json.enc(self.info)
+        return m
+    }
+
+    /// A IssuedApiToken from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> IssuedApiToken {
+        let m = try Json.obj(v)
+        return IssuedApiToken(
+            token: try Json.str(m["token"]),
+            info: try ApiTokenInfo.fromJson(m["info"])
         )
     }
 }
@@ -5326,6 +5413,60 @@ public final class KisApi {
         return try Json.list(out).map { try Team.fromJson($0) }
     }
 
+    /// Issues an API token for a user; the answer shows its secret once (admin; P2).
+    ///
+    /// Issues an API token for a user (admin only). The answer carries the secret, once:
+    /// it is not stored, so this command takes no idempotency key (a replay could not
+    /// show it again).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - user: The user the token will act as.
+    ///   - label: What it is for, shown when tokens are listed.
+    ///   - expiresAt: When it stops working: after now, at most a year and a day ahead.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func issueApiToken(actor: String, user: UserId, label: String, expiresAt: Date, idempotencyKey: String? = nil) throws -> IssuedApiToken {
+        var request: [String: Any] = [:]
+        request["user"] = Json.enc(user)
+        request["label"] = Json.enc(label)
+        request["expires_at"] = Json.enc(expiresAt)
+        let out = try call("issue_api_token", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try IssuedApiToken.fromJson(out)
+    }
+
+    /// Revokes an API token (an admin, or the token's own user).
+    ///
+    /// Revokes an API token (an admin, or the user it acts as). Revoking a revoked token
+    /// changes nothing.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The token's id (not the secret).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func revokeApiToken(actor: String, id: String, idempotencyKey: String? = nil) throws -> ApiTokenInfo {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try call("revoke_api_token", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ApiTokenInfo.fromJson(out)
+    }
+
+    /// API tokens: an admin's list of every user's (or one user's), else one's own.
+    ///
+    /// API tokens, without their secrets.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - user: Only this user's (an admin may name anyone; others only themselves).
+    /// - Throws: `KisError`, with kis-core's own message
+    public func apiTokens(actor: String, user: UserId? = nil) throws -> [ApiTokenInfo] {
+        var request: [String: Any] = [:]
+        if let v = user { request["user"] = Json.enc(v) }
+        let out = try call("api_tokens", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try ApiTokenInfo.fromJson($0) }
+    }
+
     /// Installs a policy text, in force from a date (director or admin).
     ///
     /// Registers a policy version (admin only). Installing the same text again keeps the
@@ -5863,6 +6004,12 @@ public extension KisApi {
             return Json.enc(try team(actor: actor, id: try Json.str(request["id"])))
         case "teams":
             return Json.enc(try teams(actor: actor))
+        case "issue_api_token":
+            return Json.enc(try issueApiToken(actor: actor, user: try Json.str(request["user"]), label: try Json.str(request["label"]), expiresAt: try Json.instant(request["expires_at"]), idempotencyKey: idempotencyKey))
+        case "revoke_api_token":
+            return Json.enc(try revokeApiToken(actor: actor, id: try Json.str(request["id"]), idempotencyKey: idempotencyKey))
+        case "api_tokens":
+            return Json.enc(try apiTokens(actor: actor, user: try Json.opt(request["user"]).map { try Json.str($0) }))
         case "install_policy":
             return Json.enc(try installPolicy(actor: actor, policy: try Json.str(request["policy"]), effectiveFrom: try Json.opt(request["effective_from"]).map { try Json.day($0) }, hash: try Json.opt(request["hash"]).map { try Json.str($0) }, idempotencyKey: idempotencyKey))
         case "policy_versions":

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod flaky;
+pub mod scenario;
 
 use std::sync::Arc;
 

@@ -166,6 +166,42 @@ data class Adjustment(
     }
 }
 
+/** What listing tokens shows: the record without its hash. */
+data class ApiTokenInfo(
+    /** The token's id. */
+    val id: String,
+    /** The user it acts as. */
+    val user: UserId,
+    /** What it is for. */
+    val label: String,
+    /** When it was issued. */
+    val issuedAt: Instant,
+    /** Who issued it. */
+    val issuedBy: UserId,
+    /** When it stops working. */
+    val expiresAt: Instant,
+    /** When it was revoked, if it was. */
+    val revokedAt: Instant? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "user" to user, "label" to label, "issued_at" to issuedAt, "issued_by" to issuedBy, "expires_at" to expiresAt, "revoked_at" to revokedAt)
+
+    companion object {
+        /** A [ApiTokenInfo] from its JSON object. */
+        fun fromJson(v: Any?): ApiTokenInfo {
+            val m = Json.obj(v)
+            return ApiTokenInfo(
+                id = Json.str(m["id"]),
+                user = Json.str(m["user"]),
+                label = Json.str(m["label"]),
+                issuedAt = Json.instant(m["issued_at"]),
+                issuedBy = Json.str(m["issued_by"]),
+                expiresAt = Json.instant(m["expires_at"]),
+                revokedAt = m["revoked_at"]?.let { Json.instant(it) },
+            )
+        }
+    }
+}
+
 /** A review round of a document. */
 data class Approval(
     /** 1 for the first submission, +1 for each re-submission. */
@@ -1272,6 +1308,27 @@ data class InboxItem(
                 daysWaiting = Json.long(m["days_waiting"]),
                 onBehalfOf = m["on_behalf_of"]?.let { Json.str(it) },
                 team = m["team"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
+/** A token just issued: the only time its secret is seen. */
+data class IssuedApiToken(
+    /** The whole token, to send as `Authorization: Bearer <token>`. Not stored. */
+    val token: String,
+    /** The stored record. */
+    val info: ApiTokenInfo,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("token" to token, "info" to info)
+
+    companion object {
+        /** A [IssuedApiToken] from its JSON object. */
+        fun fromJson(v: Any?): IssuedApiToken {
+            val m = Json.obj(v)
+            return IssuedApiToken(
+                token = Json.str(m["token"]),
+                info = ApiTokenInfo.fromJson(m["info"]),
             )
         }
     }
@@ -3749,6 +3806,52 @@ class KisApi(val wire: Wire, private val local: KisEngine? = null) {
     }
 
     /**
+     * Issues an API token for a user; the answer shows its secret once (admin; P2).
+     *
+     * Issues an API token for a user (admin only). The answer carries the secret, once:
+     * it is not stored, so this command takes no idempotency key (a replay could not
+     * show it again).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param user The user the token will act as.
+     * @param label What it is for, shown when tokens are listed.
+     * @param expiresAt When it stops working: after now, at most a year and a day ahead.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    fun issueApiToken(actor: String, user: UserId, label: String, expiresAt: Instant, idempotencyKey: String? = null): IssuedApiToken {
+        val out = call("issue_api_token", actor, linkedMapOf<String, Any?>("user" to user, "label" to label, "expires_at" to expiresAt), idempotencyKey)
+        return IssuedApiToken.fromJson(out)
+    }
+
+    /**
+     * Revokes an API token (an admin, or the token's own user).
+     *
+     * Revokes an API token (an admin, or the user it acts as). Revoking a revoked token
+     * changes nothing.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The token's id (not the secret).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    fun revokeApiToken(actor: String, id: String, idempotencyKey: String? = null): ApiTokenInfo {
+        val out = call("revoke_api_token", actor, linkedMapOf<String, Any?>("id" to id), idempotencyKey)
+        return ApiTokenInfo.fromJson(out)
+    }
+
+    /**
+     * API tokens: an admin's list of every user's (or one user's), else one's own.
+     *
+     * API tokens, without their secrets.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param user Only this user's (an admin may name anyone; others only themselves).
+     */
+    fun apiTokens(actor: String, user: UserId? = null): List<ApiTokenInfo> {
+        val out = call("api_tokens", actor, linkedMapOf<String, Any?>("user" to user), null)
+        return Json.list(out).map { ApiTokenInfo.fromJson(it) }
+    }
+
+    /**
      * Installs a policy text, in force from a date (director or admin).
      *
      * Registers a policy version (admin only). Installing the same text again keeps the
@@ -4152,6 +4255,9 @@ fun KisApi.callTyped(entry: String, actor: String, request: Map<*, *>, idempoten
         "users" -> Json.enc(users(actor))
         "team" -> Json.enc(team(actor, id = Json.str(request["id"])))
         "teams" -> Json.enc(teams(actor))
+        "issue_api_token" -> Json.enc(issueApiToken(actor, user = Json.str(request["user"]), label = Json.str(request["label"]), expiresAt = Json.instant(request["expires_at"]), idempotencyKey = idempotencyKey))
+        "revoke_api_token" -> Json.enc(revokeApiToken(actor, id = Json.str(request["id"]), idempotencyKey = idempotencyKey))
+        "api_tokens" -> Json.enc(apiTokens(actor, user = request["user"]?.let { Json.str(it) }))
         "install_policy" -> Json.enc(installPolicy(actor, policy = Json.str(request["policy"]), effectiveFrom = request["effective_from"]?.let { Json.date(it) }, hash = request["hash"]?.let { Json.str(it) }, idempotencyKey = idempotencyKey))
         "policy_versions" -> Json.enc(policyVersions(actor))
         "set_targets" -> Json.enc(setTargets(actor, rep = Json.str(request["rep"]), year = Json.long(request["year"]), annual = Metrics.fromJson(request["annual"]), distribution = request["distribution"]?.let { Json.list(it).map { Json.dec(it) } }, idempotencyKey = idempotencyKey))

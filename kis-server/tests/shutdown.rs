@@ -1,0 +1,64 @@
+//! #19: graceful shutdown. A command is in flight (held behind another process's write
+//! lock on the SQLite file) when SIGTERM arrives: the server stops accepting, the
+//! command still commits and is answered, then the process exits cleanly.
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::json;
+use support::*;
+
+#[test]
+fn sigterm_lets_an_in_flight_command_finish() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("company.db");
+    let store = store.to_str().unwrap().to_string();
+    let admin = bootstrap(&store, &[]);
+    let server = ServerProcess::start(&["--store", &store], &[]);
+    let c = Client::new(&server.url);
+    c.ok(
+        &admin,
+        "add_user",
+        json!({"id": "dong", "name": "Dong", "role": "director"}),
+    );
+
+    // Another process holds the write lock, so the next command waits for it.
+    let lock = rusqlite::Connection::open(&store).unwrap();
+    lock.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let in_flight = {
+        let c = c.clone();
+        let admin = admin.clone();
+        std::thread::spawn(move || {
+            c.call(
+                &admin,
+                "add_user",
+                &json!({"id": "meng", "name": "Meng", "role": "manager"}),
+            )
+        })
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    server.terminate();
+    std::thread::sleep(Duration::from_millis(500));
+    // No new connections once shutdown began.
+    let late = ureq::get(format!("{}/health", server.url)).call();
+    assert!(late.is_err(), "a new request was accepted after SIGTERM");
+    lock.execute_batch("COMMIT").unwrap();
+    let answer = in_flight.join().unwrap();
+    assert_eq!(
+        answer.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&answer.bytes)
+    );
+    assert_eq!(answer.json()["id"], "meng");
+    let status = server.stop();
+    assert!(status.success(), "{status:?}");
+    // The command committed: a fresh server sees the user.
+    let again = ServerProcess::start(&["--store", &store], &[]);
+    let users = Client::new(&again.url).ok(&admin, "users", json!({}));
+    assert!(
+        users.as_array().unwrap().iter().any(|u| u["id"] == "meng"),
+        "{users}"
+    );
+}
