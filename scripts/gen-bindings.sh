@@ -22,8 +22,8 @@ text = open(path).read()
 start = text.index("sealed class KisException")
 end = text.index("companion object ErrorHandler", start)
 block, n = re.subn(r'(override val message\s+get\(\) = )"[^"\n]*"', r'\1toString()', text[start:end])
-if n != 12:
-    sys.exit(f"gen-bindings: expected 12 KisException variants to patch, found {n}")
+if n != 14:
+    sys.exit(f"gen-bindings: expected 14 KisException variants to patch, found {n}")
 open(path, "w").write(text[:start] + block + text[end:])
 PY
 echo "bindings in $OUT: $(find "$OUT" -type f | tr '\n' ' ')"

@@ -3,6 +3,7 @@
 #   - a Python venv with maturin, pytest, mypy, and the DataFrame tools the tests and
 #     examples/analysis.py use (pyarrow, polars, pandas, matplotlib);
 #   - the Kotlin compiler from npm and Debian's JNA (for the Kotlin bindings test);
+#   - schemathesis (kis-server's OpenAPI conformance), in its own venv;
 #   - tools/swift-syntax, a tree-sitter parser of Swift (no Swift compiler runs here);
 #   - the PostgreSQL server binaries are installed by scripts/pg.sh when it starts one.
 # Tools go to a cache outside the checkout (KIS_TOOLS, default ~/.cache/kis) so that a
@@ -24,6 +25,15 @@ if ! "$VENV/bin/python" -c 'import maturin, pytest, hypothesis, mypy, pyarrow, p
   "$VENV/bin/pip" install -q --disable-pip-version-check \
     "maturin>=1.9.4,<2" "pytest>=8" "hypothesis>=6.100" "mypy>=1.10" "pyarrow>=15" "polars>=1.20" \
     "pandas>=2.2" "matplotlib>=3.8"
+fi
+
+# schemathesis (kis-server against its OpenAPI document), in a venv of its own: it pins
+# its own hypothesis.
+ST_VENV=$KIS_TOOLS/st-venv
+if ! "$ST_VENV/bin/schemathesis" --version >/dev/null 2>&1; then
+  log "installing schemathesis into $ST_VENV"
+  python3 -m venv "$ST_VENV"
+  "$ST_VENV/bin/pip" install -q --disable-pip-version-check "schemathesis>=4.3,<5"
 fi
 
 # Kotlin compiler (npm package kotlin-compiler ships kotlinc and the stdlib jar).

@@ -34,6 +34,27 @@ cp target/kotlin/rep-flow-first.log target/kotlin/rep-flow.log
 grep -q "on the phone: quote Q-PHONE-1 is approved" target/kotlin/rep-flow-again.log
 grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
 
+# The same phone syncing over HTTP with a kis-server this script starts (#19): tokens
+# issued by the admin, the sync messages carried by KisHttp, errors as KisException.
+served=$(mktemp -d)
+admin_token=$(target/debug/kis-server bootstrap --store "$served/company.db" --policy examples/policy.toml \
+  --admin admin --name "Ada Admin")
+target/debug/kis-server --store "$served/company.db" --listen 127.0.0.1:0 > "$served/out" 2> "$served/server.log" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do grep -q listening "$served/out" && break; sleep 0.1; done
+url=$(awk '{print $NF}' "$served/out")
+for run in first again; do
+  java -Djna.library.path="$PWD/target/debug" \
+    -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+    RepFlowKt examples/policy.toml "$url" "$served/phone.db" "$admin_token" | tee "target/kotlin/rep-flow-http-$run.log"
+done
+grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow-http-first.log
+grep -q "on the phone: quote Q-PHONE-1 is approved" target/kotlin/rep-flow-http-again.log
+grep -q "li may not add users" target/kotlin/rep-flow-http-first.log
+kill -TERM "$server_pid"; wait "$server_pid"
+echo "RepFlow synced over HTTP with kis-server at $url"
+
 # Swift: the typed API (kis-ffi/swift) is generated from the declaration and must be
 # current. No Swift compiler runs here: every Swift file is parsed (tree-sitter), and the
 # uniffi methods it calls must be declared with the signatures it uses.

@@ -4,6 +4,7 @@
 #   each cargo-fuzz target for a bounded time (scripts/fuzz.sh, FUZZ_SECONDS each);
 #   the quickstart, twice (the second run must change nothing);
 #   Python: builds the `kis` package with maturin into a venv, pytest, stubtest;
+#   kis-server: schemathesis against its OpenAPI document (its HTTP tests are cargo's);
 #   Kotlin/Swift: generates the uniffi bindings, compiles and runs the Kotlin test on the JVM.
 # A throwaway PostgreSQL server is started on loopback (scripts/pg.sh) and stopped at exit.
 set -euo pipefail
@@ -54,7 +55,7 @@ grep -q "chain verified: intact" target/quickstart-2.log
 grep -q "# Sales report: company" target/quickstart-1.log
 export KIS_DEMO_DB=$demo   # examples/analysis.py reads it in the Python step
 
-for extra in scripts/test-python.sh scripts/test-kotlin.sh; do
+for extra in scripts/test-server.sh scripts/test-python.sh scripts/test-kotlin.sh; do
   if [ -x "$extra" ]; then
     step "$extra"
     "$extra"

@@ -110,6 +110,19 @@ pub enum KisError {
         retryable: bool,
         detail: String,
     },
+    /// kis-server refused the credential (HTTP 401).
+    #[error("{detail}")]
+    Unauthenticated { reason: String, detail: String },
+    /// kis-server answered with one of its own problems before the engine was reached
+    /// (`TooManyRequests`, `PayloadTooLarge`, `Timeout`...), or something that is not a
+    /// problem at all.
+    #[error("{detail}")]
+    Server {
+        status: u16,
+        kind: String,
+        retryable: bool,
+        detail: String,
+    },
 }
 
 fn text(fields: &Map<String, Value>, name: &str) -> String {
@@ -130,23 +143,32 @@ fn version(fields: &Map<String, Value>, name: &str) -> Option<u64> {
 
 impl From<kis::Error> for KisError {
     fn from(e: kis::Error) -> Self {
-        let problems = match &e {
-            kis::Error::Policy(p) => p
-                .problems()
-                .iter()
-                .map(|p| PolicyProblem {
-                    key: p.key.clone(),
-                    line: p.line.and_then(|l| u32::try_from(l).ok()),
-                    message: p.message.clone(),
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
+        KisError::from(kis::api::Problem::from(&e))
+    }
+}
+
+impl From<kis::api::Problem> for KisError {
+    fn from(problem: kis::api::Problem) -> Self {
         let kis::api::Problem {
             kind,
             message: detail,
             fields: f,
-        } = kis::api::Problem::from(&e);
+        } = problem;
+        let problems = match f.get("problems") {
+            Some(Value::Array(items)) => items
+                .iter()
+                .filter_map(Value::as_object)
+                .map(|p| PolicyProblem {
+                    key: text(p, "key"),
+                    line: p
+                        .get("line")
+                        .and_then(Value::as_u64)
+                        .and_then(|l| u32::try_from(l).ok()),
+                    message: text(p, "message"),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         match kind.as_str() {
             "PolicyError" => KisError::Policy { problems, detail },
             "InvalidInput" => KisError::InvalidInput {
@@ -210,9 +232,19 @@ impl From<kis::Error> for KisError {
                 right: text(&f, "right"),
                 detail,
             },
-            _ => KisError::Store {
+            "StoreError" => KisError::Store {
                 backend: text(&f, "backend"),
                 retryable: f.get("retryable") == Some(&Value::Bool(true)),
+                detail,
+            },
+            "Unauthenticated" => KisError::Unauthenticated {
+                reason: text(&f, "reason"),
+                detail,
+            },
+            _ => KisError::Server {
+                status: 0,
+                retryable: false,
+                kind,
                 detail,
             },
         }
@@ -236,4 +268,41 @@ impl KisError {
     pub fn invalid(field: &str, reason: impl Into<String>) -> Self {
         kis::Error::invalid(field, reason).into()
     }
+}
+
+/// Raises the error that kis-server's answer `body` (RFC 9457 problem+json) with HTTP
+/// `status` describes, as the same `KisException` an embedded engine throws: the one
+/// mapping, for apps that call kis-server over HTTP (Kotlin's `KisHttp`).
+#[uniffi::export]
+pub fn raise_problem(status: u16, body: String) -> Result<(), KisError> {
+    let parsed: Option<Map<String, Value>> = serde_json::from_str(&body).ok();
+    let Some(p) = parsed.filter(|p| p.get("kind").is_some_and(Value::is_string)) else {
+        return Err(KisError::Server {
+            status,
+            kind: String::new(),
+            retryable: matches!(status, 429 | 502..=504),
+            detail: format!(
+                "HTTP {status}, not a kis problem: {}",
+                body.chars().take(200).collect::<String>()
+            ),
+        });
+    };
+    let problem = kis::api::Problem {
+        kind: text(&p, "kind"),
+        message: text(&p, "detail"),
+        fields: p
+            .get("fields")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+    };
+    Err(match KisError::from(problem) {
+        KisError::Server { kind, detail, .. } => KisError::Server {
+            status,
+            kind,
+            retryable: p.get("retryable") == Some(&Value::Bool(true)),
+            detail,
+        },
+        other => other,
+    })
 }

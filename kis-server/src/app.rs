@@ -10,11 +10,12 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 use crate::problem::ApiError;
 use crate::routes::{api, feed, ops, sync};
@@ -92,27 +93,35 @@ fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 
 /// The whole application.
 pub fn router(state: Shared) -> Router {
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_default();
-        let id = request
-            .headers()
-            .get(REQUEST_ID)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        tracing::info_span!(
-            "request",
-            method = %request.method(),
-            path = %request.uri().path(),
-            route,
-            request_id = id,
-            trace_id = trace_id(request),
+    let trace = TraceLayer::new_for_http()
+        // One access-log line per answer, with its status and latency, at INFO.
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
         )
-    });
+        .on_request(())
+        .make_span_with(|request: &axum::http::Request<_>| {
+            let route = request
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default();
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string();
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                path = %request.uri().path(),
+                route,
+                request_id = id,
+                trace_id = trace_id(request),
+            )
+        });
     Router::new()
         .route("/v1/changes", get(feed::changes))
         .route("/v1/changes/stream", get(feed::stream))

@@ -117,6 +117,28 @@ class Adjustment:
 
 
 @dataclasses.dataclass(frozen=True)
+class ApiTokenInfo:
+    """What listing tokens shows: the record without its hash.
+
+    Attributes:
+            id: The token's id.
+            user: The user it acts as.
+            label: What it is for.
+            issued_at: When it was issued.
+            issued_by: Who issued it.
+            expires_at: When it stops working.
+            revoked_at: When it was revoked, if it was.
+    """
+    id: str
+    user: UserId
+    label: str
+    issued_at: datetime.datetime
+    issued_by: UserId
+    expires_at: datetime.datetime
+    revoked_at: Optional[datetime.datetime] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Approval:
     """A review round of a document.
 
@@ -785,6 +807,18 @@ class InboxItem:
     days_waiting: int
     on_behalf_of: Optional[UserId] = None
     team: Optional[TeamId] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class IssuedApiToken:
+    """A token just issued: the only time its secret is seen.
+
+    Attributes:
+            token: The whole token, to send as `Authorization: Bearer <token>`. Not stored.
+            info: The stored record.
+    """
+    token: str
+    info: ApiTokenInfo
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1691,6 +1725,7 @@ class YearScore:
 
 TYPES.update({
     'Adjustment': ('struct', Adjustment, [('line', 'line', 'int'), ('from_', 'from', 'str'), ('to', 'to', 'str'), ('reason', 'reason', 'str'), ('by', 'by', ('ref', 'UserId')), ('at', 'at', 'datetime')]),
+    'ApiTokenInfo': ('struct', ApiTokenInfo, [('id', 'id', 'str'), ('user', 'user', ('ref', 'UserId')), ('label', 'label', 'str'), ('issued_at', 'issued_at', 'datetime'), ('issued_by', 'issued_by', ('ref', 'UserId')), ('expires_at', 'expires_at', 'datetime'), ('revoked_at', 'revoked_at', ('opt', 'datetime'))]),
     'Approval': ('struct', Approval, [('round', 'round', 'int'), ('submitter', 'submitter', ('ref', 'UserId')), ('submitted_at', 'submitted_at', 'datetime'), ('steps', 'steps', ('list', ('ref', 'StepState'))), ('status', 'status', ('ref', 'ApprovalStatus')), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
     'ApprovalStatus': ('alias', 'str'),
     'AuditAnchor': ('struct', AuditAnchor, [('seq', 'seq', 'int'), ('head_hash', 'head_hash', 'str'), ('mac', 'mac', ('opt', 'str'))]),
@@ -1734,6 +1769,7 @@ TYPES.update({
     'FulfilmentStep': ('struct', FulfilmentStep, [('name', 'name', 'str'), ('due', 'due', 'date'), ('done_on', 'done_on', ('opt', 'date'))]),
     'Greeting': ('struct', Greeting, [('date', 'date', 'date'), ('customer', 'customer', 'str'), ('occasion', 'occasion', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('contact', 'contact', ('opt', 'str'))]),
     'InboxItem': ('struct', InboxItem, [('kind', 'kind', ('ref', 'DocKind')), ('id', 'id', 'str'), ('round', 'round', 'int'), ('step', 'step', 'int'), ('role', 'role', ('ref', 'Role')), ('submitter', 'submitter', ('ref', 'UserId')), ('summary', 'summary', 'str'), ('waiting_since', 'waiting_since', 'datetime'), ('days_waiting', 'days_waiting', 'int'), ('on_behalf_of', 'on_behalf_of', ('opt', ('ref', 'UserId'))), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
+    'IssuedApiToken': ('struct', IssuedApiToken, [('token', 'token', 'str'), ('info', 'info', ('ref', 'ApiTokenInfo'))]),
     'LateStep': ('struct', LateStep, [('order', 'order', 'str'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('step', 'step', 'str'), ('due', 'due', 'date'), ('days_late', 'days_late', 'int')]),
     'Lead': ('struct', Lead, [('id', 'id', 'str'), ('name', 'name', 'str'), ('source', 'source', 'str'), ('status', 'status', ('ref', 'LeadStatus')), ('captured_by', 'captured_by', ('ref', 'UserId')), ('captured_at', 'captured_at', 'datetime'), ('activities', 'activities', ('list', ('ref', 'LeadActivity'))), ('assigned_to', 'assigned_to', ('opt', ('ref', 'UserId'))), ('campaign', 'campaign', ('opt', 'str')), ('close_reason', 'close_reason', ('opt', 'str')), ('contact', 'contact', ('opt', ('ref', 'Contact'))), ('customer', 'customer', ('opt', 'str')), ('ended_at', 'ended_at', ('opt', 'datetime')), ('industry', 'industry', ('opt', 'str')), ('notes', 'notes', ('opt', 'str')), ('region', 'region', ('opt', 'str'))]),
     'LeadActivity': ('struct', LeadActivity, [('at', 'at', 'datetime'), ('by', 'by', ('ref', 'UserId')), ('kind', 'kind', 'str'), ('note', 'note', 'str')]),
@@ -2906,6 +2942,60 @@ class Engine(EngineBase):
         """
         return self._call('teams', actor, {}, None, ('list', ('ref', 'Team')))
 
+    def issue_api_token(
+        self,
+        actor: str,
+        user: UserId,
+        label: str,
+        expires_at: datetime.datetime,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> IssuedApiToken:
+        """Issues an API token for a user; the answer shows its secret once (admin; P2).
+
+        Issues an API token for a user (admin only). The answer carries the secret, once:
+        it is not stored, so this command takes no idempotency key (a replay could not
+        show it again).
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            user: The user the token will act as.
+            label: What it is for, shown when tokens are listed.
+            expires_at: When it stops working: after now, at most a year and a day ahead.
+            idempotency_key: A retry with the same key and request returns the first result.
+        """
+        return self._call('issue_api_token', actor, {'user': user, 'label': label, 'expires_at': expires_at}, idempotency_key, ('ref', 'IssuedApiToken'))
+
+    def revoke_api_token(
+        self,
+        actor: str,
+        id: str,
+        *,
+        idempotency_key: Optional[str] = None,
+    ) -> ApiTokenInfo:
+        """Revokes an API token (an admin, or the token's own user).
+
+        Revokes an API token (an admin, or the user it acts as). Revoking a revoked token
+        changes nothing.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            id: The token's id (not the secret).
+            idempotency_key: A retry with the same key and request returns the first result.
+        """
+        return self._call('revoke_api_token', actor, {'id': id}, idempotency_key, ('ref', 'ApiTokenInfo'))
+
+    def api_tokens(self, actor: str, *, user: Optional[UserId] = None) -> List[ApiTokenInfo]:
+        """API tokens: an admin's list of every user's (or one user's), else one's own.
+
+        API tokens, without their secrets.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            user: Only this user's (an admin may name anyone; others only themselves).
+        """
+        return self._call('api_tokens', actor, {'user': user}, None, ('list', ('ref', 'ApiTokenInfo')))
+
     def install_policy(
         self,
         actor: str,
@@ -3316,6 +3406,7 @@ class Engine(EngineBase):
 
 __all__ = [
     'Adjustment',
+    'ApiTokenInfo',
     'Approval',
     'ApprovalStatus',
     'AuditAnchor',
@@ -3360,6 +3451,7 @@ __all__ = [
     'FulfilmentStep',
     'Greeting',
     'InboxItem',
+    'IssuedApiToken',
     'LateStep',
     'Lead',
     'LeadActivity',
