@@ -112,8 +112,8 @@ fn two_servers_on_one_postgres_database() {
         })
         .collect();
     let results: Vec<Vec<u16>> = racers.into_iter().map(|r| r.join().unwrap()).collect();
-    for i in 0..15 {
-        let mut pair = [results[0][i], results[1][i]];
+    for (i, (first, second)) in results[0].iter().zip(&results[1]).enumerate() {
+        let mut pair = [*first, *second];
         pair.sort();
         assert_eq!(pair, [200, 409], "customer C-R{i}: {pair:?}");
     }
