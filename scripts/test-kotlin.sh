@@ -72,7 +72,8 @@ for decl in "open class KisEngine" "open class KisReplica" "enum KisError: Swift
             "open func today() -> String" "open func policyInForce(date: String)throws  -> String" \
             "open func auditAnchor(key: Data?)throws  -> String" \
             "open func verifyAuditAgainst(anchor: String, key: Data?)throws  -> String" \
-            "public func apiSchema() -> String" "public func validatePolicy(policyToml: String)throws  -> String"; do
+            "public func apiSchema() -> String" "public func validatePolicy(policyToml: String)throws  -> String" \
+            "public func raiseProblem(status: UInt16, body: String)throws"; do
   grep -qF "$decl" "$SW" || { echo "Swift bindings lack: $decl" >&2; exit 1; }
 done
-echo "swift: KisApi.swift ($(wc -l < kis-ffi/swift/KisApi.swift) lines), Json.swift, Engine.swift and Kis.swift parse; KisEngine declares what they call"
+echo "swift: KisApi.swift ($(wc -l < kis-ffi/swift/KisApi.swift) lines), Json.swift, Engine.swift, Http.swift and Kis.swift parse; KisEngine declares what they call"

@@ -41,3 +41,18 @@ fi
 kill -TERM "$pid"
 wait "$pid"
 echo "kis-server stopped cleanly"
+
+# The README's kis-server block, as written (it listens on 127.0.0.1:8080).
+python3 - README.md > "$work/readme.sh" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+start = text.index("<!-- kis-server quickstart")
+block = text[text.index("```sh\n", start) + 6:]
+print("set -euo pipefail\n" + block[:block.index("```")])
+PY
+bash "$work/readme.sh" > "$work/readme.out"
+grep -q '"status":"ready"' "$work/readme.out"
+grep -q '"id":"meng"' "$work/readme.out"
+grep -q '"token":"kis_' "$work/readme.out"
+grep -q '"kind":"Unauthenticated"' "$work/readme.out"
+echo "the README's kis-server block ran"

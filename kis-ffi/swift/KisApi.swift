@@ -4297,6 +4297,13 @@ public final class KisApi {
         self.local = nil
     }
 
+    /// The typed API over any wire: `(entry, actor, request JSON, idempotency key)` to
+    /// the output's JSON (kis-server over HTTP: `KisHttp.api`).
+    public init(wire: @escaping (String, String, String, String?) throws -> String) {
+        self.wire = wire
+        self.local = nil
+    }
+
     /// The engine, for what only an engine does (the first admin, anchors).
     public func engine() throws -> KisEngine {
         guard let engine = local else { throw JsonError("a replica's KisApi has no KisEngine") }
