@@ -28,14 +28,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[i]
 }
 
+/// Quote ids, unique across every run on the store.
+static NEXT_QUOTE: AtomicU64 = AtomicU64::new(0);
+
 fn run(engine: &Arc<Engine>, entry: &'static str, clients: usize, seconds: u64) {
-    let counter = Arc::new(AtomicU64::new(0));
-    let valid = (chrono::Utc::now() + chrono::Duration::days(20)).date_naive().to_string();
+    let valid = (chrono::Utc::now() + chrono::Duration::days(20))
+        .date_naive()
+        .to_string();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let threads: Vec<_> = (0..clients)
         .map(|_| {
             let engine = Arc::clone(engine);
-            let counter = Arc::clone(&counter);
             let valid = valid.clone();
             std::thread::spawn(move || {
                 let mut latencies = Vec::new();
@@ -43,7 +46,7 @@ fn run(engine: &Arc<Engine>, entry: &'static str, clients: usize, seconds: u64) 
                     let request = match entry {
                         "price_for" => json!({"customer": "C-LI", "product": "KIS-PRO", "quantity": "3"}),
                         _ => {
-                            let n = counter.fetch_add(1, Ordering::Relaxed);
+                            let n = NEXT_QUOTE.fetch_add(1, Ordering::Relaxed);
                             json!({"id": format!("Q-IP-{n}"), "customer": "C-LI",
                                 "lines": [{"product": "KIS-PRO", "quantity": "3"}], "valid_until": valid})
                         }
@@ -57,7 +60,10 @@ fn run(engine: &Arc<Engine>, entry: &'static str, clients: usize, seconds: u64) 
         })
         .collect();
     let started = Instant::now();
-    let mut all: Vec<f64> = threads.into_iter().flat_map(|t| t.join().unwrap()).collect();
+    let mut all: Vec<f64> = threads
+        .into_iter()
+        .flat_map(|t| t.join().unwrap())
+        .collect();
     let elapsed = started.elapsed().as_secs_f64().max(seconds as f64);
     all.sort_by(f64::total_cmp);
     println!(
@@ -69,7 +75,10 @@ fn run(engine: &Arc<Engine>, entry: &'static str, clients: usize, seconds: u64) 
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
     let Some(location) = args.first() else {
         eprintln!("usage: in_process <store> [seconds]   (run by scripts/bench-server.sh)");
         return;
@@ -78,13 +87,43 @@ fn main() {
     let store = kis::open_store(location).unwrap();
     let engine = Arc::new(Engine::open(store, Policy::from_toml(POLICY).unwrap()).unwrap());
     engine.bootstrap_admin("admin", "Ada Admin").unwrap();
-    call(&engine, "admin", "add_user", json!({"id": "meng", "name": "Meng", "role": "manager"}));
-    call(&engine, "admin", "add_user", json!({"id": "dong", "name": "Dong", "role": "director"}));
-    call(&engine, "admin", "add_team", json!({"id": "east", "name": "East", "manager": "meng"}));
-    call(&engine, "admin", "add_user", json!({"id": "li", "name": "Li", "role": "rep", "team": "east"}));
-    call(&engine, "dong", "put_product", json!({"product": {"id": "KIS-PRO", "name": "KIS Professional", "category": "software>erp",
-        "list_price": {"amount": "1000", "currency": "CNY"}, "cost": {"amount": "600", "currency": "CNY"}}}));
-    call(&engine, "li", "add_customer", json!({"id": "C-LI", "name": "Customer", "group": "retail", "owner": "li"}));
+    call(
+        &engine,
+        "admin",
+        "add_user",
+        json!({"id": "meng", "name": "Meng", "role": "manager"}),
+    );
+    call(
+        &engine,
+        "admin",
+        "add_user",
+        json!({"id": "dong", "name": "Dong", "role": "director"}),
+    );
+    call(
+        &engine,
+        "admin",
+        "add_team",
+        json!({"id": "east", "name": "East", "manager": "meng"}),
+    );
+    call(
+        &engine,
+        "admin",
+        "add_user",
+        json!({"id": "li", "name": "Li", "role": "rep", "team": "east"}),
+    );
+    call(
+        &engine,
+        "dong",
+        "put_product",
+        json!({"product": {"id": "KIS-PRO", "name": "KIS Professional", "category": "software>erp",
+        "list_price": {"amount": "1000", "currency": "CNY"}, "cost": {"amount": "600", "currency": "CNY"}}}),
+    );
+    call(
+        &engine,
+        "li",
+        "add_customer",
+        json!({"id": "C-LI", "name": "Customer", "group": "retail", "owner": "li"}),
+    );
     for entry in ["price_for", "create_quote"] {
         for clients in [1, 16, 64] {
             run(&engine, entry, clients, seconds);
