@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
 K=$KIS_TOOLS/kt/node_modules/kotlin-compiler
 [ -x "$K/bin/kotlinc" ] && [ -f /usr/share/java/jna.jar ] || scripts/setup-tools.sh
-cargo build --workspace --quiet
+cargo build --workspace --quiet --features "${KIS_FEATURES:-kis/postgres,kis-ffi/postgres}"
 scripts/gen-bindings.sh
 # The typed Kotlin API (org.kis.api) is generated from the declaration; it must be current.
 cargo run -q -p kis-core --example api_schema | python3 kis-ffi/gen_kotlin.py --check

@@ -14,6 +14,9 @@ VENV=$KIS_TOOLS/venv
 [ -x "$VENV/bin/python" ] || scripts/setup-tools.sh
 # shellcheck disable=SC1091
 source "$VENV/bin/activate"
+# The distribution was called `kis` before it became `kis-sales` (#20); an old editable
+# install of that name would shadow the new one.
+if pip show -q kis >/dev/null 2>&1; then pip uninstall -q -y kis; fi
 (cd kis-py && maturin develop --quiet --target-dir ../target/maturin)
 python -m pytest -q kis-py/tests
 

@@ -10,7 +10,7 @@ KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
 ST=$KIS_TOOLS/st-venv/bin/schemathesis
 [ -x "$ST" ] || scripts/setup-tools.sh
 
-cargo build -q -p kis-server
+cargo build -q --workspace --features "${KIS_FEATURES:-kis/postgres,kis-ffi/postgres}"
 BIN=target/debug/kis-server
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -14,6 +14,11 @@ KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
 export KIS_TOOLS
 # Incremental caches only pay off when editing; a CI run compiles once.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+# PostgreSQL is an optional store; the tests cover it, so every build here enables it
+# (one feature set for every step, so that no step rebuilds another's crates).
+export KIS_FEATURES=${KIS_FEATURES:-kis/postgres,kis-ffi/postgres}
+# Also for what `cargo package` verifies, whose manifests carry no profile of ours.
+export CARGO_PROFILE_DEV_DEBUG=${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}
 
 step() { printf '\n== %s\n' "$*"; }
 SECONDS=0
@@ -30,18 +35,31 @@ export KIS_TEST_POSTGRES_URL=$DATABASE_URL
 
 step "rust: format and lints"
 cargo fmt --all -- --check
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --quiet --features "$KIS_FEATURES" -- -D warnings
+# The phone's library and the facade without PostgreSQL, as their users build them.
+cargo clippy -p kis -p kis-ffi --quiet --no-default-features --features kis/sqlite -- -D warnings
 # No import circle among kis-core's files (#17).
 python3 scripts/module-cycles.py
 python3 scripts/module-cycles.py --level 1
+# The MSRV is the newest rust-version among the dependencies (#20).
+python3 scripts/msrv.py
 
 step "rust: tests (memory, SQLite, PostgreSQL)"
-cargo test --workspace --quiet 2>&1 | tee target/rust-tests.log | grep -E '^(test result|error|failures)' || true
+cargo test --workspace --quiet --features "$KIS_FEATURES" 2>&1 | tee target/rust-tests.log | grep -E '^(test result|error|failures)' || true
 if grep -qE '^test result: FAILED|^error' target/rust-tests.log || ! grep -q '^test result' target/rust-tests.log; then
   cat target/rust-tests.log
   exit 1
 fi
 awk '/^test result/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' target/rust-tests.log
+
+step "rust: the crates, packaged and built from their packages in dependency order"
+if ! cargo package --workspace --exclude kis-py --exclude kis-ffi --exclude uniffi-bindgen \
+    --allow-dirty > target/package.log 2>&1; then
+  cat target/package.log
+  exit 1
+fi
+grep -E '^ +Packaged' target/package.log
+ls target/package/*.crate
 
 step "fuzzing: every target for ${FUZZ_SECONDS:-60}s from the committed corpus"
 scripts/fuzz.sh

@@ -10,19 +10,47 @@
 use std::sync::Arc;
 
 pub use kis_core::*;
+#[cfg(feature = "postgres")]
 pub use kis_postgres::{PostgresOptions, PostgresStore};
+#[cfg(feature = "sqlite")]
 pub use kis_sqlite::{SqliteOptions, SqliteStore, Synchronous};
+
+/// Dates and instants in kis's API: a business date is a [`NaiveDate`] (a calendar day in
+/// the company's time zone), an instant a [`DateTime<Utc>`].
+pub use chrono::{DateTime, NaiveDate, Utc};
+/// Exact decimal amounts: every amount, quantity and score in kis's API.
+pub use rust_decimal::Decimal;
 
 /// Opens the store at `location`: a `postgres://` or `postgresql://` URL (PostgreSQL),
 /// `:memory:` (a private in-memory SQLite database), or a file path (SQLite, created if
 /// missing). This is how the Python and Kotlin bindings choose a backend: the same API,
-/// only the location differs.
+/// only the location differs. A backend this build leaves out (the `sqlite` and
+/// `postgres` features) is refused with a message naming the feature.
 pub fn open_store(location: &str) -> Result<Arc<dyn Store>, StoreError> {
     if location.starts_with("postgres://") || location.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresStore::connect(location)?))
-    } else if location == ":memory:" {
-        Ok(Arc::new(SqliteStore::open_in_memory()?))
-    } else {
-        Ok(Arc::new(SqliteStore::open(location)?))
+        #[cfg(feature = "postgres")]
+        return Ok(Arc::new(PostgresStore::connect(location)?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(left_out("postgres"));
+    }
+    #[cfg(feature = "sqlite")]
+    {
+        if location == ":memory:" {
+            Ok(Arc::new(SqliteStore::open_in_memory()?))
+        } else {
+            Ok(Arc::new(SqliteStore::open(location)?))
+        }
+    }
+    #[cfg(not(feature = "sqlite"))]
+    Err(left_out("sqlite"))
+}
+
+#[cfg(any(not(feature = "postgres"), not(feature = "sqlite")))]
+fn left_out(backend: &'static str) -> StoreError {
+    StoreError::Backend {
+        backend,
+        message: format!(
+            "this build of kis leaves out the {backend} store: enable the `{backend}` feature"
+        ),
     }
 }

@@ -20,7 +20,9 @@ use crate::policy::PyPolicy;
 /// The sales-management engine: one policy, one store, one clock.
 #[pyclass(module = "kis._native", name = "Engine", frozen)]
 pub struct PyEngine {
-    inner: Engine,
+    /// `None` once closed; calls in flight hold their own `Arc`, so closing waits for no
+    /// one and the store is released when the last of them ends.
+    inner: std::sync::RwLock<Option<Arc<Engine>>>,
 }
 
 fn policy_arg(py: Python<'_>, policy: &Bound<'_, PyAny>) -> PyResult<Arc<kis::Policy>> {
@@ -44,9 +46,17 @@ fn json<T: serde::Serialize>(py: Python<'_>, value: &T) -> PyResult<String> {
 }
 
 impl PyEngine {
-    /// The wrapped engine.
-    pub(crate) fn engine(&self) -> &Engine {
-        &self.inner
+    /// The wrapped engine; `InvalidState` once closed.
+    pub(crate) fn engine(&self) -> kis::Result<Arc<Engine>> {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+            .ok_or_else(|| kis::Error::InvalidState {
+                kind: "engine",
+                id: String::new(),
+                reason: "the engine is closed".into(),
+            })
     }
 }
 
@@ -75,7 +85,9 @@ impl PyEngine {
                 Engine::open_with_clock(store, (*policy).clone(), clock)
             })
             .or_raise(py)?;
-        Ok(PyEngine { inner: engine })
+        Ok(PyEngine {
+            inner: std::sync::RwLock::new(Some(Arc::new(engine))),
+        })
     }
 
     /// Runs the API entry `entry` for `actor` with a JSON request; its output as JSON
@@ -90,28 +102,28 @@ impl PyEngine {
         idempotency_key: Option<&str>,
     ) -> PyResult<String> {
         let actor = Actor::new(actor);
-        py.detach(|| self.inner.call(&actor, entry, request, idempotency_key))
+        py.detach(|| self.engine()?.call(&actor, entry, request, idempotency_key))
             .or_raise(py)
     }
 
     /// Creates the first admin of an empty store; the user as JSON.
     fn bootstrap_admin(&self, py: Python<'_>, id: &str, name: &str) -> PyResult<String> {
         let user = py
-            .detach(|| self.inner.bootstrap_admin(id, name))
+            .detach(|| self.engine()?.bootstrap_admin(id, name))
             .or_raise(py)?;
         json(py, &user)
     }
 
     /// The store backend: "sqlite", "postgres" or "memory".
     #[getter]
-    fn backend(&self) -> &'static str {
-        self.inner.backend()
+    fn backend(&self, py: Python<'_>) -> PyResult<&'static str> {
+        Ok(self.engine().or_raise(py)?.backend())
     }
 
     /// Threads that decode large reads (a year's KPI, an export of facts).
     #[getter]
-    fn reader_threads(&self) -> usize {
-        self.inner.reader_threads()
+    fn reader_threads(&self, py: Python<'_>) -> PyResult<usize> {
+        Ok(self.engine().or_raise(py)?.reader_threads())
     }
 
     #[setter]
@@ -122,34 +134,35 @@ impl PyEngine {
     ) -> PyResult<()> {
         let threads = kis::input::count("reader_threads", threads)
             .map_err(|e| crate::errors::to_py(py, e.into()))?;
-        self.inner
+        self.engine()
+            .or_raise(py)?
             .set_reader_threads(usize::try_from(threads).unwrap_or(usize::MAX));
         Ok(())
     }
 
     /// The policy in force today.
     #[getter]
-    fn policy(&self) -> PyPolicy {
-        PyPolicy {
-            inner: self.inner.policy(),
-        }
+    fn policy(&self, py: Python<'_>) -> PyResult<PyPolicy> {
+        Ok(PyPolicy {
+            inner: self.engine().or_raise(py)?.policy(),
+        })
     }
 
     /// The engine's clock now.
-    fn now(&self) -> DateTime<Utc> {
-        self.inner.now()
+    fn now(&self, py: Python<'_>) -> PyResult<DateTime<Utc>> {
+        Ok(self.engine().or_raise(py)?.now())
     }
 
     /// Today in the company's time zone.
-    fn today(&self) -> NaiveDate {
-        self.inner.today()
+    fn today(&self, py: Python<'_>) -> PyResult<NaiveDate> {
+        Ok(self.engine().or_raise(py)?.today())
     }
 
     /// The policy in force on a date (for judging a past period by its own rules).
     fn policy_in_force(&self, py: Python<'_>, date: NaiveDate) -> PyResult<PyPolicy> {
         Ok(PyPolicy {
             inner: py
-                .detach(|| self.inner.policy_in_force(date))
+                .detach(|| self.engine()?.policy_in_force(date))
                 .or_raise(py)?,
         })
     }
@@ -158,7 +171,10 @@ impl PyEngine {
     /// it outside the store.
     #[pyo3(signature = (key = None))]
     fn audit_anchor(&self, py: Python<'_>, key: Option<Vec<u8>>) -> PyResult<String> {
-        let anchor = self.inner.audit_anchor(key.as_deref()).or_raise(py)?;
+        let anchor = self
+            .engine()
+            .and_then(|e| e.audit_anchor(key.as_deref()))
+            .or_raise(py)?;
         json(py, &anchor)
     }
 
@@ -173,16 +189,34 @@ impl PyEngine {
     ) -> PyResult<String> {
         let anchor: kis::audit::AuditAnchor = kis::api::decode(anchor).or_raise(py)?;
         let report = py
-            .detach(|| self.inner.verify_audit_against(&anchor, key.as_deref()))
+            .detach(|| self.engine()?.verify_audit_against(&anchor, key.as_deref()))
             .or_raise(py)?;
         json(py, &report)
     }
 
+    /// Closes the engine: its store is released once calls in flight end, and every
+    /// later call raises `InvalidState`. Closing twice is harmless.
+    fn close(&self) {
+        self.inner.write().unwrap_or_else(|p| p.into_inner()).take();
+    }
+
+    /// Whether `close` was called.
+    #[getter]
+    fn closed(&self) -> bool {
+        self.inner
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_none()
+    }
+
     fn __repr__(&self) -> String {
-        format!(
-            "Engine(backend='{}', policy='{}')",
-            self.inner.backend(),
-            self.inner.policy().short_hash()
-        )
+        match self.engine() {
+            Ok(e) => format!(
+                "Engine(backend='{}', policy='{}')",
+                e.backend(),
+                e.policy().short_hash()
+            ),
+            Err(_) => "Engine(closed)".into(),
+        }
     }
 }

@@ -42,7 +42,7 @@ impl PyEngine {
     ) -> PyResult<PyTable> {
         let batches = py
             .detach(|| {
-                self.engine()
+                self.engine()?
                     .sales_facts_batches(&Actor::new(actor), first, last)
             })
             .or_raise(py)?;
@@ -54,7 +54,7 @@ impl PyEngine {
     fn expense_claims_table(&self, py: Python<'_>, actor: &str) -> PyResult<PyTable> {
         let batch = py
             .detach(|| {
-                let claims = self.engine().expense_claims(&Actor::new(actor))?;
+                let claims = self.engine()?.expense_claims(&Actor::new(actor))?;
                 columnar::claim_lines_batch(&claims)
             })
             .or_raise(py)?;
@@ -70,7 +70,7 @@ impl PyEngine {
     ) -> PyResult<PyTable> {
         let batch = py
             .detach(|| {
-                let entries = self.engine().audit_trail(&AuditFilter {
+                let entries = self.engine()?.audit_trail(&AuditFilter {
                     from_seq,
                     document: None,
                 })?;
@@ -89,7 +89,7 @@ impl PyEngine {
         #[pyo3(from_py_with = crate::convert::year)] year: i32,
     ) -> PyResult<PyTable> {
         let batch = py
-            .detach(|| self.engine().score_year_batch(&Actor::new(actor), year))
+            .detach(|| self.engine()?.score_year_batch(&Actor::new(actor), year))
             .or_raise(py)?;
         to_table(batch)
     }
@@ -110,7 +110,7 @@ impl PyEngine {
         let period = Period::of(year, month).map_err(|e| crate::errors::to_py(py, e.into()))?;
         let report = py
             .detach(|| {
-                self.engine()
+                self.engine()?
                     .sales_report(&Actor::new(actor), period, scope)
             })
             .or_raise(py)?;

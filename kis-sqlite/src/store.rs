@@ -31,6 +31,10 @@ pub struct SqliteOptions {
     pub busy_timeout: Duration,
     /// Connections kept for concurrent readers (writers are serialised by SQLite).
     pub pool_size: usize,
+    /// The key of an encrypted database file (SQLCipher: build with the `sqlcipher`
+    /// feature). Given to a build without SQLCipher, opening fails rather than writing
+    /// an unencrypted file.
+    pub key: Option<String>,
 }
 
 impl Default for SqliteOptions {
@@ -39,6 +43,7 @@ impl Default for SqliteOptions {
             synchronous: Synchronous::Full,
             busy_timeout: Duration::from_secs(5),
             pool_size: 4,
+            key: None,
         }
     }
 }
@@ -126,6 +131,21 @@ fn connect(path: Option<&Path>, options: &SqliteOptions) -> Result<Connection, S
         None => Connection::open_in_memory(),
     }
     .map_err(map)?;
+    if let Some(key) = &options.key {
+        // SQLCipher answers `cipher_version`; plain SQLite ignores `PRAGMA key` silently.
+        let cipher: Option<String> = conn
+            .query_row("PRAGMA cipher_version", [], |r| r.get(0))
+            .ok();
+        if cipher.is_none() {
+            return Err(StoreError::Backend {
+                backend: crate::errors::BACKEND,
+                message: "a key was given, but this build links SQLite without SQLCipher \
+                          (enable kis-sqlite's `sqlcipher` feature)"
+                    .into(),
+            });
+        }
+        conn.pragma_update(None, "key", key).map_err(map)?;
+    }
     conn.busy_timeout(options.busy_timeout).map_err(map)?;
     if path.is_some() {
         let mode: String = conn

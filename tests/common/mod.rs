@@ -32,14 +32,7 @@ pub fn backend(name: &str) -> Option<Arc<dyn Store>> {
         "sqlite_flaky" => Arc::new(flaky::Flaky::new(Arc::new(
             SqliteStore::open_in_memory().expect("sqlite"),
         ))),
-        "postgres" => {
-            let options = PostgresOptions {
-                pool_size: 4,
-                schema: Some(unique_schema()),
-                ..Default::default()
-            };
-            Arc::new(PostgresStore::connect_with(&postgres_url()?, options).expect("postgres"))
-        }
+        "postgres" => postgres_store(&postgres_url()?),
         other => panic!("no backend {other:?}"),
     })
 }
@@ -85,8 +78,29 @@ macro_rules! per_backend {
     };
 }
 
+/// A store in a fresh schema of the test server.
+#[cfg(feature = "postgres")]
+fn postgres_store(url: &str) -> Arc<dyn Store> {
+    let options = PostgresOptions {
+        pool_size: 4,
+        schema: Some(unique_schema()),
+        ..Default::default()
+    };
+    Arc::new(PostgresStore::connect_with(url, options).expect("postgres"))
+}
+
+#[cfg(not(feature = "postgres"))]
+fn postgres_store(_: &str) -> Arc<dyn Store> {
+    panic!("KIS_TEST_POSTGRES_URL is set, but the tests were built without `--features postgres`")
+}
+
 /// The test server's URL; without one the tests fail unless `KIS_SKIP_POSTGRES=1`.
 pub fn postgres_url() -> Option<String> {
+    if !cfg!(feature = "postgres") && std::env::var("KIS_TEST_POSTGRES_URL").is_ok() {
+        panic!(
+            "KIS_TEST_POSTGRES_URL is set, but the tests were built without `--features postgres`"
+        );
+    }
     match std::env::var("KIS_TEST_POSTGRES_URL") {
         Ok(url) => Some(url),
         Err(_) if std::env::var("KIS_SKIP_POSTGRES").as_deref() == Ok("1") => {

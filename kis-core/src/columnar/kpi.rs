@@ -392,10 +392,10 @@ pub fn year_inputs(
         let years = optional(b, "year");
         for i in 0..b.num_rows() {
             let row = first.saturating_add(i);
-            if let Some(y) = years {
-                if integer_at(y, T, "year", i)? != Some(year as i64) {
-                    continue;
-                }
+            if let Some(y) = years
+                && integer_at(y, T, "year", i)? != Some(year as i64)
+            {
+                continue;
             }
             let month = integer_at(months, T, "month", i)?.unwrap_or(0);
             if !(1..=12).contains(&month) {

@@ -254,10 +254,9 @@ impl Command for ProposeBudget {
                     .approval
                     .as_ref()
                     .is_some_and(|a| a.status == ApprovalStatus::Pending)
+                    && let Some(a) = budget.approval.as_mut()
                 {
-                    if let Some(a) = budget.approval.as_mut() {
-                        a.status = ApprovalStatus::Recalled;
-                    }
+                    a.status = ApprovalStatus::Recalled;
                 }
                 Ok(ops::save(ctx, &old, budget)?.value)
             }

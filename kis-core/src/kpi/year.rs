@@ -44,40 +44,37 @@ pub(crate) fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInp
     for (customer, signed) in first_signings(tx)? {
         if signed.year() == year
             && let Some(owner) = owners.get(&customer)
-        {
-            if let Some(n) = inputs
+            && let Some(n) = inputs
                 .new_customers
                 .entry(owner.to_string())
                 .or_default()
                 .get_mut(signed.month0() as usize)
-            {
-                *n = n.saturating_add(1);
-            }
+        {
+            *n = n.saturating_add(1);
         }
     }
     for s in document::all::<Survey>(tx)? {
-        if s.date.year() == year {
-            if let Some(month) = inputs
+        if s.date.year() == year
+            && let Some(month) = inputs
                 .surveys
                 .entry(s.rep.to_string())
                 .or_default()
                 .get_mut(s.date.month0() as usize)
-            {
-                month.push(s.score);
-            }
+        {
+            month.push(s.score);
         }
     }
     document::scan::<Rating>(tx, &format!("{year}-"), |r| {
         let r = r.value;
-        if r.year == year && (1..=12).contains(&r.month) {
-            if let Some(month) = inputs
+        if r.year == year
+            && (1..=12).contains(&r.month)
+            && let Some(month) = inputs
                 .ratings
                 .entry(r.rep.to_string())
                 .or_default()
                 .get_mut((r.month as usize).saturating_sub(1))
-            {
-                month.push(r.score);
-            }
+        {
+            month.push(r.score);
         }
         ControlFlow::Continue(())
     })?;

@@ -381,16 +381,15 @@ impl Replica {
                 let mut state = state.clone();
                 state.cursor = reply.changes.cursor.max(state.cursor);
                 state.settled = ctx_head(ctx)?.saturating_add(1);
-                if policy_changed {
-                    if let Some(v) = reply
+                if policy_changed
+                    && let Some(v) = reply
                         .changes
                         .events
                         .iter()
                         .rev()
                         .find(|e| e.collection == crate::engine::PolicyVersion::COLLECTION)
-                    {
-                        state.policy = v.id.clone();
-                    }
+                {
+                    state.policy = v.id.clone();
                 }
                 ctx.write_raw(
                     ReplicaState::COLLECTION,

@@ -156,7 +156,9 @@ fn parse(token: &str) -> Option<(&str, &str)> {
     let (id, secret) = rest.split_once('_')?;
     // Hex: two digits per byte.
     let hex = |s: &str, bytes: usize| {
-        s.len() / 2 == bytes && s.len() % 2 == 0 && s.bytes().all(|b| b.is_ascii_hexdigit())
+        s.len() / 2 == bytes
+            && s.len().is_multiple_of(2)
+            && s.bytes().all(|b| b.is_ascii_hexdigit())
     };
     (hex(id, ID_BYTES) && hex(secret, SECRET_BYTES)).then_some((id, secret))
 }

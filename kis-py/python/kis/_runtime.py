@@ -205,6 +205,24 @@ class EngineBase:
         """Creates the first admin of an empty store."""
         return decode_named("User", json.loads(self._native.bootstrap_admin(id, name)))
 
+    def close(self) -> None:
+        """Closes the engine: the store (a SQLite file, PostgreSQL connections) is
+        released once calls in flight end, and every later call raises
+        :class:`kis.InvalidState`. Closing twice is harmless. ``with Engine.open(...) as
+        engine:`` closes it at the end of the block."""
+        self._native.close()
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._native.closed
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
     @property
     def backend(self) -> str:
         """The store backend: "sqlite", "postgres" or "memory"."""
