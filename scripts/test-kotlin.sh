@@ -12,7 +12,7 @@ scripts/gen-bindings.sh
 # The typed Kotlin API (org.kis.api) is generated from the declaration; it must be current.
 cargo run -q -p kis-core --example api_schema | python3 kis-ffi/gen_kotlin.py --check
 mkdir -p target/kotlin
-rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar
+rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar target/kotlin/readme.jar
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt \
   kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt kis-ffi/tests/kotlin/Sync.kt \
   -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
@@ -33,6 +33,31 @@ done
 cp target/kotlin/rep-flow-first.log target/kotlin/rep-flow.log
 grep -q "on the phone: quote Q-PHONE-1 is approved" target/kotlin/rep-flow-again.log
 grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow.log
+
+# The README's Kotlin block, compiled and run as written (#20): its imports on top, its
+# body in a main that provides what an Android app has (filesDir, the policy text).
+python3 - README.md > target/kotlin/ReadmeKotlin.kt <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+section = text[text.index("## Kotlin: first five minutes"):]
+block = re.search(r"```kotlin\n(.*?)```", section, re.S).group(1)
+imports = [l for l in block.splitlines() if l.startswith("import ")]
+body = [l for l in block.splitlines() if not l.startswith("import ")]
+print("\n".join(imports))
+print("fun main(args: Array<String>) {")
+print("    val filesDir = java.io.File(args[0])")
+print("    val policyToml = java.io.File(args[1]).readText()")
+print("\n".join("    " + l for l in body))
+print("}")
+PY
+"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt target/kotlin/ReadmeKotlin.kt \
+  -cp /usr/share/java/jna.jar -d target/kotlin/readme.jar 2>&1 | grep -v '^warning' || true
+readme_dir=$(mktemp -d)
+java -Djna.library.path="$PWD/target/debug" \
+  -cp "target/kotlin/readme.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+  ReadmeKotlinKt "$readme_dir" examples/policy.toml | tee target/kotlin/readme.log
+grep -q "meng: meng may not add users" target/kotlin/readme.log
+echo "the README's Kotlin block ran"
 
 # The same phone syncing over HTTP with a kis-server this script starts (#19): tokens
 # issued by the admin, the sync messages carried by KisHttp, errors as KisException.

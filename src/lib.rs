@@ -6,6 +6,9 @@
 //!
 //! This facade re-exports the domain ([`kis_core`]) and the stores, so that `use kis::*`
 //! is enough for an application, and [`open_store`] picks a backend from a location.
+//!
+//! The rest of this page is the project's README: its Rust block is a doctest.
+#![doc = include_str!("../README.md")]
 
 use std::sync::Arc;
 
