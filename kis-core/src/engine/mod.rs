@@ -35,6 +35,27 @@ pub const SYSTEM_ACTOR: &str = "system";
 ///
 /// Every command runs as one store transaction: authorise the actor, apply the rules,
 /// write the state and one audit entry. Nothing is half-written.
+///
+/// ```
+/// use std::sync::Arc;
+/// use kis_core::admin::AddUser;
+/// use kis_core::{Actor, Engine, Error, MemoryStore, Policy, Role};
+///
+/// let policy = Policy::from_toml(&std::fs::read_to_string("../examples/policy.toml")?)?;
+/// let engine = Engine::open(Arc::new(MemoryStore::new()), policy)?;
+/// engine.bootstrap_admin("admin", "Ada Admin")?;
+/// let admin = Actor::new("admin");
+/// let dong = AddUser { id: "dong".into(), name: "Dong Wei".into(), role: Role::Director, team: None };
+/// assert_eq!(engine.execute(&admin, &dong)?.role, Role::Director);
+/// // Who may do what is the engine's decision (P2): a director adds no users.
+/// let refused = engine.execute(&Actor::new("dong"), &AddUser { id: "x".into(), ..dong.clone() });
+/// assert!(matches!(refused, Err(Error::NotAuthorized { .. })));
+/// // Any entry of the API as JSON, as the bindings and kis-server send it.
+/// let user = engine.call(&admin, "user", r#"{"id": "dong"}"#, None)?;
+/// assert!(user.contains("Dong Wei"));
+/// assert!(engine.verify_audit()?.is_intact());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Engine {
     store: Arc<dyn Store>,
     clock: Arc<dyn Clock>,

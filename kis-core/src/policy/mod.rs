@@ -68,6 +68,28 @@ pub struct PolicyFile {
 }
 
 /// A validated policy, with its source text and content hash (its version id).
+///
+/// Loading a bad file fails with every problem, each with its key, line and reason, and
+/// changes nothing:
+///
+/// ```
+/// use kis_core::Policy;
+///
+/// let text = std::fs::read_to_string("../examples/policy.toml")?;
+/// let policy = Policy::from_toml(&text)?;
+/// assert_eq!(policy.hash().len(), 64);          // hex SHA-256: the version's id
+///
+/// // A float where an exact decimal belongs: the key and the line.
+/// let float = text.replace(r#"floor_margin_pct = "5""#, "floor_margin_pct = 5.5");
+/// let err = Policy::from_toml(&float).unwrap_err();
+/// let problem = &err.problems()[0];
+/// assert_eq!((problem.key.as_str(), problem.line), ("pricing.floor_margin_pct", Some(23)));
+/// // Weights that do not sum to 1.
+/// let weights = text.replace(r#"revenue = "0.35""#, r#"revenue = "0.45""#);
+/// let err = Policy::from_toml(&weights).unwrap_err();
+/// assert!(err.problems().iter().any(|p| p.key.starts_with("kpi.weights")), "{err}");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct Policy {
     source: String,

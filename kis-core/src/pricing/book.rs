@@ -135,7 +135,34 @@ impl Bucket {
     }
 }
 
-/// The compiled price rules of a policy.
+/// The compiled price rules of a policy: the one price system reps cannot change (P4.1).
+///
+/// ```
+/// use kis_core::pricing::PriceRequest;
+/// use kis_core::{Currency, Policy};
+/// use rust_decimal::Decimal;
+///
+/// let policy = Policy::from_toml(&std::fs::read_to_string("../examples/policy.toml")?)?;
+/// let line = policy.price_book().price(
+///     &PriceRequest {
+///         product: "KIS-SEAT",
+///         category: "software>seats",
+///         list_price: Decimal::from(800),
+///         cost: Decimal::from(300),
+///         currency: Currency::new("CNY")?,
+///         customer: Some("C-HUA"),
+///         customer_group: Some("key-accounts"),
+///         quantity: Decimal::from(15),
+///         date: "2026-11-27".parse()?,
+///     },
+///     true,
+/// )?;
+/// assert_eq!(line.unit_price, Decimal::from(720));   // key accounts: 10 % off software
+/// assert_eq!(line.free_units, Decimal::from(5));     // buy 3, get 1
+/// assert_eq!(line.line_total.to_string(), "10800.00");
+/// assert!(!line.trace.is_empty());                    // why, rule by rule
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct PriceBook {
     rules: Vec<Compiled>,

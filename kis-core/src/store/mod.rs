@@ -38,7 +38,24 @@ pub enum TxMode {
     Write,
 }
 
-/// A storage backend.
+/// A storage backend: documents with versions, atomic counters, and the append-only
+/// audit records, in transactions. kis ships [`MemoryStore`], `SqliteStore` and
+/// `PostgresStore`; each runs the same contract suite (`store_contract_tests!`).
+///
+/// ```
+/// use kis_core::store::{self, Expected, StoreError};
+/// use kis_core::{MemoryStore, Store};
+///
+/// let db = MemoryStore::new();
+/// let v1 = store::write(&db, |tx| tx.put("notes", "n-1", "{}", Expected::Absent))?;
+/// assert_eq!(v1, 1);
+/// // A write that expects an older version changes nothing: reload and decide again.
+/// let stale = store::write(&db, |tx| tx.put("notes", "n-1", "{}", Expected::Absent));
+/// assert!(matches!(stale, Err(StoreError::Conflict { .. })));
+/// let record = store::read(&db, |tx| tx.get("notes", "n-1"))?.expect("stored");
+/// assert_eq!(record.version, 1);
+/// # Ok::<(), StoreError>(())
+/// ```
 pub trait Store: Send + Sync {
     /// A short name of the backend (`memory`, `sqlite`, `postgres`).
     fn backend(&self) -> &'static str;
