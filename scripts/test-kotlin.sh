@@ -80,6 +80,9 @@ grep -q "li may not add users" target/kotlin/rep-flow-http-first.log
 kill -TERM "$server_pid"; wait "$server_pid"
 echo "RepFlow synced over HTTP with kis-server at $url"
 
+# Android and iOS packaging: checked files (no SDK, NDK or Swift toolchain here).
+scripts/check-packaging.sh
+
 # Swift: the typed API (kis-ffi/swift) is generated from the declaration and must be
 # current. No Swift compiler runs here: every Swift file is parsed (tree-sitter), and the
 # uniffi methods it calls must be declared with the signatures it uses.
