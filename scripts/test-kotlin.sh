@@ -105,3 +105,7 @@ for decl in "open class KisEngine" "open class KisReplica" "enum KisError: Swift
   grep -qF "$decl" "$SW" || { echo "Swift bindings lack: $decl" >&2; exit 1; }
 done
 echo "swift: KisApi.swift ($(wc -l < kis-ffi/swift/KisApi.swift) lines), Json.swift, Engine.swift, Http.swift and Kis.swift parse; KisEngine declares what they call"
+
+# The JVM artifact (#20): org.kis:kis-jvm built with Maven, installed locally, and used by
+# coordinates from examples/maven's JUnit 5 tests.
+scripts/build-jvm.sh target/debug/libkis_ffi.so
