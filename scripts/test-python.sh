@@ -3,9 +3,9 @@
 #   1. builds it into the tools venv with maturin (its own target dir, so it does not
 #      rebuild what cargo built) and runs pytest, stubtest included;
 #   2. runs examples/analysis.py on the quickstart's database when KIS_DEMO_DB names one;
-#   3. installs it the way a user does, `pip install ./kis-py` (a release abi3 wheel),
-#      into a fresh venv, and runs the same tests against that installed wheel
-#      (KIS_SKIP_WHEEL=1 skips this step while iterating).
+#   3. builds the release wheel (scripts/build-wheel.sh: abi3, manylinux, checked by
+#      auditwheel), installs it into a fresh venv with no Rust on PATH, and runs the same
+#      tests against that installed wheel (KIS_SKIP_WHEEL=1 skips this while iterating).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -31,18 +31,20 @@ fi
 deactivate
 
 if [ "${KIS_SKIP_WHEEL:-0}" != 1 ]; then
-  echo "== pip install ./kis-py into a fresh venv, then the tests against the wheel"
+  echo "== the release wheel (manylinux, abi3), installed into a fresh venv with no Rust on PATH"
+  wheel=$(scripts/build-wheel.sh target/wheels | tail -1)
   fresh=$(mktemp -d)/venv
   python3 -m venv "$fresh"
-  "$fresh/bin/pip" install -q --disable-pip-version-check --upgrade pip
-  # The build runs in pip's isolated environment; CARGO_TARGET_DIR keeps its compiled
-  # crates between runs.
-  CARGO_TARGET_DIR=$ROOT/target/wheel "$fresh/bin/pip" install -q --disable-pip-version-check "./kis-py[test]"
+  # No cargo, no rustc: pip must take the prebuilt wheel, as an analyst's machine does.
+  norust=/usr/local/bin:/usr/bin:/bin
+  if PATH=$norust command -v cargo >/dev/null; then echo "cargo is still on the stripped PATH"; exit 1; fi
+  PATH=$norust "$fresh/bin/pip" install -q --disable-pip-version-check --upgrade pip
+  PATH=$norust "$fresh/bin/pip" install -q --disable-pip-version-check --only-binary kis-sales "$wheel[test]"
   where=$("$fresh/bin/python" -c 'import kis, pathlib; print(pathlib.Path(kis.__file__).parent)')
   case "$where" in
-    "$fresh"/*) echo "kis installed at $where" ;;
+    "$fresh"/*) echo "kis installed at $where from $(basename "$wheel")" ;;
     *) echo "kis imported from $where, not from the fresh venv"; exit 1 ;;
   esac
-  (cd "$(mktemp -d)" && "$fresh/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/kis-py/tests")
+  (cd "$(mktemp -d)" && PATH=$norust "$fresh/bin/python" -m pytest -q -p no:cacheprovider "$ROOT/kis-py/tests")
   rm -rf "$(dirname "$fresh")"
 fi
