@@ -20,11 +20,11 @@ if [ ! -x "$VENV/bin/python" ]; then
   log "creating venv $VENV"
   python3 -m venv "$VENV"
 fi
-if ! "$VENV/bin/python" -c 'import maturin, pytest, hypothesis, mypy, pyarrow, polars, pandas, matplotlib, auditwheel' >/dev/null 2>&1; then
-  log "installing maturin, pytest, hypothesis, mypy, pyarrow, polars, pandas, matplotlib, auditwheel into the venv"
+if ! "$VENV/bin/python" -c 'import maturin, pytest, hypothesis, mypy, pyarrow, polars, pandas, matplotlib, auditwheel, jsonschema' >/dev/null 2>&1; then
+  log "installing maturin, pytest, hypothesis, mypy, pyarrow, polars, pandas, matplotlib, auditwheel, jsonschema into the venv"
   "$VENV/bin/pip" install -q --disable-pip-version-check \
     "maturin>=1.9.4,<2" "pytest>=8" "hypothesis>=6.100" "mypy>=1.10" "pyarrow>=15" "polars>=1.20" \
-    "pandas>=2.2" "matplotlib>=3.8" "auditwheel>=6"
+    "pandas>=2.2" "matplotlib>=3.8" "auditwheel>=6" "jsonschema>=4.18"
 fi
 
 # schemathesis (kis-server against its OpenAPI document), in a venv of its own: it pins

@@ -7,7 +7,7 @@ use super::check::{Check, KeyPath};
 use crate::org::Role;
 
 /// The chains of every document kind, and the rules around them.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalPolicy {
     /// Quotes (P3.2b: the sales manager reviews).
@@ -30,7 +30,7 @@ pub struct ApprovalPolicy {
 
 /// Rules common to every chain. No-self-approval and edits-reset-approval are not
 /// settings: they always hold (P1.3, P3.2c).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovalRules {
     /// A step pending longer than this many days is listed for the next level up.
@@ -51,7 +51,7 @@ fn default_escalation() -> u32 {
 }
 
 /// An ordered list of review steps.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Chain {
     /// The steps, in order.
@@ -71,7 +71,7 @@ impl Chain {
 }
 
 /// One review step: who reviews, and when the step applies.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
     /// The role that reviews.
@@ -86,7 +86,7 @@ pub struct Step {
 }
 
 /// Which reviewers of a role may act on a step.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Scope {
     /// Only the submitter's own manager (or director).
@@ -94,14 +94,16 @@ pub enum Scope {
 }
 
 /// A condition on the document; all given parts must hold.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// The document total is strictly over this amount.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub total_over: Option<Decimal>,
     /// Some line's discount from the engine price is strictly over this percentage.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub discount_over_pct: Option<Decimal>,
     /// The customer belongs to this group.
     #[serde(default)]

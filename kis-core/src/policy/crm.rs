@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::check::{Check, KeyPath};
 
 /// Customer-care settings; the whole section is optional.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrmPolicy {
     /// Days between visits or calls to a customer (P3.6, P8.2).
@@ -27,7 +27,7 @@ pub struct CrmPolicy {
 }
 
 /// How fast a complaint of one severity is answered and resolved (P8.3 "promptly").
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComplaintDeadlines {
     /// Hours to the first response.
@@ -78,7 +78,7 @@ fn default_revisit() -> u32 {
 }
 
 /// A holiday.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     /// `MM-DD` (every year) or `YYYY-MM-DD` (that year only).

@@ -9,7 +9,7 @@ use super::check::{Check, KeyPath};
 use crate::org::Role;
 
 /// Expense rules.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ExpensePolicy {
     /// The budget categories (P6.1).
@@ -22,6 +22,7 @@ pub struct ExpensePolicy {
     pub file_within_days: u32,
     /// Lines above this amount need a receipt (P6.2 "valid receipts").
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub receipt_required_over: Decimal,
     /// Limits per category.
     #[serde(default)]
@@ -29,7 +30,7 @@ pub struct ExpensePolicy {
 }
 
 /// The action for the monthly (accumulated) and the annual budget check.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OnExceed {
     /// Against the annual budget.
@@ -39,7 +40,7 @@ pub struct OnExceed {
 }
 
 /// What to do when a budget would be passed.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ExceedAction {
     /// Refuse the claim.
@@ -51,14 +52,16 @@ pub enum ExceedAction {
 }
 
 /// Limits of one category.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryLimit {
     /// The most one event (one claim line) may cost.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub per_event: Option<Decimal>,
     /// The most one person may claim in this category per day.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub per_day: Option<Decimal>,
 }
 

@@ -7,7 +7,7 @@ use super::check::{Check, KeyPath};
 use crate::money::{Currency, RoundingMode, RoundingPolicy};
 
 /// Company-wide settings.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct General {
     /// Optional company name, for reports.
@@ -25,6 +25,7 @@ pub struct General {
     /// The first day this policy applies to (for scoring past periods under the policy
     /// then in force). Defaults to the day it is installed.
     #[serde(default, deserialize_with = "super::values::opt_date")]
+    #[schemars(schema_with = "super::values::date_schema")]
     pub effective_from: Option<NaiveDate>,
 }
 

@@ -6,13 +6,14 @@ use serde::Deserialize;
 use super::check::{Check, KeyPath};
 
 /// KPI scoring parameters.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct KpiPolicy {
     /// Weight of each indicator; they sum to exactly 1 (P5.1, P5.3c).
     pub weights: Weights,
     /// The most an indicator's achievement counts (1.5 = 150 % of target).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub achievement_cap: Decimal,
     /// What happens to an indicator with no data in a period (no survey, no rating).
     #[serde(default)]
@@ -27,23 +28,28 @@ pub struct KpiPolicy {
 }
 
 /// The weight of each indicator.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Weights {
     /// Sales amount (P5.1).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub revenue: Decimal,
     /// Sales profit (P5.1).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub profit: Decimal,
     /// Number of new customers (P5.1).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub new_customers: Decimal,
     /// Customer satisfaction from surveys (P5.3b).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub satisfaction: Decimal,
     /// The manager's rating (P5.3c).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub supervisor: Decimal,
 }
 
@@ -61,7 +67,7 @@ impl Weights {
 }
 
 /// What a missing indicator does to the score.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum MissingMetric {
     /// Its weight is shared among the indicators that have data.
@@ -72,21 +78,23 @@ pub enum MissingMetric {
 }
 
 /// A score band.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
     /// The lowest score (points, 100 = fully on target) in this band.
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub min: Decimal,
     /// The band's name (`A`, `B`...).
     pub band: String,
     /// Multiplies the month's bonus (P5.2a).
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub bonus_multiplier: Decimal,
 }
 
 /// When a customer counts as new.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NewCustomerRule {
     /// In the month of its first signed order, for its owner rep.
@@ -95,7 +103,7 @@ pub enum NewCustomerRule {
 }
 
 /// The three awards of P4.3.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Awards {
     /// Sales-performance award (P4.3a).
@@ -107,18 +115,19 @@ pub struct Awards {
 }
 
 /// P4.3a: the best scores at or above a minimum.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PerformanceAward {
     /// The lowest qualifying score.
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub min_score: Decimal,
     /// How many reps at most receive it.
     pub top: u32,
 }
 
 /// P4.3b: reps who won at least this many new customers.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewCustomerAward {
     /// The lowest qualifying number of new customers.
@@ -126,7 +135,7 @@ pub struct NewCustomerAward {
 }
 
 /// P4.3c: the best teams by a team metric.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TeamAward {
     /// The ranking metric.
@@ -136,7 +145,7 @@ pub struct TeamAward {
 }
 
 /// How teams are ranked for the collaboration award.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TeamMetric {
     /// The team's score on its totals against its rolled-up targets.

@@ -48,7 +48,7 @@ use locate::{Lines, Seg, path_at, path_text, span_of};
 use crate::money::RoundingPolicy;
 
 /// The sections of a policy file.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyFile {
     /// Currency, rounding, time zone.
@@ -67,6 +67,27 @@ pub struct PolicyFile {
     pub crm: CrmPolicy,
 }
 
+/// The JSON Schema (2020-12) of a policy file, generated from the policy types: what
+/// editors use to complete and check a policy (`docs/policy.schema.json`, referenced by
+/// `#:schema` in examples/policy.toml for Taplo / Even Better TOML). Loading stays the
+/// authority: it also checks what a schema cannot (weights summing to 1, chains,
+/// overlapping rules).
+pub fn json_schema() -> serde_json::Value {
+    let mut schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_deserialize()
+        .into_generator()
+        .into_root_schema_for::<PolicyFile>()
+        .to_value();
+    if let Some(map) = schema.as_object_mut() {
+        map.insert("title".into(), "kis policy file".into());
+        map.insert(
+            "$id".into(),
+            "https://github.com/kis-sales/kis/docs/policy.schema.json".into(),
+        );
+    }
+    schema
+}
+
 /// A validated policy, with its source text and content hash (its version id).
 ///
 /// Loading a bad file fails with every problem, each with its key, line and reason, and
@@ -83,7 +104,7 @@ pub struct PolicyFile {
 /// let float = text.replace(r#"floor_margin_pct = "5""#, "floor_margin_pct = 5.5");
 /// let err = Policy::from_toml(&float).unwrap_err();
 /// let problem = &err.problems()[0];
-/// assert_eq!((problem.key.as_str(), problem.line), ("pricing.floor_margin_pct", Some(23)));
+/// assert_eq!((problem.key.as_str(), problem.line), ("pricing.floor_margin_pct", Some(24)));
 /// // Weights that do not sum to 1.
 /// let weights = text.replace(r#"revenue = "0.35""#, r#"revenue = "0.45""#);
 /// let err = Policy::from_toml(&weights).unwrap_err();

@@ -11,14 +11,16 @@ use super::check::{Check, KeyPath};
 use crate::money::Currency;
 
 /// Pricing settings and rules.
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PricingPolicy {
     /// No rule takes a unit price below `cost * (1 + floor_margin_pct / 100)`.
     #[serde(default, deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub floor_margin_pct: Decimal,
     /// Above this discount from list a price exception is always needed (P4.1c).
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub max_line_discount_pct: Option<Decimal>,
     /// The rules, in any order: the result never depends on it.
     #[serde(default)]
@@ -26,7 +28,7 @@ pub struct PricingPolicy {
 }
 
 /// One price rule (a promotion is a rule with a campaign and a window, P4.2).
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriceRule {
     /// Unique rule id, shown in price traces.
@@ -42,9 +44,11 @@ pub struct PriceRule {
     pub products: Option<ProductScope>,
     /// Lowest quantity the rule applies to.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub min_qty: Option<Decimal>,
     /// Highest quantity the rule applies to.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub max_qty: Option<Decimal>,
     /// Validity window, inclusive at both ends.
     #[serde(default)]
@@ -63,7 +67,7 @@ pub struct PriceRule {
 }
 
 /// Customer scope: one customer or one group.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerScope {
     /// A customer id.
@@ -75,7 +79,7 @@ pub struct CustomerScope {
 }
 
 /// Product scope: one product or a category with its sub-categories.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductScope {
     /// A product id.
@@ -87,19 +91,21 @@ pub struct ProductScope {
 }
 
 /// A date window, inclusive at both ends.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Window {
     /// First day.
     #[serde(deserialize_with = "super::values::date")]
+    #[schemars(schema_with = "super::values::date_schema")]
     pub from: NaiveDate,
     /// Last day.
     #[serde(deserialize_with = "super::values::date")]
+    #[schemars(schema_with = "super::values::date_schema")]
     pub to: NaiveDate,
 }
 
 /// How a rule combines with others.
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stacking {
     /// Only the best-ranked exclusive rule applies.
@@ -112,20 +118,24 @@ pub enum Stacking {
 }
 
 /// What a rule does; exactly one of the fields is set (`mode` goes with `tiers`).
-#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Action {
     /// A percentage off the price.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub percent_off: Option<Decimal>,
     /// An amount off the unit price.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub amount_off: Option<Decimal>,
     /// A fixed unit price.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub fixed_price: Option<Decimal>,
     /// Cost plus this percentage.
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub markup_on_cost_pct: Option<Decimal>,
     /// A tier schedule by quantity.
     #[serde(default)]
@@ -139,22 +149,25 @@ pub struct Action {
 }
 
 /// One tier: from a quantity (and optionally up to one), a percentage off.
-#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tier {
     /// First quantity of the tier.
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub from: Decimal,
     /// Last quantity of the tier (omitted: up to the next tier's `from`).
     #[serde(default, deserialize_with = "super::values::opt_decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub to: Option<Decimal>,
     /// Percentage off in this tier.
     #[serde(deserialize_with = "super::values::decimal")]
+    #[schemars(schema_with = "super::values::decimal_schema")]
     pub percent_off: Decimal,
 }
 
 /// How a tier schedule applies.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TierMode {
     /// All units at the tier the quantity reaches.
@@ -164,7 +177,7 @@ pub enum TierMode {
 }
 
 /// Buy `per`, get `get` free.
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FreeUnits {
     /// Units to buy.

@@ -73,3 +73,24 @@ pub fn date<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
 pub fn opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
     date(d).map(Some)
 }
+
+/// The JSON Schema of a policy decimal ([`decimal`]): a string holding a decimal, or an
+/// integer; never a float.
+pub fn decimal_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "An exact decimal: a string such as \"0.35\", or an integer. A float is refused.",
+        "anyOf": [
+            { "type": "string", "pattern": "^\\s*[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)\\s*$" },
+            { "type": "integer" }
+        ]
+    })
+}
+
+/// The JSON Schema of a policy date ([`date`]).
+pub fn date_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "description": "A calendar date, 2026-11-01 (a TOML date, or a string).",
+        "type": "string",
+        "format": "date"
+    })
+}
