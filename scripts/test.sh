@@ -74,7 +74,8 @@ grep -q "# Sales report: company" target/quickstart-1.log
 export KIS_DEMO_DB=$demo   # examples/analysis.py reads it in the Python step
 # The README's Rust block is a doctest; `cargo test` ran it once on sales.db, and a
 # second run on the same file must succeed too.
-cargo test --quiet --doc -p kis --features "$KIS_FEATURES" > target/readme-rust.log 2>&1 || { cat target/readme-rust.log; exit 1; }
+# (The workspace's doctests with the same features as every other step: nothing rebuilds.)
+cargo test --quiet --workspace --doc --features "$KIS_FEATURES" > target/readme-rust.log 2>&1 || { cat target/readme-rust.log; exit 1; }
 
 for extra in scripts/test-server.sh scripts/test-python.sh scripts/test-kotlin.sh; do
   if [ -x "$extra" ]; then
