@@ -20,7 +20,9 @@ repo=()
 [ -n "${MAVEN_REPO:-}" ] && repo=(-Dmaven.repo.local="$MAVEN_REPO")
 mvn -q -B "${repo[@]}" -f packaging/jvm/pom.xml install -DskipTests
 jar=target/jvm/kis-jvm/kis-jvm-0.1.0.jar
-unzip -l "$jar" | grep -q 'linux-x86-64/libkis_ffi.so' || { echo "the jar lacks the native library" >&2; exit 1; }
+# (Read the listing whole: `unzip | grep -q` can fail on SIGPIPE under pipefail.)
+python3 -c 'import sys, zipfile; sys.exit("linux-x86-64/libkis_ffi.so" not in zipfile.ZipFile(sys.argv[1]).namelist())' "$jar" ||
+  { echo "the jar lacks the native library" >&2; exit 1; }
 echo "org.kis:kis-jvm:0.1.0 installed ($(du -h "$jar" | cut -f1) jar)"
 mvn -q -B "${repo[@]}" -f examples/maven/pom.xml test
 ran=$(grep -h "Tests run" examples/maven/target/surefire-reports/*.txt)
