@@ -154,18 +154,15 @@ impl JwtVerifier {
         alg: Algorithm,
     ) -> Result<(DecodingKey, Vec<Algorithm>), String> {
         let mut keys = self.keys.lock().unwrap_or_else(|p| p.into_inner());
-        if let Keys::Single(key, algs) = &keys.0 {
-            return Ok((key.clone(), algs.clone()));
-        }
         let found = |set: &JwkSet| match kid {
             Some(kid) => set.find(kid).cloned(),
             None if set.keys.len() == 1 => set.keys.first().cloned(),
             None => None,
         };
-        let Keys::Set(set) = &keys.0 else {
-            unreachable!()
+        let mut jwk = match &keys.0 {
+            Keys::Single(key, algs) => return Ok((key.clone(), algs.clone())),
+            Keys::Set(set) => found(set),
         };
-        let mut jwk = found(set);
         if jwk.is_none()
             && let Some(url) = &self.config.jwks_url
             && keys.1.is_none_or(|at| at.elapsed() >= REFETCH_EVERY)
