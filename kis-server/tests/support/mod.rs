@@ -152,6 +152,13 @@ impl Answer {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Asserts a 200 JSON answer; its body.
+    pub fn ok_json(&self) -> Value {
+        assert_eq!(self.status, 200, "{}", String::from_utf8_lossy(&self.bytes));
+        assert_eq!(self.content_type, "application/json");
+        self.json()
+    }
+
     /// Asserts a problem+json answer of `status` and `kind`; its body.
     pub fn problem(&self, status: u16, kind: &str) -> Value {
         assert_eq!(
@@ -271,15 +278,7 @@ impl Client {
 
     /// Calls `entry` and expects 200; its output.
     pub fn ok(&self, token: &str, entry: &str, request: Value) -> Value {
-        let a = self.call(token, entry, &request);
-        assert_eq!(
-            a.status,
-            200,
-            "{entry}: {}",
-            String::from_utf8_lossy(&a.bytes)
-        );
-        assert_eq!(a.content_type, "application/json");
-        a.json()
+        self.call(token, entry, &request).ok_json()
     }
 }
 
