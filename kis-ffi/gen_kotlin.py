@@ -8,6 +8,8 @@ package ``org.kis.api``:
 - a ``typealias`` per enumeration of names and per id type;
 - ``class KisApi(engine)``, one typed, documented method per entry of the API, each
   sending its request through ``KisEngine.call`` (the wire) and decoding the answer;
+- ``class KisSuspendApi``, the same methods as ``suspend fun`` over ``callAsync``
+  (kotlinx-coroutines), so a coroutine never blocks its thread on kis (#20);
 - ``KisApi.callTyped``, running any entry by name through its typed method (tools and
   the shared scenario tests).
 
@@ -155,7 +157,7 @@ class Kotlin:
         fields = self.g.fields(request)
         return [f for f in fields if f[2]] + [f for f in fields if not f[2]]
 
-    def method(self, entry: dict) -> List[str]:
+    def method(self, entry: dict, suspend: bool = False) -> List[str]:
         name = camel(entry["name"])
         fields = self.params(entry)
         sig = ["actor: String"]
@@ -181,7 +183,8 @@ class Kotlin:
         body = ", ".join(f'"{k}" to {camel(k)}' for k, *_ in fields)
         key = "idempotencyKey" if command else "null"
         out = [""] + kdoc(doc, "    ")
-        out.append(f"    fun {name}(" + ", ".join(sig) + f"): {out_type} {{")
+        fun = "suspend fun" if suspend else "fun"
+        out.append(f"    {fun} {name}(" + ", ".join(sig) + f"): {out_type} {{")
         out.append(f'        val out = call("{entry["name"]}", actor, linkedMapOf<String, Any?>({body}), {key})')
         out.append(f"        return {self.decode(self.g.spec(entry['output']), 'out')}")
         out.append("    }")
@@ -196,6 +199,34 @@ class Kotlin:
         if entry["kind"] == "command":
             args.append("idempotencyKey = idempotencyKey")
         return f'        "{entry["name"]}" -> Json.enc({camel(entry["name"])}(' + ", ".join(args) + "))"
+
+    def suspending(self) -> List[str]:
+        """``KisSuspendApi``: every entry as a ``suspend fun`` (#20), over ``callAsync``."""
+        out = [""] + kdoc(
+            "KisApi for coroutines: the same typed methods, each a `suspend fun` that never\n"
+            "blocks its caller's thread (#20). Over an engine or a replica the call runs on a\n"
+            "thread of kis's own (`callAsync`); over kis-server, on the HTTP client's. So an\n"
+            "Android app calls it from `Dispatchers.Main`: a year's scoring, a report or a\n"
+            "sync suspends the coroutine, never the UI. Answers and errors are KisApi's.",
+            "",
+        )
+        out.append("class KisSuspendApi(")
+        out += kdoc("What the requests go through: `(entry, actor, request JSON, idempotency key)` to the output's JSON.", "    ")
+        out.append("    val wire: suspend (String, String, String, String?) -> String,")
+        out.append(") {")
+        out += kdoc("The suspending API over an engine (on a store, or a server's).", "    ")
+        out.append("    constructor(engine: KisEngine) : this({ e, a, r, k -> engine.callAsync(e, a, r, k) })")
+        out.append("")
+        out += kdoc("The suspending API over a phone's replica (#18).", "    ")
+        out.append("    constructor(replica: KisReplica) : this({ e, a, r, k -> replica.callAsync(e, a, r, k) })")
+        out.append("")
+        out += kdoc("Runs any entry by name with a request of JSON data; its output as JSON data.", "    ")
+        out.append("    suspend fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =")
+        out.append("        Json.read(wire(entry, actor, Json.write(Json.enc(request)), idempotencyKey))")
+        for entry in self.schema["entries"]:
+            out += self.method(entry, suspend=True)
+        out.append("}")
+        return out
 
     def generate(self) -> str:
         names = sorted(
@@ -282,6 +313,7 @@ class Kotlin:
         for entry in self.schema["entries"]:
             out += self.method(entry)
         out.append("}")
+        out += self.suspending()
         out += [""] + kdoc(
             "Runs entry `entry` through its typed method, the request given as JSON data; the\n"
             "answer as JSON data (for tools, and the shared scenario tests).",

@@ -8,6 +8,8 @@ The declaration (``kis_core::api``) comes as its JSON Schema document on stdin
 - a ``typealias`` per enumeration of names and per id type;
 - ``final class KisApi``, one typed, documented, throwing method per entry of the API,
   each sending its request through ``KisEngine.call`` (the wire) and decoding the answer;
+- ``final class KisAsyncApi``, the same methods as ``async throws`` over ``callAsync``,
+  so a task never blocks its thread on kis (#20);
 - ``KisApi.callTyped``, running any entry by name through its typed method.
 
 Types: decimals are ``Foundation.Decimal`` (exact text on the wire, never a Double),
@@ -180,7 +182,7 @@ class Swift:
         fields = self.g.fields(request)
         return [f for f in fields if f[2]] + [f for f in fields if not f[2]]
 
-    def method(self, entry: dict) -> List[str]:
+    def method(self, entry: dict, asynchronous: bool = False) -> List[str]:
         name = camel(entry["name"])
         fields = self.params(entry)
         sig = ["actor: String"]
@@ -206,7 +208,8 @@ class Swift:
             doc += "\n  - idempotencyKey: a retry with the same key and request returns the first result"
         doc += "\n- Throws: `KisError`, with kis-core's own message"
         out = [""] + sdoc(doc, "    ")
-        out.append(f"    public func {name}(" + ", ".join(sig) + f") throws -> {out_type} {{")
+        effects = "async throws" if asynchronous else "throws"
+        out.append(f"    public func {name}(" + ", ".join(sig) + f") {effects} -> {out_type} {{")
         out.append("        var request: [String: Any] = [:]")
         for key, spec, required, _ in fields:
             if required and not self.stype(spec).endswith("?"):
@@ -214,7 +217,8 @@ class Swift:
             else:
                 out.append(f'        if let v = {camel(key)} {{ request["{key}"] = Json.enc(v) }}')
         key = "idempotencyKey" if command else "nil"
-        out.append(f'        let out = try call("{entry["name"]}", actor: actor, request: request, idempotencyKey: {key})')
+        wait = "try await" if asynchronous else "try"
+        out.append(f'        let out = {wait} call("{entry["name"]}", actor: actor, request: request, idempotencyKey: {key})')
         out.append(f"        return {self.decode(out_spec, 'out')}")
         out.append("    }")
         return out
@@ -231,6 +235,46 @@ class Swift:
             f'        case "{entry["name"]}":',
             f"            return Json.enc(try {camel(entry['name'])}(" + ", ".join(args) + "))",
         ]
+
+    def asynchronous(self) -> List[str]:
+        """``KisAsyncApi``: every entry as an ``async throws`` method (#20), over ``callAsync``."""
+        out = [""] + sdoc(
+            "KisApi for Swift concurrency: the same typed methods, each `async throws`, never\n"
+            "blocking the caller's thread (#20). Over an engine or a replica the call runs on a\n"
+            "thread of kis's own (`callAsync`); over kis-server, in URLSession. So an app calls\n"
+            "it from the main actor: a year's scoring, a report or a sync suspends the task,\n"
+            "never the UI. Answers and errors are KisApi's.",
+            "",
+        )
+        out.append("public final class KisAsyncApi {")
+        out.append("    /// What the requests go through: `(entry, actor, request JSON, idempotency key)` to")
+        out.append("    /// the output's JSON.")
+        out.append("    public let wire: (String, String, String, String?) async throws -> String")
+        out.append("")
+        out.append("    /// The asynchronous API over `engine`.")
+        out.append("    public init(_ engine: KisEngine) {")
+        out.append("        self.wire = { try await engine.callAsync(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }")
+        out.append("    }")
+        out.append("")
+        out.append("    /// The asynchronous API over a phone's replica (#18).")
+        out.append("    public init(_ replica: KisReplica) {")
+        out.append("        self.wire = { try await replica.callAsync(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }")
+        out.append("    }")
+        out.append("")
+        out.append("    /// The asynchronous API over any wire (kis-server over HTTP: `KisHttp.asyncApi`).")
+        out.append("    public init(wire: @escaping (String, String, String, String?) async throws -> String) {")
+        out.append("        self.wire = wire")
+        out.append("    }")
+        out.append("")
+        out += sdoc("Runs any entry by name with a request of JSON data; its output as JSON data.", "    ")
+        out.append("    public func call(_ entry: String, actor: String, request: [String: Any], idempotencyKey: String? = nil) async throws -> Any? {")
+        out.append("        let text = try await wire(entry, actor, try Json.write(request), idempotencyKey)")
+        out.append("        return try Json.read(text)")
+        out.append("    }")
+        for entry in self.schema["entries"]:
+            out += self.method(entry, asynchronous=True)
+        out.append("}")
+        return out
 
     def generate(self) -> str:
         names = sorted(
@@ -329,6 +373,7 @@ class Swift:
         for entry in self.schema["entries"]:
             out += self.method(entry)
         out.append("}")
+        out += self.asynchronous()
         out += [""]
         out.append("public extension KisApi {")
         out += sdoc(

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Generates the uniffi bindings, compiles the Kotlin test with the npm Kotlin compiler
-# against Debian's JNA, and runs it on the JVM; checks that the Swift sources declare
-# the API (no Swift compiler here).
+# Generates the uniffi bindings; builds org.kis:kis-jvm with Maven, which runs the Kotlin
+# tests (JUnit 5) on the JVM; compiles and runs the samples (RepFlow, the README's block)
+# with the npm Kotlin compiler, in process and over HTTP with kis-server; checks the
+# Android and iOS packaging and that the Swift sources declare the API (no Swift compiler
+# here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIS_TOOLS=${KIS_TOOLS:-$HOME/.cache/kis}
@@ -11,23 +13,28 @@ cargo build --workspace --quiet --features "${KIS_FEATURES:-kis/postgres,kis-ffi
 scripts/gen-bindings.sh
 # The typed Kotlin API (org.kis.api) is generated from the declaration; it must be current.
 cargo run -q -p kis-core --example api_schema | python3 kis-ffi/gen_kotlin.py --check
+
+# The JVM artifact (#20): org.kis:kis-jvm built with Maven, its JUnit 5 tests run (the
+# Kotlin tests of the bindings: packaging/jvm/src/test/kotlin), installed locally, and
+# used by coordinates from examples/maven's JUnit 5 tests.
+scripts/build-jvm.sh target/debug/libkis_ffi.so
+
+# The samples below compile with the npm Kotlin compiler against the same bindings;
+# uniffi's async calls need kotlinx-coroutines, which the Maven build has just fetched.
+M2=${MAVEN_REPO:-$HOME/.m2/repository}
+CO=$M2/org/jetbrains/kotlinx/kotlinx-coroutines-core-jvm/1.10.2/kotlinx-coroutines-core-jvm-1.10.2.jar
+[ -f "$CO" ] || { echo "kotlinx-coroutines is not in $M2 (the kis-jvm build fetches it)" >&2; exit 1; }
+CP="/usr/share/java/jna.jar:$CO"
 mkdir -p target/kotlin
-rm -f target/kotlin/kis-test.jar target/kotlin/rep-flow.jar target/kotlin/readme.jar
-"$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt \
-  kis-ffi/tests/kotlin/Main.kt kis-ffi/tests/kotlin/Scenarios.kt kis-ffi/tests/kotlin/Sync.kt \
-  -cp /usr/share/java/jna.jar -d target/kotlin/kis-test.jar 2>&1 | grep -v '^warning' || true
-[ -f target/kotlin/kis-test.jar ] || { echo "kotlinc failed" >&2; exit 1; }
-java -Djna.library.path="$PWD/target/debug" \
-  -cp "target/kotlin/kis-test.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
-  MainKt examples/policy.toml
+rm -f target/kotlin/rep-flow.jar target/kotlin/readme.jar
 
 # The sample a mobile developer copies must compile and run against the same bindings.
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt examples/kotlin/RepFlow.kt \
-  -cp /usr/share/java/jna.jar -d target/kotlin/rep-flow.jar 2>&1 | grep -v '^warning' || true
+  -cp "$CP" -d target/kotlin/rep-flow.jar 2>&1 | grep -v '^warning' || true
 sample=$(mktemp -d)
 for run in first again; do
   java -Djna.library.path="$PWD/target/debug" \
-    -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+    -cp "target/kotlin/rep-flow.jar:$CP:$K/lib/kotlin-stdlib.jar" \
     RepFlowKt examples/policy.toml "$sample/server.db" "$sample/phone.db" | tee "target/kotlin/rep-flow-$run.log"
 done
 cp target/kotlin/rep-flow-first.log target/kotlin/rep-flow.log
@@ -51,10 +58,10 @@ print("\n".join("    " + l for l in body))
 print("}")
 PY
 "$K/bin/kotlinc" -nowarn target/bindings/kotlin/org/kis/kis_ffi.kt kis-ffi/kotlin/org/kis/api/*.kt target/kotlin/ReadmeKotlin.kt \
-  -cp /usr/share/java/jna.jar -d target/kotlin/readme.jar 2>&1 | grep -v '^warning' || true
+  -cp "$CP" -d target/kotlin/readme.jar 2>&1 | grep -v '^warning' || true
 readme_dir=$(mktemp -d)
 java -Djna.library.path="$PWD/target/debug" \
-  -cp "target/kotlin/readme.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+  -cp "target/kotlin/readme.jar:$CP:$K/lib/kotlin-stdlib.jar" \
   ReadmeKotlinKt "$readme_dir" examples/policy.toml | tee target/kotlin/readme.log
 grep -q "meng: meng may not add users" target/kotlin/readme.log
 echo "the README's Kotlin block ran"
@@ -71,7 +78,7 @@ for _ in $(seq 100); do grep -q listening "$served/out" && break; sleep 0.1; don
 url=$(awk '{print $NF}' "$served/out")
 for run in first again; do
   java -Djna.library.path="$PWD/target/debug" \
-    -cp "target/kotlin/rep-flow.jar:/usr/share/java/jna.jar:$K/lib/kotlin-stdlib.jar" \
+    -cp "target/kotlin/rep-flow.jar:$CP:$K/lib/kotlin-stdlib.jar" \
     RepFlowKt examples/policy.toml "$url" "$served/phone.db" "$admin_token" | tee "target/kotlin/rep-flow-http-$run.log"
 done
 grep -q "meng's inbox: quote Q-PHONE-1 from li" target/kotlin/rep-flow-http-first.log
@@ -96,6 +103,9 @@ sed 's/^ *@_documentation(visibility: private)$//' "$SW" > target/bindings/swift
 for decl in "open class KisEngine" "open class KisReplica" "enum KisError: Swift.Error" "detail: String" \
             "open func serveSync(actor: String, push: Data)throws  -> Data" "open func receive(reply: Data)throws  -> String" \
             "open func call(entry: String, actor: String, request: String, idempotencyKey: String?)throws  -> String" \
+            "open func callAsync(entry: String, actor: String, request: String, idempotencyKey: String?)async throws  -> String" \
+            "open func serveSyncAsync(actor: String, push: Data)async throws  -> Data" \
+            "open func snapshotAsync(actor: String)async throws  -> Data" "open func receiveAsync(reply: Data)async throws  -> String" \
             "open func bootstrapAdmin(id: String, name: String)throws  -> String" \
             "open func today() -> String" "open func policyInForce(date: String)throws  -> String" \
             "open func auditAnchor(key: Data?)throws  -> String" \
@@ -105,7 +115,3 @@ for decl in "open class KisEngine" "open class KisReplica" "enum KisError: Swift
   grep -qF "$decl" "$SW" || { echo "Swift bindings lack: $decl" >&2; exit 1; }
 done
 echo "swift: KisApi.swift ($(wc -l < kis-ffi/swift/KisApi.swift) lines), Json.swift, Engine.swift, Http.swift and Kis.swift parse; KisEngine declares what they call"
-
-# The JVM artifact (#20): org.kis:kis-jvm built with Maven, installed locally, and used by
-# coordinates from examples/maven's JUnit 5 tests.
-scripts/build-jvm.sh target/debug/libkis_ffi.so

@@ -12,6 +12,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use kis::{Actor, Engine};
 
+use crate::background::off_thread;
 use crate::clock::ManualClock;
 use crate::error::KisError;
 
@@ -79,6 +80,19 @@ impl KisEngine {
         )?)
     }
 
+    /// `call` off the caller's thread: Kotlin `suspend fun callAsync`, Swift `async`
+    /// (#20). For the long calls (a year's scoring, reports) from a phone's main thread;
+    /// the answer and the errors are `call`'s.
+    pub async fn call_async(
+        self: Arc<Self>,
+        entry: String,
+        actor: String,
+        request: String,
+        idempotency_key: Option<String>,
+    ) -> Result<String, KisError> {
+        off_thread(move || self.call(entry, actor, request, idempotency_key)).await
+    }
+
     /// The store backend: "sqlite", "postgres" or "memory".
     pub fn backend(&self) -> String {
         self.inner.backend().to_string()
@@ -125,6 +139,21 @@ impl KisEngine {
     pub fn snapshot(&self, actor: String) -> Result<Vec<u8>, KisError> {
         use kis::sync::Message;
         Ok(self.inner.snapshot(&Actor::new(actor))?.to_bytes()?)
+    }
+
+    /// `snapshot` off the caller's thread (Kotlin `suspend`, Swift `async`).
+    pub async fn snapshot_async(self: Arc<Self>, actor: String) -> Result<Vec<u8>, KisError> {
+        off_thread(move || self.snapshot(actor)).await
+    }
+
+    /// `serve_sync` off the caller's thread (Kotlin `suspend`, Swift `async`): a host
+    /// serving many phones from coroutines.
+    pub async fn serve_sync_async(
+        self: Arc<Self>,
+        actor: String,
+        push: Vec<u8>,
+    ) -> Result<Vec<u8>, KisError> {
+        off_thread(move || self.serve_sync(actor, push)).await
     }
 
     /// Runs a replica's push (`KisReplica.push`'s bytes) as `actor`, the user the host

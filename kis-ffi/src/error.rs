@@ -115,7 +115,7 @@ pub enum KisError {
     Unauthenticated { reason: String, detail: String },
     /// kis-server answered with one of its own problems before the engine was reached
     /// (`TooManyRequests`, `PayloadTooLarge`, `Timeout`...), or something that is not a
-    /// problem at all.
+    /// problem at all; in process, `InternalError` (500) is a failure inside kis itself.
     #[error("{detail}")]
     Server {
         status: u16,

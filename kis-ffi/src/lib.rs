@@ -13,6 +13,7 @@
 // its fields, and boxing it would only move the same bytes behind a pointer.
 #![allow(clippy::result_large_err)]
 
+mod background;
 mod clock;
 mod engine;
 mod error;

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use kis::Clock;
 use kis::sync::{Local, Message, Replica, Reply, Snapshot};
 
+use crate::background::off_thread;
 use crate::clock::ManualClock;
 use crate::engine::json;
 use crate::error::KisError;
@@ -81,6 +82,18 @@ impl KisReplica {
         })
     }
 
+    /// `call` off the caller's thread: Kotlin `suspend fun callAsync`, Swift `async`
+    /// (#20), for a year's scoring or a report on the phone's own data.
+    pub async fn call_async(
+        self: Arc<Self>,
+        entry: String,
+        actor: String,
+        request: String,
+        idempotency_key: Option<String>,
+    ) -> Result<String, KisError> {
+        off_thread(move || self.call(entry, actor, request, idempotency_key)).await
+    }
+
     /// The commands queued since the last sync, as JSON (key, entry, request each).
     pub fn outbox(&self) -> Result<String, KisError> {
         json(&self.inner.outbox()?)
@@ -95,6 +108,12 @@ impl KisReplica {
     /// settled command ended, as JSON (accepted, accepted_with_changes, rejected).
     pub fn receive(&self, reply: Vec<u8>) -> Result<String, KisError> {
         json(&self.inner.receive(&Reply::from_bytes(&reply)?)?)
+    }
+
+    /// `receive` off the caller's thread (Kotlin `suspend`, Swift `async`): a reply
+    /// after a long time offline can carry many changes.
+    pub async fn receive_async(self: Arc<Self>, reply: Vec<u8>) -> Result<String, KisError> {
+        off_thread(move || self.receive(reply)).await
     }
 
     /// Where the replica is in the server's change feed.

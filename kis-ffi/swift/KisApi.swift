@@ -5886,6 +5886,1607 @@ public final class KisApi {
     }
 }
 
+/// KisApi for Swift concurrency: the same typed methods, each `async throws`, never
+/// blocking the caller's thread (#20). Over an engine or a replica the call runs on a
+/// thread of kis's own (`callAsync`); over kis-server, in URLSession. So an app calls
+/// it from the main actor: a year's scoring, a report or a sync suspends the task,
+/// never the UI. Answers and errors are KisApi's.
+public final class KisAsyncApi {
+    /// What the requests go through: `(entry, actor, request JSON, idempotency key)` to
+    /// the output's JSON.
+    public let wire: (String, String, String, String?) async throws -> String
+
+    /// The asynchronous API over `engine`.
+    public init(_ engine: KisEngine) {
+        self.wire = { try await engine.callAsync(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }
+    }
+
+    /// The asynchronous API over a phone's replica (#18).
+    public init(_ replica: KisReplica) {
+        self.wire = { try await replica.callAsync(entry: $0, actor: $1, request: $2, idempotencyKey: $3) }
+    }
+
+    /// The asynchronous API over any wire (kis-server over HTTP: `KisHttp.asyncApi`).
+    public init(wire: @escaping (String, String, String, String?) async throws -> String) {
+        self.wire = wire
+    }
+
+    /// Runs any entry by name with a request of JSON data; its output as JSON data.
+    public func call(_ entry: String, actor: String, request: [String: Any], idempotencyKey: String? = nil) async throws -> Any? {
+        let text = try await wire(entry, actor, try Json.write(request), idempotencyKey)
+        return try Json.read(text)
+    }
+
+    /// Adds or replaces a product of the price system (director or admin; P4.1b).
+    ///
+    /// Adds or replaces a product in the price system. The director or an admin maintains it;
+    /// reps cannot change prices (P4.1b).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - product: The product.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func putProduct(actor: String, product: Product, idempotencyKey: String? = nil) async throws -> Product {
+        var request: [String: Any] = [:]
+        request["product"] = Json.enc(product)
+        let out = try await call("put_product", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Product.fromJson(out)
+    }
+
+    /// Records a customer owned by a rep (P8.1).
+    ///
+    /// Records a customer. A rep records their own; a manager may assign one to a rep of
+    /// their team; the director or an admin to anyone.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - name: Name.
+    ///   - group: Customer group.
+    ///   - owner: The owning rep.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func addCustomer(actor: String, id: String, name: String, group: String, owner: UserId, idempotencyKey: String? = nil) async throws -> Customer {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["name"] = Json.enc(name)
+        request["group"] = Json.enc(group)
+        request["owner"] = Json.enc(owner)
+        let out = try await call("add_customer", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Customer.fromJson(out)
+    }
+
+    /// Renames a customer or changes its group, birthday or founding day (P8.1).
+    ///
+    /// Updates a customer's record; fields left out stay as they are.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The customer.
+    ///   - contacts: The contacts (replacing the list).
+    ///   - group: New group.
+    ///   - industry: New industry.
+    ///   - name: New name.
+    ///   - preferences: New preferences note.
+    ///   - region: New region.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func updateCustomer(actor: String, id: String, contacts: [Contact]? = nil, group: String? = nil, industry: String? = nil, name: String? = nil, preferences: String? = nil, region: String? = nil, idempotencyKey: String? = nil) async throws -> Customer {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        if let v = contacts { request["contacts"] = Json.enc(v) }
+        if let v = group { request["group"] = Json.enc(v) }
+        if let v = industry { request["industry"] = Json.enc(v) }
+        if let v = name { request["name"] = Json.enc(v) }
+        if let v = preferences { request["preferences"] = Json.enc(v) }
+        if let v = region { request["region"] = Json.enc(v) }
+        let out = try await call("update_customer", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Customer.fromJson(out)
+    }
+
+    /// Moves a customer to another rep (their manager or the director; P8.1).
+    ///
+    /// Hands a customer to another rep (the team's manager or the director), with a reason;
+    /// the audit trail keeps who owned it before (P8.1).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The customer.
+    ///   - to: The new owner (an active rep).
+    ///   - reason: Why.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func transferCustomer(actor: String, id: String, to: UserId, reason: String, idempotencyKey: String? = nil) async throws -> Customer {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["to"] = Json.enc(to)
+        request["reason"] = Json.enc(reason)
+        let out = try await call("transfer_customer", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Customer.fromJson(out)
+    }
+
+    /// A product of the price system (everyone; P4.1).
+    ///
+    /// One product by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The product id (SKU).
+    /// - Throws: `KisError`, with kis-core's own message
+    public func product(actor: String, id: String) async throws -> Product {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("product", actor: actor, request: request, idempotencyKey: nil)
+        return try Product.fromJson(out)
+    }
+
+    /// Every product of the price system (everyone; P4.1).
+    ///
+    /// Every product of the price system.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func products(actor: String) async throws -> [Product] {
+        var request: [String: Any] = [:]
+        let out = try await call("products", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Product.fromJson($0) }
+    }
+
+    /// A customer the actor may see (P2).
+    ///
+    /// One customer by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The customer id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func customer(actor: String, id: String) async throws -> Customer {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("customer", actor: actor, request: request, idempotencyKey: nil)
+        return try Customer.fromJson(out)
+    }
+
+    /// The customers the actor may see: a rep's own, a manager's team's (P2).
+    ///
+    /// The customers the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func customers(actor: String) async throws -> [Customer] {
+        var request: [String: Any] = [:]
+        let out = try await call("customers", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Customer.fromJson($0) }
+    }
+
+    /// The price a customer gets today for a quantity of a product, with its trace (P4.1).
+    ///
+    /// The price of a quantity of a product for a customer today.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - customer: The customer.
+    ///   - product: The product.
+    ///   - quantity: How many units.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func priceFor(actor: String, customer: String, product: String, quantity: Decimal) async throws -> PricedLine {
+        var request: [String: Any] = [:]
+        request["customer"] = Json.enc(customer)
+        request["product"] = Json.enc(product)
+        request["quantity"] = Json.enc(quantity)
+        let out = try await call("price_for", actor: actor, request: request, idempotencyKey: nil)
+        return try PricedLine.fromJson(out)
+    }
+
+    /// A rep applies for a special price for their customer (P4.1c).
+    ///
+    /// A rep files a price exception (then submits it for review).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - customer: The customer.
+    ///   - product: The product.
+    ///   - price: The special unit price.
+    ///   - maxQuantity: The most units it covers.
+    ///   - validFrom: First day.
+    ///   - validTo: Last day.
+    ///   - reason: Why.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func filePriceException(actor: String, id: String, customer: String, product: String, price: Decimal, maxQuantity: Decimal, validFrom: Day, validTo: Day, reason: String, idempotencyKey: String? = nil) async throws -> PriceException {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer"] = Json.enc(customer)
+        request["product"] = Json.enc(product)
+        request["price"] = Json.enc(price)
+        request["max_quantity"] = Json.enc(maxQuantity)
+        request["valid_from"] = Json.enc(validFrom)
+        request["valid_to"] = Json.enc(validTo)
+        request["reason"] = Json.enc(reason)
+        let out = try await call("file_price_exception", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try PriceException.fromJson(out)
+    }
+
+    /// A rep prepares a quote for their customer, priced by the price book (P3.2a).
+    ///
+    /// A rep prepares a quote for one of their customers (P3.2a).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - customer: The customer.
+    ///   - lines: The lines.
+    ///   - validUntil: Last day the offer stands.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func createQuote(actor: String, id: String, customer: String, lines: [LineRequest], validUntil: Day, idempotencyKey: String? = nil) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer"] = Json.enc(customer)
+        request["lines"] = Json.enc(lines)
+        request["valid_until"] = Json.enc(validUntil)
+        let out = try await call("create_quote", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Quote.fromJson(out)
+    }
+
+    /// Revises a draft or returned quote: a new revision, repriced (P3.2a).
+    ///
+    /// Changes a quote's lines or validity. A draft is changed in place and repriced under
+    /// the current policy; a submitted, approved or sent quote gets a new revision, and its
+    /// review starts again from the first step (P3.2c, P3.3). The earlier revision keeps its
+    /// prices and its review.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The quote.
+    ///   - lines: The new lines.
+    ///   - validUntil: The new last day.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func editQuote(actor: String, id: String, lines: [LineRequest], validUntil: Day, idempotencyKey: String? = nil) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["lines"] = Json.enc(lines)
+        request["valid_until"] = Json.enc(validUntil)
+        let out = try await call("edit_quote", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Quote.fromJson(out)
+    }
+
+    /// A new draft quote from an earlier one, repriced today (P3.2a).
+    ///
+    /// Copies a quote into a new draft, repriced now. Reviews are never copied.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - from: The quote to copy.
+    ///   - id: The new quote's id.
+    ///   - validUntil: The new last day.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func copyQuote(actor: String, from: String, id: String, validUntil: Day, idempotencyKey: String? = nil) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["from"] = Json.enc(from)
+        request["id"] = Json.enc(id)
+        request["valid_until"] = Json.enc(validUntil)
+        let out = try await call("copy_quote", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Quote.fromJson(out)
+    }
+
+    /// Sends an approved quote to the customer (P3.2c).
+    ///
+    /// Sends an approved quote to the customer (P3.2c: only an approved quote goes out).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The quote.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func sendQuote(actor: String, id: String, idempotencyKey: String? = nil) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("send_quote", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Quote.fromJson(out)
+    }
+
+    /// Records the customer's answer to a sent quote (P3.2d).
+    ///
+    /// Records the customer's answer to a sent quote.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The quote.
+    ///   - response: The answer.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func recordQuoteResponse(actor: String, id: String, response: QuoteResponse, idempotencyKey: String? = nil) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["response"] = Json.enc(response)
+        let out = try await call("record_quote_response", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Quote.fromJson(out)
+    }
+
+    /// Drafts a contract from an accepted quote (P3.4a).
+    ///
+    /// The rep drafts a contract from an accepted quote (P3.4a).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - quote: The accepted quote.
+    ///   - paymentTerms: Agreed payment terms.
+    ///   - deliveryDate: Agreed delivery date.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func draftContract(actor: String, id: String, quote: String, paymentTerms: String, deliveryDate: Day? = nil, idempotencyKey: String? = nil) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["quote"] = Json.enc(quote)
+        request["payment_terms"] = Json.enc(paymentTerms)
+        if let v = deliveryDate { request["delivery_date"] = Json.enc(v) }
+        let out = try await call("draft_contract", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Contract.fromJson(out)
+    }
+
+    /// Revises a draft or returned contract's terms (P3.4a).
+    ///
+    /// Changes the delivery date or payment terms of an unsigned contract. If it was under
+    /// review or approved, the review starts again from the first step.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The contract.
+    ///   - paymentTerms: New payment terms.
+    ///   - deliveryDate: New delivery date.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func editContractTerms(actor: String, id: String, paymentTerms: String, deliveryDate: Day? = nil, idempotencyKey: String? = nil) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["payment_terms"] = Json.enc(paymentTerms)
+        if let v = deliveryDate { request["delivery_date"] = Json.enc(v) }
+        let out = try await call("edit_contract_terms", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Contract.fromJson(out)
+    }
+
+    /// Records the signature of an approved contract (P3.4c).
+    ///
+    /// Records that both parties signed (P3.4d): only an approved contract.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The contract.
+    ///   - customerSignatory: Who signed for the customer.
+    ///   - signedOn: The date of signing.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func signContract(actor: String, id: String, customerSignatory: String, signedOn: Day, idempotencyKey: String? = nil) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer_signatory"] = Json.enc(customerSignatory)
+        request["signed_on"] = Json.enc(signedOn)
+        let out = try await call("sign_contract", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Contract.fromJson(out)
+    }
+
+    /// Files a signed contract with its archive reference (P3.4d).
+    ///
+    /// Files the signed copy (P7.1): the contract becomes active.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The contract.
+    ///   - reference: Where the signed copy is kept.
+    ///   - sha256: SHA-256 of the signed copy (64 hex digits).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func fileContract(actor: String, id: String, reference: String, sha256: String, idempotencyKey: String? = nil) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["reference"] = Json.enc(reference)
+        request["sha256"] = Json.enc(sha256)
+        let out = try await call("file_contract", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Contract.fromJson(out)
+    }
+
+    /// Closes a contract: fulfilled or ended (P3.4e).
+    ///
+    /// Ends a contract: completed when performed, or terminated with a reason (P7.3).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The contract.
+    ///   - terminationReason: `None`: completed; `Some(reason)`: terminated.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func closeContract(actor: String, id: String, terminationReason: String? = nil, idempotencyKey: String? = nil) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        if let v = terminationReason { request["termination_reason"] = Json.enc(v) }
+        let out = try await call("close_contract", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Contract.fromJson(out)
+    }
+
+    /// Asks to change a signed contract; reviewed like a contract (P7.3).
+    ///
+    /// The rep asks to change a signed contract (P7.3); absent fields keep the current terms.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - contract: The contract.
+    ///   - reason: Why.
+    ///   - deliveryDate: New delivery date, if it changes.
+    ///   - lines: New lines (repriced now), if they change.
+    ///   - paymentTerms: New payment terms, if they change.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func requestContractChange(actor: String, id: String, contract: String, reason: String, deliveryDate: Day? = nil, lines: [LineRequest]? = nil, paymentTerms: String? = nil, idempotencyKey: String? = nil) async throws -> ContractChange {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["contract"] = Json.enc(contract)
+        request["reason"] = Json.enc(reason)
+        if let v = deliveryDate { request["delivery_date"] = Json.enc(v) }
+        if let v = lines { request["lines"] = Json.enc(v) }
+        if let v = paymentTerms { request["payment_terms"] = Json.enc(v) }
+        let out = try await call("request_contract_change", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ContractChange.fromJson(out)
+    }
+
+    /// Opens the fulfilment of a signed contract, with its steps and credits (P3.5).
+    ///
+    /// Creates an order from a signed contract (P3.5).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - contract: The contract.
+    ///   - steps: The fulfilment steps.
+    ///   - credits: Reps credited with the sale and their shares in percent (sum 100); `None`: the
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func createOrder(actor: String, id: String, contract: String, steps: [StepPlan], credits: [Credit]? = nil, idempotencyKey: String? = nil) async throws -> Order {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["contract"] = Json.enc(contract)
+        request["steps"] = Json.enc(steps)
+        if let v = credits { request["credits"] = Json.enc(v) }
+        let out = try await call("create_order", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Order.fromJson(out)
+    }
+
+    /// Completes a fulfilment step; the last one records the sale (P3.5).
+    ///
+    /// Marks a fulfilment step done. When the last is done the order is delivered and its
+    /// lines become sales facts, credited to the owner.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The order.
+    ///   - step: The step's name.
+    ///   - doneOn: When it was done.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func completeOrderStep(actor: String, id: String, step: String, doneOn: Day, idempotencyKey: String? = nil) async throws -> Order {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["step"] = Json.enc(step)
+        request["done_on"] = Json.enc(doneOn)
+        let out = try await call("complete_order_step", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Order.fromJson(out)
+    }
+
+    /// A quote the actor may read (P2).
+    ///
+    /// One quote by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The quote id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func quote(actor: String, id: String) async throws -> Quote {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("quote", actor: actor, request: request, idempotencyKey: nil)
+        return try Quote.fromJson(out)
+    }
+
+    /// The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+    ///
+    /// The quotes the actor may read.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func quotes(actor: String) async throws -> [Quote] {
+        var request: [String: Any] = [:]
+        let out = try await call("quotes", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Quote.fromJson($0) }
+    }
+
+    /// A special-price application the actor may read (P2).
+    ///
+    /// One special-price application by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The application id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func priceException(actor: String, id: String) async throws -> PriceException {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("price_exception", actor: actor, request: request, idempotencyKey: nil)
+        return try PriceException.fromJson(out)
+    }
+
+    /// A contract the actor may read (P2).
+    ///
+    /// One contract by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The contract id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func contract(actor: String, id: String) async throws -> Contract {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("contract", actor: actor, request: request, idempotencyKey: nil)
+        return try Contract.fromJson(out)
+    }
+
+    /// An order the actor may read (P2).
+    ///
+    /// One order by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The order id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func order(actor: String, id: String) async throws -> Order {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("order", actor: actor, request: request, idempotencyKey: nil)
+        return try Order.fromJson(out)
+    }
+
+    /// Late fulfilment steps the actor may see, latest first (P3.5).
+    ///
+    /// Late fulfilment steps.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func lateSteps(actor: String) async throws -> [LateStep] {
+        var request: [String: Any] = [:]
+        let out = try await call("late_steps", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try LateStep.fromJson($0) }
+    }
+
+    /// The sales facts dated `from..=to` (director, finance, admin).
+    ///
+    /// The sales facts of a date range, one per fact (its credits inside).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - from: First day.
+    ///   - to: Last day.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func salesFacts(actor: String, from: Day, to: Day) async throws -> [SalesFact] {
+        var request: [String: Any] = [:]
+        request["from"] = Json.enc(from)
+        request["to"] = Json.enc(to)
+        let out = try await call("sales_facts", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try SalesFact.fromJson($0) }
+    }
+
+    /// Submits a document for review along its chain.
+    ///
+    /// Submits a document for review (its owner).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - kind: The document kind.
+    ///   - id: The document id.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func submit(actor: String, kind: DocKind, id: String, idempotencyKey: String? = nil) async throws -> ReviewOutcome {
+        var request: [String: Any] = [:]
+        request["kind"] = Json.enc(kind)
+        request["id"] = Json.enc(id)
+        let out = try await call("submit", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ReviewOutcome.fromJson(out)
+    }
+
+    /// The current reviewer approves, rejects or returns a document.
+    ///
+    /// Decides the current step: approve, reject or return for revision (a reason is
+    /// required for the last two).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - kind: The document kind.
+    ///   - id: The document id.
+    ///   - verdict: The verdict.
+    ///   - comment: A comment (approve) or the reason (reject, return).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func decide(actor: String, kind: DocKind, id: String, verdict: Verdict, comment: String? = nil, idempotencyKey: String? = nil) async throws -> ReviewOutcome {
+        var request: [String: Any] = [:]
+        request["kind"] = Json.enc(kind)
+        request["id"] = Json.enc(id)
+        request["verdict"] = Json.enc(verdict)
+        if let v = comment { request["comment"] = Json.enc(v) }
+        let out = try await call("decide", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ReviewOutcome.fromJson(out)
+    }
+
+    /// The submitter takes a document back before its review ends.
+    ///
+    /// Takes a pending document back (its submitter).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - kind: The document kind.
+    ///   - id: The document id.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func recall(actor: String, kind: DocKind, id: String, idempotencyKey: String? = nil) async throws -> ReviewOutcome {
+        var request: [String: Any] = [:]
+        request["kind"] = Json.enc(kind)
+        request["id"] = Json.enc(id)
+        let out = try await call("recall", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ReviewOutcome.fromJson(out)
+    }
+
+    /// A reviewer hands their reviews to a colleague for a period.
+    ///
+    /// Delegates the actor's review authority to `to` from `first_day` to `last_day`.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - to: The substitute.
+    ///   - firstDay: First day (inclusive).
+    ///   - lastDay: Last day (inclusive).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func delegate(actor: String, to: UserId, firstDay: Day, lastDay: Day, idempotencyKey: String? = nil) async throws -> Delegation {
+        var request: [String: Any] = [:]
+        request["to"] = Json.enc(to)
+        request["first_day"] = Json.enc(firstDay)
+        request["last_day"] = Json.enc(lastDay)
+        let out = try await call("delegate", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Delegation.fromJson(out)
+    }
+
+    /// The documents waiting for the actor's decision.
+    ///
+    /// The actor's review inbox.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func inbox(actor: String) async throws -> [InboxItem] {
+        var request: [String: Any] = [:]
+        let out = try await call("inbox", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try InboxItem.fromJson($0) }
+    }
+
+    /// Reviews past their deadline that the actor may escalate.
+    ///
+    /// Reviews the actor may escalate.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func escalations(actor: String) async throws -> [InboxItem] {
+        var request: [String: Any] = [:]
+        let out = try await call("escalations", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try InboxItem.fromJson($0) }
+    }
+
+    /// Records a lead (P8.2).
+    ///
+    /// Records a lead (P3.1a): marketing, a manager or the director.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Id.
+    ///   - name: The prospect's name.
+    ///   - source: Where it came from.
+    ///   - assignTo: Hand it straight to this rep.
+    ///   - campaign: The campaign, if any.
+    ///   - contact: The person to talk to.
+    ///   - industry: Industry.
+    ///   - notes: What is known of the need.
+    ///   - region: Region.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func captureLead(actor: String, id: String, name: String, source: String, assignTo: UserId? = nil, campaign: String? = nil, contact: Contact? = nil, industry: String? = nil, notes: String? = nil, region: String? = nil, idempotencyKey: String? = nil) async throws -> Lead {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["name"] = Json.enc(name)
+        request["source"] = Json.enc(source)
+        if let v = assignTo { request["assign_to"] = Json.enc(v) }
+        if let v = campaign { request["campaign"] = Json.enc(v) }
+        if let v = contact { request["contact"] = Json.enc(v) }
+        if let v = industry { request["industry"] = Json.enc(v) }
+        if let v = notes { request["notes"] = Json.enc(v) }
+        if let v = region { request["region"] = Json.enc(v) }
+        let out = try await call("capture_lead", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Lead.fromJson(out)
+    }
+
+    /// Gives a lead to a rep (their manager; P8.2).
+    ///
+    /// Hands a lead to a rep, or to another rep (P3.1a).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - lead: The lead.
+    ///   - to: The rep.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func assignLead(actor: String, lead: String, to: UserId, idempotencyKey: String? = nil) async throws -> Lead {
+        var request: [String: Any] = [:]
+        request["lead"] = Json.enc(lead)
+        request["to"] = Json.enc(to)
+        let out = try await call("assign_lead", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Lead.fromJson(out)
+    }
+
+    /// Logs a call, visit or message on a lead (P8.2).
+    ///
+    /// Logs a visit, call or note against a lead (P3.1b).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - lead: The lead.
+    ///   - kind: `visit`, `call`, `note`...
+    ///   - note: What was learnt.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func logLeadActivity(actor: String, lead: String, kind: String, note: String, idempotencyKey: String? = nil) async throws -> Lead {
+        var request: [String: Any] = [:]
+        request["lead"] = Json.enc(lead)
+        request["kind"] = Json.enc(kind)
+        request["note"] = Json.enc(note)
+        let out = try await call("log_lead_activity", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Lead.fromJson(out)
+    }
+
+    /// Turns a lead into a customer of its rep (P8.2).
+    ///
+    /// Wins a lead: records it as a customer owned by the rep it was handed to, carrying its
+    /// contact, region and industry; the lead stays, linked both ways.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - lead: The lead.
+    ///   - customer: The new customer's id.
+    ///   - group: The new customer's group.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func convertLead(actor: String, lead: String, customer: String, group: String, idempotencyKey: String? = nil) async throws -> Customer {
+        var request: [String: Any] = [:]
+        request["lead"] = Json.enc(lead)
+        request["customer"] = Json.enc(customer)
+        request["group"] = Json.enc(group)
+        let out = try await call("convert_lead", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Customer.fromJson(out)
+    }
+
+    /// Closes a lead as lost (P8.2).
+    ///
+    /// Gives a lead up, saying why (no need, lost to a competitor, unreachable...).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - lead: The lead.
+    ///   - reason: Why.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func closeLead(actor: String, lead: String, reason: String, idempotencyKey: String? = nil) async throws -> Lead {
+        var request: [String: Any] = [:]
+        request["lead"] = Json.enc(lead)
+        request["reason"] = Json.enc(reason)
+        let out = try await call("close_lead", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Lead.fromJson(out)
+    }
+
+    /// Records a customer's complaint, with its deadline (P9.1).
+    ///
+    /// Records a complaint; its deadlines follow from its severity.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Id.
+    ///   - customer: The customer.
+    ///   - channel: How it came in.
+    ///   - severity: Its severity.
+    ///   - description: What the customer said.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func openComplaint(actor: String, id: String, customer: String, channel: String, severity: String, description: String, idempotencyKey: String? = nil) async throws -> Complaint {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer"] = Json.enc(customer)
+        request["channel"] = Json.enc(channel)
+        request["severity"] = Json.enc(severity)
+        request["description"] = Json.enc(description)
+        let out = try await call("open_complaint", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Complaint.fromJson(out)
+    }
+
+    /// Records how a complaint was handled (P9.1).
+    ///
+    /// Moves a complaint on, in order: acknowledge, resolve, close.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The complaint.
+    ///   - step: The step.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func handleComplaint(actor: String, id: String, step: Any?, idempotencyKey: String? = nil) async throws -> Complaint {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        if let v = step { request["step"] = Json.enc(v) }
+        let out = try await call("handle_complaint", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Complaint.fromJson(out)
+    }
+
+    /// Logs a visit to a customer (P8.3).
+    ///
+    /// Logs a visit or call to a customer the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Id.
+    ///   - customer: The customer.
+    ///   - date: When.
+    ///   - kind: How.
+    ///   - notes: What came of it.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func logVisit(actor: String, id: String, customer: String, date: Day, kind: VisitKind, notes: String, idempotencyKey: String? = nil) async throws -> Visit {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer"] = Json.enc(customer)
+        request["date"] = Json.enc(date)
+        request["kind"] = Json.enc(kind)
+        request["notes"] = Json.enc(notes)
+        let out = try await call("log_visit", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Visit.fromJson(out)
+    }
+
+    /// A lead the actor may see (P2).
+    ///
+    /// One lead by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The lead id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func lead(actor: String, id: String) async throws -> Lead {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("lead", actor: actor, request: request, idempotencyKey: nil)
+        return try Lead.fromJson(out)
+    }
+
+    /// The leads the actor may see (P2).
+    ///
+    /// The leads the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func leads(actor: String) async throws -> [Lead] {
+        var request: [String: Any] = [:]
+        let out = try await call("leads", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Lead.fromJson($0) }
+    }
+
+    /// A complaint the actor may see (P2).
+    ///
+    /// One complaint by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The complaint id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func complaint(actor: String, id: String) async throws -> Complaint {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("complaint", actor: actor, request: request, idempotencyKey: nil)
+        return try Complaint.fromJson(out)
+    }
+
+    /// Open complaints past their deadline that the actor may see (P9.1).
+    ///
+    /// Overdue complaints.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func complaintsOverdue(actor: String) async throws -> [OverdueComplaint] {
+        var request: [String: Any] = [:]
+        let out = try await call("complaints_overdue", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try OverdueComplaint.fromJson($0) }
+    }
+
+    /// Customers due for a revisit (P8.3).
+    ///
+    /// Customers due for a revisit.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func revisitsDue(actor: String) async throws -> [Due] {
+        var request: [String: Any] = [:]
+        let out = try await call("revisits_due", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Due.fromJson($0) }
+    }
+
+    /// Birthdays and founding days of the actor's customers in `from..=to` (P8.4).
+    ///
+    /// The care calendar of a date range.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - from: First day.
+    ///   - to: Last day.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func careCalendar(actor: String, from: Day, to: Day) async throws -> [Greeting] {
+        var request: [String: Any] = [:]
+        request["from"] = Json.enc(from)
+        request["to"] = Json.enc(to)
+        let out = try await call("care_calendar", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Greeting.fromJson($0) }
+    }
+
+    /// What a customer bought: its sales facts (P8.1).
+    ///
+    /// A customer's purchases.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - customer: The customer.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func purchaseHistory(actor: String, customer: String) async throws -> [SalesFact] {
+        var request: [String: Any] = [:]
+        request["customer"] = Json.enc(customer)
+        let out = try await call("purchase_history", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try SalesFact.fromJson($0) }
+    }
+
+    /// Adds a user with a role (admin; P2).
+    ///
+    /// Adds a user (admin only).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: New user's id.
+    ///   - name: Their name.
+    ///   - role: Their role.
+    ///   - team: Their team; required for reps (P2.1).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func addUser(actor: String, id: UserId, name: String, role: Role, team: TeamId? = nil, idempotencyKey: String? = nil) async throws -> User {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["name"] = Json.enc(name)
+        request["role"] = Json.enc(role)
+        if let v = team { request["team"] = Json.enc(v) }
+        let out = try await call("add_user", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try User.fromJson(out)
+    }
+
+    /// Changes a user's name, role, team or activity (admin; P2).
+    ///
+    /// Changes a user (admin only). Absent fields stay as they are.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The user to change.
+    ///   - active: Activate or deactivate.
+    ///   - name: New name.
+    ///   - removeTeam: Takes the user out of their team (not with `team`).
+    ///   - role: New role.
+    ///   - team: New team.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func updateUser(actor: String, id: UserId, active: Bool? = nil, name: String? = nil, removeTeam: Bool? = nil, role: Role? = nil, team: TeamId? = nil, idempotencyKey: String? = nil) async throws -> User {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        if let v = active { request["active"] = Json.enc(v) }
+        if let v = name { request["name"] = Json.enc(v) }
+        if let v = removeTeam { request["remove_team"] = Json.enc(v) }
+        if let v = role { request["role"] = Json.enc(v) }
+        if let v = team { request["team"] = Json.enc(v) }
+        let out = try await call("update_user", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try User.fromJson(out)
+    }
+
+    /// Adds a team with its manager (admin; P2).
+    ///
+    /// Adds a team (admin only).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: New team's id.
+    ///   - name: Its name.
+    ///   - manager: The leading manager (an active manager).
+    ///   - director: The director it rolls up to (an active director).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func addTeam(actor: String, id: TeamId, name: String, manager: UserId, director: UserId? = nil, idempotencyKey: String? = nil) async throws -> Team {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["name"] = Json.enc(name)
+        request["manager"] = Json.enc(manager)
+        if let v = director { request["director"] = Json.enc(v) }
+        let out = try await call("add_team", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Team.fromJson(out)
+    }
+
+    /// Changes a team's name, manager or director (admin; P2).
+    ///
+    /// Changes a team (admin only). Absent fields stay as they are.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The team to change.
+    ///   - director: New director.
+    ///   - manager: New leading manager.
+    ///   - name: New name.
+    ///   - removeDirector: Takes the director off the team (not with `director`).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func updateTeam(actor: String, id: TeamId, director: UserId? = nil, manager: UserId? = nil, name: String? = nil, removeDirector: Bool? = nil, idempotencyKey: String? = nil) async throws -> Team {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        if let v = director { request["director"] = Json.enc(v) }
+        if let v = manager { request["manager"] = Json.enc(v) }
+        if let v = name { request["name"] = Json.enc(v) }
+        if let v = removeDirector { request["remove_director"] = Json.enc(v) }
+        let out = try await call("update_team", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Team.fromJson(out)
+    }
+
+    /// The acting user.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func me(actor: String) async throws -> User {
+        var request: [String: Any] = [:]
+        let out = try await call("me", actor: actor, request: request, idempotencyKey: nil)
+        return try User.fromJson(out)
+    }
+
+    /// A user the actor may see.
+    ///
+    /// One user by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The user id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func user(actor: String, id: UserId) async throws -> User {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("user", actor: actor, request: request, idempotencyKey: nil)
+        return try User.fromJson(out)
+    }
+
+    /// The users the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func users(actor: String) async throws -> [User] {
+        var request: [String: Any] = [:]
+        let out = try await call("users", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try User.fromJson($0) }
+    }
+
+    /// A team the actor may see.
+    ///
+    /// One team by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The team id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func team(actor: String, id: TeamId) async throws -> Team {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("team", actor: actor, request: request, idempotencyKey: nil)
+        return try Team.fromJson(out)
+    }
+
+    /// The teams the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func teams(actor: String) async throws -> [Team] {
+        var request: [String: Any] = [:]
+        let out = try await call("teams", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Team.fromJson($0) }
+    }
+
+    /// Issues an API token for a user; the answer shows its secret once (admin; P2).
+    ///
+    /// Issues an API token for a user (admin only). The answer carries the secret, once:
+    /// it is not stored, so this command takes no idempotency key (a replay could not
+    /// show it again).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - user: The user the token will act as.
+    ///   - label: What it is for, shown when tokens are listed.
+    ///   - expiresAt: When it stops working: after now, at most a year and a day ahead.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func issueApiToken(actor: String, user: UserId, label: String, expiresAt: Date, idempotencyKey: String? = nil) async throws -> IssuedApiToken {
+        var request: [String: Any] = [:]
+        request["user"] = Json.enc(user)
+        request["label"] = Json.enc(label)
+        request["expires_at"] = Json.enc(expiresAt)
+        let out = try await call("issue_api_token", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try IssuedApiToken.fromJson(out)
+    }
+
+    /// Revokes an API token (an admin, or the token's own user).
+    ///
+    /// Revokes an API token (an admin, or the user it acts as). Revoking a revoked token
+    /// changes nothing.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The token's id (not the secret).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func revokeApiToken(actor: String, id: String, idempotencyKey: String? = nil) async throws -> ApiTokenInfo {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("revoke_api_token", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ApiTokenInfo.fromJson(out)
+    }
+
+    /// API tokens: an admin's list of every user's (or one user's), else one's own.
+    ///
+    /// API tokens, without their secrets.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - user: Only this user's (an admin may name anyone; others only themselves).
+    /// - Throws: `KisError`, with kis-core's own message
+    public func apiTokens(actor: String, user: UserId? = nil) async throws -> [ApiTokenInfo] {
+        var request: [String: Any] = [:]
+        if let v = user { request["user"] = Json.enc(v) }
+        let out = try await call("api_tokens", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try ApiTokenInfo.fromJson($0) }
+    }
+
+    /// Installs a policy text, in force from a date (director or admin).
+    ///
+    /// Registers a policy version (admin only). Installing the same text again keeps the
+    /// first record. On the wire `policy` is the policy's TOML text, checked as it is
+    /// decoded; the audit trail records that text, so the trail itself shows what was
+    /// installed.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - policy: The policy text.
+    ///   - effectiveFrom: The first day it applies to; absent: the policy's own `general.effective_from`,
+    ///   - hash: The version's hash (hex SHA-256 of the text); computed when absent, refused when
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func installPolicy(actor: String, policy: String, effectiveFrom: Day? = nil, hash: String? = nil, idempotencyKey: String? = nil) async throws -> PolicyVersion {
+        var request: [String: Any] = [:]
+        request["policy"] = Json.enc(policy)
+        if let v = effectiveFrom { request["effective_from"] = Json.enc(v) }
+        if let v = hash { request["hash"] = Json.enc(v) }
+        let out = try await call("install_policy", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try PolicyVersion.fromJson(out)
+    }
+
+    /// Every policy version installed, oldest first (everyone).
+    ///
+    /// Every policy version installed.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func policyVersions(actor: String) async throws -> [PolicyVersion] {
+        var request: [String: Any] = [:]
+        let out = try await call("policy_versions", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try PolicyVersion.fromJson($0) }
+    }
+
+    /// Sets a rep's annual targets and their monthly distribution (P5.1).
+    ///
+    /// Sets a rep's annual targets: the director (P2.2) or the rep's manager.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - rep: The rep.
+    ///   - year: The year.
+    ///   - annual: The annual targets.
+    ///   - distribution: Percent per month, January first (`None`: even).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func setTargets(actor: String, rep: UserId, year: Int64, annual: Metrics, distribution: [Decimal]? = nil, idempotencyKey: String? = nil) async throws -> Targets {
+        var request: [String: Any] = [:]
+        request["rep"] = Json.enc(rep)
+        request["year"] = Json.enc(year)
+        request["annual"] = Json.enc(annual)
+        if let v = distribution { request["distribution"] = Json.enc(v) }
+        let out = try await call("set_targets", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Targets.fromJson(out)
+    }
+
+    /// Records a customer-satisfaction survey of a rep (P5.3b).
+    ///
+    /// Records a survey. Marketing, the director, an admin or the rep's manager records
+    /// it; never the rep it rates.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Id.
+    ///   - customer: The customer.
+    ///   - date: When.
+    ///   - score: The score (0-100).
+    ///   - channel: How.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func recordSurvey(actor: String, id: String, customer: String, date: Day, score: Decimal, channel: SurveyChannel, idempotencyKey: String? = nil) async throws -> Survey {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["customer"] = Json.enc(customer)
+        request["date"] = Json.enc(date)
+        request["score"] = Json.enc(score)
+        request["channel"] = Json.enc(channel)
+        let out = try await call("record_survey", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Survey.fromJson(out)
+    }
+
+    /// A supervisor rates a rep for a month (P5.3c).
+    ///
+    /// The rep's own manager rates a month of daily work (P5.3c).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - rep: The rep.
+    ///   - year: The year.
+    ///   - month: The month (1-12).
+    ///   - score: The score (0-100).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func rateRep(actor: String, rep: UserId, year: Int64, month: Int64, score: Decimal, idempotencyKey: String? = nil) async throws -> Rating {
+        var request: [String: Any] = [:]
+        request["rep"] = Json.enc(rep)
+        request["year"] = Json.enc(year)
+        request["month"] = Json.enc(month)
+        request["score"] = Json.enc(score)
+        let out = try await call("rate_rep", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Rating.fromJson(out)
+    }
+
+    /// The scoreboard of a month or a year: reps, teams, directors, awards (P5, P9).
+    ///
+    /// The scoreboard of a month, or of a year when `month` is absent.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - year: The year.
+    ///   - month: The month, 1-12; absent for the year.
+    ///   - whatIf: A policy text to score under instead of the one in force ("what if").
+    /// - Throws: `KisError`, with kis-core's own message
+    public func scoreboard(actor: String, year: Int64, month: Int64? = nil, whatIf: String? = nil) async throws -> Scoreboard {
+        var request: [String: Any] = [:]
+        request["year"] = Json.enc(year)
+        if let v = month { request["month"] = Json.enc(v) }
+        if let v = whatIf { request["what_if"] = Json.enc(v) }
+        let out = try await call("scoreboard", actor: actor, request: request, idempotencyKey: nil)
+        return try Scoreboard.fromJson(out)
+    }
+
+    /// A rep's scorecards month by month through a year (P5.2).
+    ///
+    /// A rep's monthly scorecards through a year.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - rep: The rep.
+    ///   - year: The year.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func repHistory(actor: String, rep: UserId, year: Int64) async throws -> [RepMonth] {
+        var request: [String: Any] = [:]
+        request["rep"] = Json.enc(rep)
+        request["year"] = Json.enc(year)
+        let out = try await call("rep_history", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try RepMonth.fromJson($0) }
+    }
+
+    /// Every rep's twelve monthly cards and annual card of a year (P5.2).
+    ///
+    /// Every rep's scores of a year.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - year: The year.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func scoreYear(actor: String, year: Int64) async throws -> [YearScore] {
+        var request: [String: Any] = [:]
+        request["year"] = Json.enc(year)
+        let out = try await call("score_year", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try YearScore.fromJson($0) }
+    }
+
+    /// Proposes a team's annual budget for a category (P6.1).
+    ///
+    /// Proposes a budget, or a revision of one (with a reason). The director, or the
+    /// manager of the team, proposes; finance reviews once it is submitted (P6.1).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - year: The year.
+    ///   - team: The team.
+    ///   - category: The category.
+    ///   - annual: The annual amount.
+    ///   - distribution: Percent per month, January first (omitted: even).
+    ///   - reason: Why, for a revision.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func proposeBudget(actor: String, year: Int64, team: TeamId, category: String, annual: Decimal, distribution: [Decimal]? = nil, reason: String? = nil, idempotencyKey: String? = nil) async throws -> Budget {
+        var request: [String: Any] = [:]
+        request["year"] = Json.enc(year)
+        request["team"] = Json.enc(team)
+        request["category"] = Json.enc(category)
+        request["annual"] = Json.enc(annual)
+        if let v = distribution { request["distribution"] = Json.enc(v) }
+        if let v = reason { request["reason"] = Json.enc(v) }
+        let out = try await call("propose_budget", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try Budget.fromJson(out)
+    }
+
+    /// Files an expense claim with its lines and receipts (P6.2).
+    ///
+    /// A rep (or anyone in a team) files a claim; submit it to start its review.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: Unique id.
+    ///   - periodFrom: First day covered.
+    ///   - periodTo: Last day covered.
+    ///   - lines: The expenses (sanctioned fields are ignored).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func fileClaim(actor: String, id: String, periodFrom: Day, periodTo: Day, lines: [ClaimLine], idempotencyKey: String? = nil) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        request["period_from"] = Json.enc(periodFrom)
+        request["period_to"] = Json.enc(periodTo)
+        request["lines"] = Json.enc(lines)
+        let out = try await call("file_claim", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// Finance sanctions a claim line: the amount allowed (P6.2).
+    ///
+    /// Finance sanctions less than claimed on a line, with a reason (P6.3), while the claim
+    /// waits for finance's approval.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - claim: The claim.
+    ///   - line: The line (from 0).
+    ///   - amount: The amount sanctioned (not more than claimed).
+    ///   - reason: Why.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func sanctionClaimLine(actor: String, claim: String, line: Int64, amount: Decimal, reason: String, idempotencyKey: String? = nil) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["claim"] = Json.enc(claim)
+        request["line"] = Json.enc(line)
+        request["amount"] = Json.enc(amount)
+        request["reason"] = Json.enc(reason)
+        let out = try await call("sanction_claim_line", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// The director lets a claim past its budget warning (P6.3).
+    ///
+    /// The policy's override role pushes a warned claim through (recorded in the audit trail).
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - claim: The claim.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func overrideBudgetWarning(actor: String, claim: String, idempotencyKey: String? = nil) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["claim"] = Json.enc(claim)
+        let out = try await call("override_budget_warning", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// Finance records that an approved claim was paid (P6.2).
+    ///
+    /// Finance records the payment of an approved claim.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - claim: The claim.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func markClaimPaid(actor: String, claim: String, idempotencyKey: String? = nil) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["claim"] = Json.enc(claim)
+        let out = try await call("mark_claim_paid", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// Finance moves a claim line to another category (P6.2).
+    ///
+    /// Finance moves an approved line to another category (P6.3: finance adjusts spending),
+    /// with a reason; its spending moves from one budget to the other, audited.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - claim: The claim.
+    ///   - line: The line (from 0).
+    ///   - category: The new category.
+    ///   - reason: Why.
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func reclassifyClaimLine(actor: String, claim: String, line: Int64, category: String, reason: String, idempotencyKey: String? = nil) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["claim"] = Json.enc(claim)
+        request["line"] = Json.enc(line)
+        request["category"] = Json.enc(category)
+        request["reason"] = Json.enc(reason)
+        let out = try await call("reclassify_claim_line", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// A budget the actor may see (P6.1).
+    ///
+    /// One budget by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The budget id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func budget(actor: String, id: String) async throws -> Budget {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("budget", actor: actor, request: request, idempotencyKey: nil)
+        return try Budget.fromJson(out)
+    }
+
+    /// Every budget line of a year with what is spent and reserved (P6.3).
+    ///
+    /// The budget lines of a year.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - year: The year.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func budgetStatus(actor: String, year: Int64) async throws -> [BudgetStatusLine] {
+        var request: [String: Any] = [:]
+        request["year"] = Json.enc(year)
+        let out = try await call("budget_status", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try BudgetStatusLine.fromJson($0) }
+    }
+
+    /// An expense claim the actor may see (P6.2).
+    ///
+    /// One expense claim by id.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - id: The claim id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func expenseClaim(actor: String, id: String) async throws -> ExpenseClaim {
+        var request: [String: Any] = [:]
+        request["id"] = Json.enc(id)
+        let out = try await call("expense_claim", actor: actor, request: request, idempotencyKey: nil)
+        return try ExpenseClaim.fromJson(out)
+    }
+
+    /// The expense claims the actor may see (P6.2).
+    ///
+    /// The expense claims the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func expenseClaims(actor: String) async throws -> [ExpenseClaim] {
+        var request: [String: Any] = [:]
+        let out = try await call("expense_claims", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try ExpenseClaim.fromJson($0) }
+    }
+
+    /// The sales report of a period for the company, a team or a rep (P9.2).
+    ///
+    /// The sales report of a period: the company's, or a team's, or a rep's.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - year: The year.
+    ///   - month: The month, 1-12; absent for the year.
+    ///   - rep: Only this rep.
+    ///   - team: Only this team.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func salesReport(actor: String, year: Int64, month: Int64? = nil, rep: String? = nil, team: String? = nil) async throws -> SalesReport {
+        var request: [String: Any] = [:]
+        request["year"] = Json.enc(year)
+        if let v = month { request["month"] = Json.enc(v) }
+        if let v = rep { request["rep"] = Json.enc(v) }
+        if let v = team { request["team"] = Json.enc(v) }
+        let out = try await call("sales_report", actor: actor, request: request, idempotencyKey: nil)
+        return try SalesReport.fromJson(out)
+    }
+
+    /// The audit trail from a sequence number, optionally of one document (director, finance, admin).
+    ///
+    /// The audit trail.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - collection: Only the entries that changed this document: its collection...
+    ///   - fromSeq: From this sequence number (0 or 1, or absent: from the start).
+    ///   - id: ...and its id.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func auditTrail(actor: String, collection: String? = nil, fromSeq: Int64? = nil, id: String? = nil) async throws -> [AuditEntry] {
+        var request: [String: Any] = [:]
+        if let v = collection { request["collection"] = Json.enc(v) }
+        if let v = fromSeq { request["from_seq"] = Json.enc(v) }
+        if let v = id { request["id"] = Json.enc(v) }
+        let out = try await call("audit_trail", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try AuditEntry.fromJson($0) }
+    }
+
+    /// Checks the audit chain and every document against it (director, finance, admin).
+    ///
+    /// Checks the audit chain and the documents.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    /// - Throws: `KisError`, with kis-core's own message
+    public func verifyAudit(actor: String) async throws -> AuditReport {
+        var request: [String: Any] = [:]
+        let out = try await call("verify_audit", actor: actor, request: request, idempotencyKey: nil)
+        return try AuditReport.fromJson(out)
+    }
+
+    /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+    ///
+    /// The change feed: what was committed after a cursor that the actor may see.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - after: The cursor of the last batch applied (0, or absent: from the start).
+    ///   - limit: At most this many events, 1 to 1000 (100 when absent).
+    /// - Throws: `KisError`, with kis-core's own message
+    public func changesSince(actor: String, after: Int64? = nil, limit: Int64? = nil) async throws -> ChangeBatch {
+        var request: [String: Any] = [:]
+        if let v = after { request["after"] = Json.enc(v) }
+        if let v = limit { request["limit"] = Json.enc(v) }
+        let out = try await call("changes_since", actor: actor, request: request, idempotencyKey: nil)
+        return try ChangeBatch.fromJson(out)
+    }
+}
+
 public extension KisApi {
     /// Runs entry `entry` through its typed method, the request given as JSON data; the
     /// answer as JSON data (for tools, and the shared scenario files).

@@ -39,6 +39,8 @@ kotlin { jvmToolchain(17) }
 dependencies {
     // The AAR flavour of JNA carries its own libjnidispatch.so per ABI.
     implementation("net.java.dev.jna:jna:5.17.0@aar")
+    // uniffi's async calls and KisSuspendApi are suspend funs; Dispatchers.Main on Android.
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.10.2")
 }
 
 publishing {

@@ -4190,6 +4190,1313 @@ class KisApi(val wire: Wire, private val local: KisEngine? = null) {
 }
 
 /**
+ * KisApi for coroutines: the same typed methods, each a `suspend fun` that never
+ * blocks its caller's thread (#20). Over an engine or a replica the call runs on a
+ * thread of kis's own (`callAsync`); over kis-server, on the HTTP client's. So an
+ * Android app calls it from `Dispatchers.Main`: a year's scoring, a report or a
+ * sync suspends the coroutine, never the UI. Answers and errors are KisApi's.
+ */
+class KisSuspendApi(
+    /** What the requests go through: `(entry, actor, request JSON, idempotency key)` to the output's JSON. */
+    val wire: suspend (String, String, String, String?) -> String,
+) {
+    /** The suspending API over an engine (on a store, or a server's). */
+    constructor(engine: KisEngine) : this({ e, a, r, k -> engine.callAsync(e, a, r, k) })
+
+    /** The suspending API over a phone's replica (#18). */
+    constructor(replica: KisReplica) : this({ e, a, r, k -> replica.callAsync(e, a, r, k) })
+
+    /** Runs any entry by name with a request of JSON data; its output as JSON data. */
+    suspend fun call(entry: String, actor: String, request: Map<String, Any?>, idempotencyKey: String? = null): Any? =
+        Json.read(wire(entry, actor, Json.write(Json.enc(request)), idempotencyKey))
+
+    /**
+     * Adds or replaces a product of the price system (director or admin; P4.1b).
+     *
+     * Adds or replaces a product in the price system. The director or an admin maintains it;
+     * reps cannot change prices (P4.1b).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param product The product.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun putProduct(actor: String, product: Product, idempotencyKey: String? = null): Product {
+        val out = call("put_product", actor, linkedMapOf<String, Any?>("product" to product), idempotencyKey)
+        return Product.fromJson(out)
+    }
+
+    /**
+     * Records a customer owned by a rep (P8.1).
+     *
+     * Records a customer. A rep records their own; a manager may assign one to a rep of
+     * their team; the director or an admin to anyone.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param name Name.
+     * @param group Customer group.
+     * @param owner The owning rep.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun addCustomer(actor: String, id: String, name: String, group: String, owner: UserId, idempotencyKey: String? = null): Customer {
+        val out = call("add_customer", actor, linkedMapOf<String, Any?>("id" to id, "name" to name, "group" to group, "owner" to owner), idempotencyKey)
+        return Customer.fromJson(out)
+    }
+
+    /**
+     * Renames a customer or changes its group, birthday or founding day (P8.1).
+     *
+     * Updates a customer's record; fields left out stay as they are.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The customer.
+     * @param contacts The contacts (replacing the list).
+     * @param group New group.
+     * @param industry New industry.
+     * @param name New name.
+     * @param preferences New preferences note.
+     * @param region New region.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun updateCustomer(actor: String, id: String, contacts: List<Contact>? = null, group: String? = null, industry: String? = null, name: String? = null, preferences: String? = null, region: String? = null, idempotencyKey: String? = null): Customer {
+        val out = call("update_customer", actor, linkedMapOf<String, Any?>("id" to id, "contacts" to contacts, "group" to group, "industry" to industry, "name" to name, "preferences" to preferences, "region" to region), idempotencyKey)
+        return Customer.fromJson(out)
+    }
+
+    /**
+     * Moves a customer to another rep (their manager or the director; P8.1).
+     *
+     * Hands a customer to another rep (the team's manager or the director), with a reason;
+     * the audit trail keeps who owned it before (P8.1).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The customer.
+     * @param to The new owner (an active rep).
+     * @param reason Why.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun transferCustomer(actor: String, id: String, to: UserId, reason: String, idempotencyKey: String? = null): Customer {
+        val out = call("transfer_customer", actor, linkedMapOf<String, Any?>("id" to id, "to" to to, "reason" to reason), idempotencyKey)
+        return Customer.fromJson(out)
+    }
+
+    /**
+     * A product of the price system (everyone; P4.1).
+     *
+     * One product by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The product id (SKU).
+     */
+    suspend fun product(actor: String, id: String): Product {
+        val out = call("product", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Product.fromJson(out)
+    }
+
+    /**
+     * Every product of the price system (everyone; P4.1).
+     *
+     * Every product of the price system.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun products(actor: String): List<Product> {
+        val out = call("products", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Product.fromJson(it) }
+    }
+
+    /**
+     * A customer the actor may see (P2).
+     *
+     * One customer by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The customer id.
+     */
+    suspend fun customer(actor: String, id: String): Customer {
+        val out = call("customer", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Customer.fromJson(out)
+    }
+
+    /**
+     * The customers the actor may see: a rep's own, a manager's team's (P2).
+     *
+     * The customers the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun customers(actor: String): List<Customer> {
+        val out = call("customers", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Customer.fromJson(it) }
+    }
+
+    /**
+     * The price a customer gets today for a quantity of a product, with its trace (P4.1).
+     *
+     * The price of a quantity of a product for a customer today.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param customer The customer.
+     * @param product The product.
+     * @param quantity How many units.
+     */
+    suspend fun priceFor(actor: String, customer: String, product: String, quantity: BigDecimal): PricedLine {
+        val out = call("price_for", actor, linkedMapOf<String, Any?>("customer" to customer, "product" to product, "quantity" to quantity), null)
+        return PricedLine.fromJson(out)
+    }
+
+    /**
+     * A rep applies for a special price for their customer (P4.1c).
+     *
+     * A rep files a price exception (then submits it for review).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param customer The customer.
+     * @param product The product.
+     * @param price The special unit price.
+     * @param maxQuantity The most units it covers.
+     * @param validFrom First day.
+     * @param validTo Last day.
+     * @param reason Why.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun filePriceException(actor: String, id: String, customer: String, product: String, price: BigDecimal, maxQuantity: BigDecimal, validFrom: LocalDate, validTo: LocalDate, reason: String, idempotencyKey: String? = null): PriceException {
+        val out = call("file_price_exception", actor, linkedMapOf<String, Any?>("id" to id, "customer" to customer, "product" to product, "price" to price, "max_quantity" to maxQuantity, "valid_from" to validFrom, "valid_to" to validTo, "reason" to reason), idempotencyKey)
+        return PriceException.fromJson(out)
+    }
+
+    /**
+     * A rep prepares a quote for their customer, priced by the price book (P3.2a).
+     *
+     * A rep prepares a quote for one of their customers (P3.2a).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param customer The customer.
+     * @param lines The lines.
+     * @param validUntil Last day the offer stands.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun createQuote(actor: String, id: String, customer: String, lines: List<LineRequest>, validUntil: LocalDate, idempotencyKey: String? = null): Quote {
+        val out = call("create_quote", actor, linkedMapOf<String, Any?>("id" to id, "customer" to customer, "lines" to lines, "valid_until" to validUntil), idempotencyKey)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * Revises a draft or returned quote: a new revision, repriced (P3.2a).
+     *
+     * Changes a quote's lines or validity. A draft is changed in place and repriced under
+     * the current policy; a submitted, approved or sent quote gets a new revision, and its
+     * review starts again from the first step (P3.2c, P3.3). The earlier revision keeps its
+     * prices and its review.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The quote.
+     * @param lines The new lines.
+     * @param validUntil The new last day.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun editQuote(actor: String, id: String, lines: List<LineRequest>, validUntil: LocalDate, idempotencyKey: String? = null): Quote {
+        val out = call("edit_quote", actor, linkedMapOf<String, Any?>("id" to id, "lines" to lines, "valid_until" to validUntil), idempotencyKey)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * A new draft quote from an earlier one, repriced today (P3.2a).
+     *
+     * Copies a quote into a new draft, repriced now. Reviews are never copied.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param from The quote to copy.
+     * @param id The new quote's id.
+     * @param validUntil The new last day.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun copyQuote(actor: String, from: String, id: String, validUntil: LocalDate, idempotencyKey: String? = null): Quote {
+        val out = call("copy_quote", actor, linkedMapOf<String, Any?>("from" to from, "id" to id, "valid_until" to validUntil), idempotencyKey)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * Sends an approved quote to the customer (P3.2c).
+     *
+     * Sends an approved quote to the customer (P3.2c: only an approved quote goes out).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The quote.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun sendQuote(actor: String, id: String, idempotencyKey: String? = null): Quote {
+        val out = call("send_quote", actor, linkedMapOf<String, Any?>("id" to id), idempotencyKey)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * Records the customer's answer to a sent quote (P3.2d).
+     *
+     * Records the customer's answer to a sent quote.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The quote.
+     * @param response The answer.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun recordQuoteResponse(actor: String, id: String, response: QuoteResponse, idempotencyKey: String? = null): Quote {
+        val out = call("record_quote_response", actor, linkedMapOf<String, Any?>("id" to id, "response" to response), idempotencyKey)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * Drafts a contract from an accepted quote (P3.4a).
+     *
+     * The rep drafts a contract from an accepted quote (P3.4a).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param quote The accepted quote.
+     * @param paymentTerms Agreed payment terms.
+     * @param deliveryDate Agreed delivery date.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun draftContract(actor: String, id: String, quote: String, paymentTerms: String, deliveryDate: LocalDate? = null, idempotencyKey: String? = null): Contract {
+        val out = call("draft_contract", actor, linkedMapOf<String, Any?>("id" to id, "quote" to quote, "payment_terms" to paymentTerms, "delivery_date" to deliveryDate), idempotencyKey)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * Revises a draft or returned contract's terms (P3.4a).
+     *
+     * Changes the delivery date or payment terms of an unsigned contract. If it was under
+     * review or approved, the review starts again from the first step.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The contract.
+     * @param paymentTerms New payment terms.
+     * @param deliveryDate New delivery date.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun editContractTerms(actor: String, id: String, paymentTerms: String, deliveryDate: LocalDate? = null, idempotencyKey: String? = null): Contract {
+        val out = call("edit_contract_terms", actor, linkedMapOf<String, Any?>("id" to id, "payment_terms" to paymentTerms, "delivery_date" to deliveryDate), idempotencyKey)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * Records the signature of an approved contract (P3.4c).
+     *
+     * Records that both parties signed (P3.4d): only an approved contract.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The contract.
+     * @param customerSignatory Who signed for the customer.
+     * @param signedOn The date of signing.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun signContract(actor: String, id: String, customerSignatory: String, signedOn: LocalDate, idempotencyKey: String? = null): Contract {
+        val out = call("sign_contract", actor, linkedMapOf<String, Any?>("id" to id, "customer_signatory" to customerSignatory, "signed_on" to signedOn), idempotencyKey)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * Files a signed contract with its archive reference (P3.4d).
+     *
+     * Files the signed copy (P7.1): the contract becomes active.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The contract.
+     * @param reference Where the signed copy is kept.
+     * @param sha256 SHA-256 of the signed copy (64 hex digits).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun fileContract(actor: String, id: String, reference: String, sha256: String, idempotencyKey: String? = null): Contract {
+        val out = call("file_contract", actor, linkedMapOf<String, Any?>("id" to id, "reference" to reference, "sha256" to sha256), idempotencyKey)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * Closes a contract: fulfilled or ended (P3.4e).
+     *
+     * Ends a contract: completed when performed, or terminated with a reason (P7.3).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The contract.
+     * @param terminationReason `None`: completed; `Some(reason)`: terminated.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun closeContract(actor: String, id: String, terminationReason: String? = null, idempotencyKey: String? = null): Contract {
+        val out = call("close_contract", actor, linkedMapOf<String, Any?>("id" to id, "termination_reason" to terminationReason), idempotencyKey)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * Asks to change a signed contract; reviewed like a contract (P7.3).
+     *
+     * The rep asks to change a signed contract (P7.3); absent fields keep the current terms.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param contract The contract.
+     * @param reason Why.
+     * @param deliveryDate New delivery date, if it changes.
+     * @param lines New lines (repriced now), if they change.
+     * @param paymentTerms New payment terms, if they change.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun requestContractChange(actor: String, id: String, contract: String, reason: String, deliveryDate: LocalDate? = null, lines: List<LineRequest>? = null, paymentTerms: String? = null, idempotencyKey: String? = null): ContractChange {
+        val out = call("request_contract_change", actor, linkedMapOf<String, Any?>("id" to id, "contract" to contract, "reason" to reason, "delivery_date" to deliveryDate, "lines" to lines, "payment_terms" to paymentTerms), idempotencyKey)
+        return ContractChange.fromJson(out)
+    }
+
+    /**
+     * Opens the fulfilment of a signed contract, with its steps and credits (P3.5).
+     *
+     * Creates an order from a signed contract (P3.5).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param contract The contract.
+     * @param steps The fulfilment steps.
+     * @param credits Reps credited with the sale and their shares in percent (sum 100); `None`: the
+     * contract's owner alone (P5.3a).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun createOrder(actor: String, id: String, contract: String, steps: List<StepPlan>, credits: List<Credit>? = null, idempotencyKey: String? = null): Order {
+        val out = call("create_order", actor, linkedMapOf<String, Any?>("id" to id, "contract" to contract, "steps" to steps, "credits" to credits), idempotencyKey)
+        return Order.fromJson(out)
+    }
+
+    /**
+     * Completes a fulfilment step; the last one records the sale (P3.5).
+     *
+     * Marks a fulfilment step done. When the last is done the order is delivered and its
+     * lines become sales facts, credited to the owner.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The order.
+     * @param step The step's name.
+     * @param doneOn When it was done.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun completeOrderStep(actor: String, id: String, step: String, doneOn: LocalDate, idempotencyKey: String? = null): Order {
+        val out = call("complete_order_step", actor, linkedMapOf<String, Any?>("id" to id, "step" to step, "done_on" to doneOn), idempotencyKey)
+        return Order.fromJson(out)
+    }
+
+    /**
+     * A quote the actor may read (P2).
+     *
+     * One quote by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The quote id.
+     */
+    suspend fun quote(actor: String, id: String): Quote {
+        val out = call("quote", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Quote.fromJson(out)
+    }
+
+    /**
+     * The quotes the actor may read (P2): their own, their team's as its manager, all as director, finance or admin.
+     *
+     * The quotes the actor may read.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun quotes(actor: String): List<Quote> {
+        val out = call("quotes", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Quote.fromJson(it) }
+    }
+
+    /**
+     * A special-price application the actor may read (P2).
+     *
+     * One special-price application by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The application id.
+     */
+    suspend fun priceException(actor: String, id: String): PriceException {
+        val out = call("price_exception", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return PriceException.fromJson(out)
+    }
+
+    /**
+     * A contract the actor may read (P2).
+     *
+     * One contract by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The contract id.
+     */
+    suspend fun contract(actor: String, id: String): Contract {
+        val out = call("contract", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Contract.fromJson(out)
+    }
+
+    /**
+     * An order the actor may read (P2).
+     *
+     * One order by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The order id.
+     */
+    suspend fun order(actor: String, id: String): Order {
+        val out = call("order", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Order.fromJson(out)
+    }
+
+    /**
+     * Late fulfilment steps the actor may see, latest first (P3.5).
+     *
+     * Late fulfilment steps.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun lateSteps(actor: String): List<LateStep> {
+        val out = call("late_steps", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { LateStep.fromJson(it) }
+    }
+
+    /**
+     * The sales facts dated `from..=to` (director, finance, admin).
+     *
+     * The sales facts of a date range, one per fact (its credits inside).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param from First day.
+     * @param to Last day.
+     */
+    suspend fun salesFacts(actor: String, from: LocalDate, to: LocalDate): List<SalesFact> {
+        val out = call("sales_facts", actor, linkedMapOf<String, Any?>("from" to from, "to" to to), null)
+        return Json.list(out).map { SalesFact.fromJson(it) }
+    }
+
+    /**
+     * Submits a document for review along its chain.
+     *
+     * Submits a document for review (its owner).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param kind The document kind.
+     * @param id The document id.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun submit(actor: String, kind: DocKind, id: String, idempotencyKey: String? = null): ReviewOutcome {
+        val out = call("submit", actor, linkedMapOf<String, Any?>("kind" to kind, "id" to id), idempotencyKey)
+        return ReviewOutcome.fromJson(out)
+    }
+
+    /**
+     * The current reviewer approves, rejects or returns a document.
+     *
+     * Decides the current step: approve, reject or return for revision (a reason is
+     * required for the last two).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param kind The document kind.
+     * @param id The document id.
+     * @param verdict The verdict.
+     * @param comment A comment (approve) or the reason (reject, return).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun decide(actor: String, kind: DocKind, id: String, verdict: Verdict, comment: String? = null, idempotencyKey: String? = null): ReviewOutcome {
+        val out = call("decide", actor, linkedMapOf<String, Any?>("kind" to kind, "id" to id, "verdict" to verdict, "comment" to comment), idempotencyKey)
+        return ReviewOutcome.fromJson(out)
+    }
+
+    /**
+     * The submitter takes a document back before its review ends.
+     *
+     * Takes a pending document back (its submitter).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param kind The document kind.
+     * @param id The document id.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun recall(actor: String, kind: DocKind, id: String, idempotencyKey: String? = null): ReviewOutcome {
+        val out = call("recall", actor, linkedMapOf<String, Any?>("kind" to kind, "id" to id), idempotencyKey)
+        return ReviewOutcome.fromJson(out)
+    }
+
+    /**
+     * A reviewer hands their reviews to a colleague for a period.
+     *
+     * Delegates the actor's review authority to `to` from `first_day` to `last_day`.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param to The substitute.
+     * @param firstDay First day (inclusive).
+     * @param lastDay Last day (inclusive).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun delegate(actor: String, to: UserId, firstDay: LocalDate, lastDay: LocalDate, idempotencyKey: String? = null): Delegation {
+        val out = call("delegate", actor, linkedMapOf<String, Any?>("to" to to, "first_day" to firstDay, "last_day" to lastDay), idempotencyKey)
+        return Delegation.fromJson(out)
+    }
+
+    /**
+     * The documents waiting for the actor's decision.
+     *
+     * The actor's review inbox.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun inbox(actor: String): List<InboxItem> {
+        val out = call("inbox", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { InboxItem.fromJson(it) }
+    }
+
+    /**
+     * Reviews past their deadline that the actor may escalate.
+     *
+     * Reviews the actor may escalate.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun escalations(actor: String): List<InboxItem> {
+        val out = call("escalations", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { InboxItem.fromJson(it) }
+    }
+
+    /**
+     * Records a lead (P8.2).
+     *
+     * Records a lead (P3.1a): marketing, a manager or the director.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Id.
+     * @param name The prospect's name.
+     * @param source Where it came from.
+     * @param assignTo Hand it straight to this rep.
+     * @param campaign The campaign, if any.
+     * @param contact The person to talk to.
+     * @param industry Industry.
+     * @param notes What is known of the need.
+     * @param region Region.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun captureLead(actor: String, id: String, name: String, source: String, assignTo: UserId? = null, campaign: String? = null, contact: Contact? = null, industry: String? = null, notes: String? = null, region: String? = null, idempotencyKey: String? = null): Lead {
+        val out = call("capture_lead", actor, linkedMapOf<String, Any?>("id" to id, "name" to name, "source" to source, "assign_to" to assignTo, "campaign" to campaign, "contact" to contact, "industry" to industry, "notes" to notes, "region" to region), idempotencyKey)
+        return Lead.fromJson(out)
+    }
+
+    /**
+     * Gives a lead to a rep (their manager; P8.2).
+     *
+     * Hands a lead to a rep, or to another rep (P3.1a).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param lead The lead.
+     * @param to The rep.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun assignLead(actor: String, lead: String, to: UserId, idempotencyKey: String? = null): Lead {
+        val out = call("assign_lead", actor, linkedMapOf<String, Any?>("lead" to lead, "to" to to), idempotencyKey)
+        return Lead.fromJson(out)
+    }
+
+    /**
+     * Logs a call, visit or message on a lead (P8.2).
+     *
+     * Logs a visit, call or note against a lead (P3.1b).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param lead The lead.
+     * @param kind `visit`, `call`, `note`...
+     * @param note What was learnt.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun logLeadActivity(actor: String, lead: String, kind: String, note: String, idempotencyKey: String? = null): Lead {
+        val out = call("log_lead_activity", actor, linkedMapOf<String, Any?>("lead" to lead, "kind" to kind, "note" to note), idempotencyKey)
+        return Lead.fromJson(out)
+    }
+
+    /**
+     * Turns a lead into a customer of its rep (P8.2).
+     *
+     * Wins a lead: records it as a customer owned by the rep it was handed to, carrying its
+     * contact, region and industry; the lead stays, linked both ways.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param lead The lead.
+     * @param customer The new customer's id.
+     * @param group The new customer's group.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun convertLead(actor: String, lead: String, customer: String, group: String, idempotencyKey: String? = null): Customer {
+        val out = call("convert_lead", actor, linkedMapOf<String, Any?>("lead" to lead, "customer" to customer, "group" to group), idempotencyKey)
+        return Customer.fromJson(out)
+    }
+
+    /**
+     * Closes a lead as lost (P8.2).
+     *
+     * Gives a lead up, saying why (no need, lost to a competitor, unreachable...).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param lead The lead.
+     * @param reason Why.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun closeLead(actor: String, lead: String, reason: String, idempotencyKey: String? = null): Lead {
+        val out = call("close_lead", actor, linkedMapOf<String, Any?>("lead" to lead, "reason" to reason), idempotencyKey)
+        return Lead.fromJson(out)
+    }
+
+    /**
+     * Records a customer's complaint, with its deadline (P9.1).
+     *
+     * Records a complaint; its deadlines follow from its severity.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Id.
+     * @param customer The customer.
+     * @param channel How it came in.
+     * @param severity Its severity.
+     * @param description What the customer said.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun openComplaint(actor: String, id: String, customer: String, channel: String, severity: String, description: String, idempotencyKey: String? = null): Complaint {
+        val out = call("open_complaint", actor, linkedMapOf<String, Any?>("id" to id, "customer" to customer, "channel" to channel, "severity" to severity, "description" to description), idempotencyKey)
+        return Complaint.fromJson(out)
+    }
+
+    /**
+     * Records how a complaint was handled (P9.1).
+     *
+     * Moves a complaint on, in order: acknowledge, resolve, close.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The complaint.
+     * @param step The step.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun handleComplaint(actor: String, id: String, step: Any?, idempotencyKey: String? = null): Complaint {
+        val out = call("handle_complaint", actor, linkedMapOf<String, Any?>("id" to id, "step" to step), idempotencyKey)
+        return Complaint.fromJson(out)
+    }
+
+    /**
+     * Logs a visit to a customer (P8.3).
+     *
+     * Logs a visit or call to a customer the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Id.
+     * @param customer The customer.
+     * @param date When.
+     * @param kind How.
+     * @param notes What came of it.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun logVisit(actor: String, id: String, customer: String, date: LocalDate, kind: VisitKind, notes: String, idempotencyKey: String? = null): Visit {
+        val out = call("log_visit", actor, linkedMapOf<String, Any?>("id" to id, "customer" to customer, "date" to date, "kind" to kind, "notes" to notes), idempotencyKey)
+        return Visit.fromJson(out)
+    }
+
+    /**
+     * A lead the actor may see (P2).
+     *
+     * One lead by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The lead id.
+     */
+    suspend fun lead(actor: String, id: String): Lead {
+        val out = call("lead", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Lead.fromJson(out)
+    }
+
+    /**
+     * The leads the actor may see (P2).
+     *
+     * The leads the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun leads(actor: String): List<Lead> {
+        val out = call("leads", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Lead.fromJson(it) }
+    }
+
+    /**
+     * A complaint the actor may see (P2).
+     *
+     * One complaint by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The complaint id.
+     */
+    suspend fun complaint(actor: String, id: String): Complaint {
+        val out = call("complaint", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Complaint.fromJson(out)
+    }
+
+    /**
+     * Open complaints past their deadline that the actor may see (P9.1).
+     *
+     * Overdue complaints.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun complaintsOverdue(actor: String): List<OverdueComplaint> {
+        val out = call("complaints_overdue", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { OverdueComplaint.fromJson(it) }
+    }
+
+    /**
+     * Customers due for a revisit (P8.3).
+     *
+     * Customers due for a revisit.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun revisitsDue(actor: String): List<Due> {
+        val out = call("revisits_due", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Due.fromJson(it) }
+    }
+
+    /**
+     * Birthdays and founding days of the actor's customers in `from..=to` (P8.4).
+     *
+     * The care calendar of a date range.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param from First day.
+     * @param to Last day.
+     */
+    suspend fun careCalendar(actor: String, from: LocalDate, to: LocalDate): List<Greeting> {
+        val out = call("care_calendar", actor, linkedMapOf<String, Any?>("from" to from, "to" to to), null)
+        return Json.list(out).map { Greeting.fromJson(it) }
+    }
+
+    /**
+     * What a customer bought: its sales facts (P8.1).
+     *
+     * A customer's purchases.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param customer The customer.
+     */
+    suspend fun purchaseHistory(actor: String, customer: String): List<SalesFact> {
+        val out = call("purchase_history", actor, linkedMapOf<String, Any?>("customer" to customer), null)
+        return Json.list(out).map { SalesFact.fromJson(it) }
+    }
+
+    /**
+     * Adds a user with a role (admin; P2).
+     *
+     * Adds a user (admin only).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id New user's id.
+     * @param name Their name.
+     * @param role Their role.
+     * @param team Their team; required for reps (P2.1).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun addUser(actor: String, id: UserId, name: String, role: Role, team: TeamId? = null, idempotencyKey: String? = null): User {
+        val out = call("add_user", actor, linkedMapOf<String, Any?>("id" to id, "name" to name, "role" to role, "team" to team), idempotencyKey)
+        return User.fromJson(out)
+    }
+
+    /**
+     * Changes a user's name, role, team or activity (admin; P2).
+     *
+     * Changes a user (admin only). Absent fields stay as they are.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The user to change.
+     * @param active Activate or deactivate.
+     * @param name New name.
+     * @param removeTeam Takes the user out of their team (not with `team`).
+     * @param role New role.
+     * @param team New team.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun updateUser(actor: String, id: UserId, active: Boolean? = null, name: String? = null, removeTeam: Boolean? = null, role: Role? = null, team: TeamId? = null, idempotencyKey: String? = null): User {
+        val out = call("update_user", actor, linkedMapOf<String, Any?>("id" to id, "active" to active, "name" to name, "remove_team" to removeTeam, "role" to role, "team" to team), idempotencyKey)
+        return User.fromJson(out)
+    }
+
+    /**
+     * Adds a team with its manager (admin; P2).
+     *
+     * Adds a team (admin only).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id New team's id.
+     * @param name Its name.
+     * @param manager The leading manager (an active manager).
+     * @param director The director it rolls up to (an active director).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun addTeam(actor: String, id: TeamId, name: String, manager: UserId, director: UserId? = null, idempotencyKey: String? = null): Team {
+        val out = call("add_team", actor, linkedMapOf<String, Any?>("id" to id, "name" to name, "manager" to manager, "director" to director), idempotencyKey)
+        return Team.fromJson(out)
+    }
+
+    /**
+     * Changes a team's name, manager or director (admin; P2).
+     *
+     * Changes a team (admin only). Absent fields stay as they are.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The team to change.
+     * @param director New director.
+     * @param manager New leading manager.
+     * @param name New name.
+     * @param removeDirector Takes the director off the team (not with `director`).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun updateTeam(actor: String, id: TeamId, director: UserId? = null, manager: UserId? = null, name: String? = null, removeDirector: Boolean? = null, idempotencyKey: String? = null): Team {
+        val out = call("update_team", actor, linkedMapOf<String, Any?>("id" to id, "director" to director, "manager" to manager, "name" to name, "remove_director" to removeDirector), idempotencyKey)
+        return Team.fromJson(out)
+    }
+
+    /**
+     * The acting user.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun me(actor: String): User {
+        val out = call("me", actor, linkedMapOf<String, Any?>(), null)
+        return User.fromJson(out)
+    }
+
+    /**
+     * A user the actor may see.
+     *
+     * One user by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The user id.
+     */
+    suspend fun user(actor: String, id: UserId): User {
+        val out = call("user", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return User.fromJson(out)
+    }
+
+    /**
+     * The users the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun users(actor: String): List<User> {
+        val out = call("users", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { User.fromJson(it) }
+    }
+
+    /**
+     * A team the actor may see.
+     *
+     * One team by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The team id.
+     */
+    suspend fun team(actor: String, id: TeamId): Team {
+        val out = call("team", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Team.fromJson(out)
+    }
+
+    /**
+     * The teams the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun teams(actor: String): List<Team> {
+        val out = call("teams", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { Team.fromJson(it) }
+    }
+
+    /**
+     * Issues an API token for a user; the answer shows its secret once (admin; P2).
+     *
+     * Issues an API token for a user (admin only). The answer carries the secret, once:
+     * it is not stored, so this command takes no idempotency key (a replay could not
+     * show it again).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param user The user the token will act as.
+     * @param label What it is for, shown when tokens are listed.
+     * @param expiresAt When it stops working: after now, at most a year and a day ahead.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun issueApiToken(actor: String, user: UserId, label: String, expiresAt: Instant, idempotencyKey: String? = null): IssuedApiToken {
+        val out = call("issue_api_token", actor, linkedMapOf<String, Any?>("user" to user, "label" to label, "expires_at" to expiresAt), idempotencyKey)
+        return IssuedApiToken.fromJson(out)
+    }
+
+    /**
+     * Revokes an API token (an admin, or the token's own user).
+     *
+     * Revokes an API token (an admin, or the user it acts as). Revoking a revoked token
+     * changes nothing.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The token's id (not the secret).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun revokeApiToken(actor: String, id: String, idempotencyKey: String? = null): ApiTokenInfo {
+        val out = call("revoke_api_token", actor, linkedMapOf<String, Any?>("id" to id), idempotencyKey)
+        return ApiTokenInfo.fromJson(out)
+    }
+
+    /**
+     * API tokens: an admin's list of every user's (or one user's), else one's own.
+     *
+     * API tokens, without their secrets.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param user Only this user's (an admin may name anyone; others only themselves).
+     */
+    suspend fun apiTokens(actor: String, user: UserId? = null): List<ApiTokenInfo> {
+        val out = call("api_tokens", actor, linkedMapOf<String, Any?>("user" to user), null)
+        return Json.list(out).map { ApiTokenInfo.fromJson(it) }
+    }
+
+    /**
+     * Installs a policy text, in force from a date (director or admin).
+     *
+     * Registers a policy version (admin only). Installing the same text again keeps the
+     * first record. On the wire `policy` is the policy's TOML text, checked as it is
+     * decoded; the audit trail records that text, so the trail itself shows what was
+     * installed.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param policy The policy text.
+     * @param effectiveFrom The first day it applies to; absent: the policy's own `general.effective_from`,
+     * else the day it is installed.
+     * @param hash The version's hash (hex SHA-256 of the text); computed when absent, refused when
+     * it is not the text's.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun installPolicy(actor: String, policy: String, effectiveFrom: LocalDate? = null, hash: String? = null, idempotencyKey: String? = null): PolicyVersion {
+        val out = call("install_policy", actor, linkedMapOf<String, Any?>("policy" to policy, "effective_from" to effectiveFrom, "hash" to hash), idempotencyKey)
+        return PolicyVersion.fromJson(out)
+    }
+
+    /**
+     * Every policy version installed, oldest first (everyone).
+     *
+     * Every policy version installed.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun policyVersions(actor: String): List<PolicyVersion> {
+        val out = call("policy_versions", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { PolicyVersion.fromJson(it) }
+    }
+
+    /**
+     * Sets a rep's annual targets and their monthly distribution (P5.1).
+     *
+     * Sets a rep's annual targets: the director (P2.2) or the rep's manager.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param rep The rep.
+     * @param year The year.
+     * @param annual The annual targets.
+     * @param distribution Percent per month, January first (`None`: even).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun setTargets(actor: String, rep: UserId, year: Long, annual: Metrics, distribution: List<BigDecimal>? = null, idempotencyKey: String? = null): Targets {
+        val out = call("set_targets", actor, linkedMapOf<String, Any?>("rep" to rep, "year" to year, "annual" to annual, "distribution" to distribution), idempotencyKey)
+        return Targets.fromJson(out)
+    }
+
+    /**
+     * Records a customer-satisfaction survey of a rep (P5.3b).
+     *
+     * Records a survey. Marketing, the director, an admin or the rep's manager records
+     * it; never the rep it rates.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Id.
+     * @param customer The customer.
+     * @param date When.
+     * @param score The score (0-100).
+     * @param channel How.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun recordSurvey(actor: String, id: String, customer: String, date: LocalDate, score: BigDecimal, channel: SurveyChannel, idempotencyKey: String? = null): Survey {
+        val out = call("record_survey", actor, linkedMapOf<String, Any?>("id" to id, "customer" to customer, "date" to date, "score" to score, "channel" to channel), idempotencyKey)
+        return Survey.fromJson(out)
+    }
+
+    /**
+     * A supervisor rates a rep for a month (P5.3c).
+     *
+     * The rep's own manager rates a month of daily work (P5.3c).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param rep The rep.
+     * @param year The year.
+     * @param month The month (1-12).
+     * @param score The score (0-100).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun rateRep(actor: String, rep: UserId, year: Long, month: Long, score: BigDecimal, idempotencyKey: String? = null): Rating {
+        val out = call("rate_rep", actor, linkedMapOf<String, Any?>("rep" to rep, "year" to year, "month" to month, "score" to score), idempotencyKey)
+        return Rating.fromJson(out)
+    }
+
+    /**
+     * The scoreboard of a month or a year: reps, teams, directors, awards (P5, P9).
+     *
+     * The scoreboard of a month, or of a year when `month` is absent.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param year The year.
+     * @param month The month, 1-12; absent for the year.
+     * @param whatIf A policy text to score under instead of the one in force ("what if").
+     */
+    suspend fun scoreboard(actor: String, year: Long, month: Long? = null, whatIf: String? = null): Scoreboard {
+        val out = call("scoreboard", actor, linkedMapOf<String, Any?>("year" to year, "month" to month, "what_if" to whatIf), null)
+        return Scoreboard.fromJson(out)
+    }
+
+    /**
+     * A rep's scorecards month by month through a year (P5.2).
+     *
+     * A rep's monthly scorecards through a year.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param rep The rep.
+     * @param year The year.
+     */
+    suspend fun repHistory(actor: String, rep: UserId, year: Long): List<RepMonth> {
+        val out = call("rep_history", actor, linkedMapOf<String, Any?>("rep" to rep, "year" to year), null)
+        return Json.list(out).map { RepMonth.fromJson(it) }
+    }
+
+    /**
+     * Every rep's twelve monthly cards and annual card of a year (P5.2).
+     *
+     * Every rep's scores of a year.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param year The year.
+     */
+    suspend fun scoreYear(actor: String, year: Long): List<YearScore> {
+        val out = call("score_year", actor, linkedMapOf<String, Any?>("year" to year), null)
+        return Json.list(out).map { YearScore.fromJson(it) }
+    }
+
+    /**
+     * Proposes a team's annual budget for a category (P6.1).
+     *
+     * Proposes a budget, or a revision of one (with a reason). The director, or the
+     * manager of the team, proposes; finance reviews once it is submitted (P6.1).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param year The year.
+     * @param team The team.
+     * @param category The category.
+     * @param annual The annual amount.
+     * @param distribution Percent per month, January first (omitted: even).
+     * @param reason Why, for a revision.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun proposeBudget(actor: String, year: Long, team: TeamId, category: String, annual: BigDecimal, distribution: List<BigDecimal>? = null, reason: String? = null, idempotencyKey: String? = null): Budget {
+        val out = call("propose_budget", actor, linkedMapOf<String, Any?>("year" to year, "team" to team, "category" to category, "annual" to annual, "distribution" to distribution, "reason" to reason), idempotencyKey)
+        return Budget.fromJson(out)
+    }
+
+    /**
+     * Files an expense claim with its lines and receipts (P6.2).
+     *
+     * A rep (or anyone in a team) files a claim; submit it to start its review.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id Unique id.
+     * @param periodFrom First day covered.
+     * @param periodTo Last day covered.
+     * @param lines The expenses (sanctioned fields are ignored).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun fileClaim(actor: String, id: String, periodFrom: LocalDate, periodTo: LocalDate, lines: List<ClaimLine>, idempotencyKey: String? = null): ExpenseClaim {
+        val out = call("file_claim", actor, linkedMapOf<String, Any?>("id" to id, "period_from" to periodFrom, "period_to" to periodTo, "lines" to lines), idempotencyKey)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * Finance sanctions a claim line: the amount allowed (P6.2).
+     *
+     * Finance sanctions less than claimed on a line, with a reason (P6.3), while the claim
+     * waits for finance's approval.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param claim The claim.
+     * @param line The line (from 0).
+     * @param amount The amount sanctioned (not more than claimed).
+     * @param reason Why.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun sanctionClaimLine(actor: String, claim: String, line: Long, amount: BigDecimal, reason: String, idempotencyKey: String? = null): ExpenseClaim {
+        val out = call("sanction_claim_line", actor, linkedMapOf<String, Any?>("claim" to claim, "line" to line, "amount" to amount, "reason" to reason), idempotencyKey)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * The director lets a claim past its budget warning (P6.3).
+     *
+     * The policy's override role pushes a warned claim through (recorded in the audit trail).
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param claim The claim.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun overrideBudgetWarning(actor: String, claim: String, idempotencyKey: String? = null): ExpenseClaim {
+        val out = call("override_budget_warning", actor, linkedMapOf<String, Any?>("claim" to claim), idempotencyKey)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * Finance records that an approved claim was paid (P6.2).
+     *
+     * Finance records the payment of an approved claim.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param claim The claim.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun markClaimPaid(actor: String, claim: String, idempotencyKey: String? = null): ExpenseClaim {
+        val out = call("mark_claim_paid", actor, linkedMapOf<String, Any?>("claim" to claim), idempotencyKey)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * Finance moves a claim line to another category (P6.2).
+     *
+     * Finance moves an approved line to another category (P6.3: finance adjusts spending),
+     * with a reason; its spending moves from one budget to the other, audited.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param claim The claim.
+     * @param line The line (from 0).
+     * @param category The new category.
+     * @param reason Why.
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun reclassifyClaimLine(actor: String, claim: String, line: Long, category: String, reason: String, idempotencyKey: String? = null): ExpenseClaim {
+        val out = call("reclassify_claim_line", actor, linkedMapOf<String, Any?>("claim" to claim, "line" to line, "category" to category, "reason" to reason), idempotencyKey)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * A budget the actor may see (P6.1).
+     *
+     * One budget by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The budget id.
+     */
+    suspend fun budget(actor: String, id: String): Budget {
+        val out = call("budget", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return Budget.fromJson(out)
+    }
+
+    /**
+     * Every budget line of a year with what is spent and reserved (P6.3).
+     *
+     * The budget lines of a year.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param year The year.
+     */
+    suspend fun budgetStatus(actor: String, year: Long): List<BudgetStatusLine> {
+        val out = call("budget_status", actor, linkedMapOf<String, Any?>("year" to year), null)
+        return Json.list(out).map { BudgetStatusLine.fromJson(it) }
+    }
+
+    /**
+     * An expense claim the actor may see (P6.2).
+     *
+     * One expense claim by id.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param id The claim id.
+     */
+    suspend fun expenseClaim(actor: String, id: String): ExpenseClaim {
+        val out = call("expense_claim", actor, linkedMapOf<String, Any?>("id" to id), null)
+        return ExpenseClaim.fromJson(out)
+    }
+
+    /**
+     * The expense claims the actor may see (P6.2).
+     *
+     * The expense claims the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun expenseClaims(actor: String): List<ExpenseClaim> {
+        val out = call("expense_claims", actor, linkedMapOf<String, Any?>(), null)
+        return Json.list(out).map { ExpenseClaim.fromJson(it) }
+    }
+
+    /**
+     * The sales report of a period for the company, a team or a rep (P9.2).
+     *
+     * The sales report of a period: the company's, or a team's, or a rep's.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param year The year.
+     * @param month The month, 1-12; absent for the year.
+     * @param rep Only this rep.
+     * @param team Only this team.
+     */
+    suspend fun salesReport(actor: String, year: Long, month: Long? = null, rep: String? = null, team: String? = null): SalesReport {
+        val out = call("sales_report", actor, linkedMapOf<String, Any?>("year" to year, "month" to month, "rep" to rep, "team" to team), null)
+        return SalesReport.fromJson(out)
+    }
+
+    /**
+     * The audit trail from a sequence number, optionally of one document (director, finance, admin).
+     *
+     * The audit trail.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param collection Only the entries that changed this document: its collection...
+     * @param fromSeq From this sequence number (0 or 1, or absent: from the start).
+     * @param id ...and its id.
+     */
+    suspend fun auditTrail(actor: String, collection: String? = null, fromSeq: Long? = null, id: String? = null): List<AuditEntry> {
+        val out = call("audit_trail", actor, linkedMapOf<String, Any?>("collection" to collection, "from_seq" to fromSeq, "id" to id), null)
+        return Json.list(out).map { AuditEntry.fromJson(it) }
+    }
+
+    /**
+     * Checks the audit chain and every document against it (director, finance, admin).
+     *
+     * Checks the audit chain and the documents.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     */
+    suspend fun verifyAudit(actor: String): AuditReport {
+        val out = call("verify_audit", actor, linkedMapOf<String, Any?>(), null)
+        return AuditReport.fromJson(out)
+    }
+
+    /**
+     * The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
+     *
+     * The change feed: what was committed after a cursor that the actor may see.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param after The cursor of the last batch applied (0, or absent: from the start).
+     * @param limit At most this many events, 1 to 1000 (100 when absent).
+     */
+    suspend fun changesSince(actor: String, after: Long? = null, limit: Long? = null): ChangeBatch {
+        val out = call("changes_since", actor, linkedMapOf<String, Any?>("after" to after, "limit" to limit), null)
+        return ChangeBatch.fromJson(out)
+    }
+}
+
+/**
  * Runs entry `entry` through its typed method, the request given as JSON data; the
  * answer as JSON data (for tools, and the shared scenario tests).
  */

@@ -36,6 +36,18 @@ fun KisApi.reject(actor: String, kind: DocKind, id: String, reason: String, idem
 fun KisApi.returnForRevision(actor: String, kind: DocKind, id: String, reason: String, idempotencyKey: String? = null): ReviewOutcome =
     decide(actor, kind, id, "returned", reason, idempotencyKey)
 
+/** [approve] for coroutines. */
+suspend fun KisSuspendApi.approve(actor: String, kind: DocKind, id: String, comment: String? = null, idempotencyKey: String? = null): ReviewOutcome =
+    decide(actor, kind, id, "approved", comment, idempotencyKey)
+
+/** [reject] for coroutines. */
+suspend fun KisSuspendApi.reject(actor: String, kind: DocKind, id: String, reason: String, idempotencyKey: String? = null): ReviewOutcome =
+    decide(actor, kind, id, "rejected", reason, idempotencyKey)
+
+/** [returnForRevision] for coroutines. */
+suspend fun KisSuspendApi.returnForRevision(actor: String, kind: DocKind, id: String, reason: String, idempotencyKey: String? = null): ReviewOutcome =
+    decide(actor, kind, id, "returned", reason, idempotencyKey)
+
 /** The latest revision (kis-core's `Quote::current`). */
 val Quote.current: QuoteRevision get() = revisions.last()
 

@@ -10,6 +10,7 @@ import java.net.http.HttpClient
 import java.net.http.HttpRequest
 import java.net.http.HttpResponse
 import java.time.Duration
+import kotlinx.coroutines.future.await
 
 /**
  * A connection to kis-server at [baseUrl] (`https://kis.example.com`) acting with one
@@ -35,16 +36,32 @@ class KisHttp(
         return response.body()
     }
 
-    private fun post(entry: String, json: String, idempotencyKey: String?): String {
+    /** `send` without blocking: the coroutine suspends while the HTTP client waits. */
+    private suspend fun <T> sendAsync(request: HttpRequest, body: HttpResponse.BodyHandler<T>, text: (T) -> String): T {
+        val response = client.sendAsync(request, body).await()
+        if (response.statusCode() / 100 != 2) {
+            raiseProblem(response.statusCode().toUShort(), text(response.body()))
+            error("raiseProblem returned")
+        }
+        return response.body()
+    }
+
+    private fun entryRequest(entry: String, json: String, idempotencyKey: String?): HttpRequest {
         val r = request("/v1/$entry")
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json))
         if (idempotencyKey != null) r.header("Idempotency-Key", idempotencyKey)
-        return send(r.build(), HttpResponse.BodyHandlers.ofString()) { it }
+        return r.build()
     }
 
+    private fun post(entry: String, json: String, idempotencyKey: String?): String =
+        send(entryRequest(entry, json, idempotencyKey), HttpResponse.BodyHandlers.ofString()) { it }
+
+    @Volatile private var knownUser: String? = null
+
     /** The user this credential acts as (asked once). */
-    val user: String by lazy { (Json.read(post("me", "{}", null)) as Map<*, *>)["id"] as String }
+    val user: String
+        get() = knownUser ?: ((Json.read(post("me", "{}", null)) as Map<*, *>)["id"] as String).also { knownUser = it }
 
     /**
      * The wire for [KisApi]. Every method of KisApi names its actor; over HTTP the
@@ -58,6 +75,34 @@ class KisHttp(
 
     /** The typed API over this connection. */
     val api: KisApi get() = KisApi(wire)
+
+    /**
+     * The typed API for coroutines over this connection (#20): KisApi's methods as
+     * `suspend fun`, on the HTTP client's own threads, so `Dispatchers.Main` never waits.
+     */
+    val suspendApi: KisSuspendApi
+        get() = KisSuspendApi { entry, actor, request, key ->
+            val me = userAsync()
+            require(actor == me) { "this KisHttp acts as $me (its credential), not as $actor" }
+            sendAsync(entryRequest(entry, request, key), HttpResponse.BodyHandlers.ofString()) { it }
+        }
+
+    /** [user] without blocking the caller. */
+    suspend fun userAsync(): String = knownUser
+        ?: ((Json.read(sendAsync(entryRequest("me", "{}", null), HttpResponse.BodyHandlers.ofString()) { it }) as Map<*, *>)["id"] as String)
+            .also { knownUser = it }
+
+    /** `snapshot` without blocking the caller. */
+    suspend fun snapshotAsync(): ByteArray =
+        sendAsync(request("/v1/sync/snapshot").GET().build(), HttpResponse.BodyHandlers.ofByteArray()) { String(it) }
+
+    /** `sync` without blocking the caller: a replica's `push()`; the reply, for `receiveAsync`. */
+    suspend fun syncAsync(push: ByteArray): ByteArray =
+        sendAsync(
+            request("/v1/sync").header("Content-Type", "application/octet-stream")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(push)).build(),
+            HttpResponse.BodyHandlers.ofByteArray(),
+        ) { String(it) }
 
     /** A snapshot to seed this user's phone replica (`KisReplica.seed`). */
     fun snapshot(): ByteArray =

@@ -1,6 +1,9 @@
-// Offline phones on the JVM (#18): a server engine and a rep's phone replica, each on its
+// kis-jvm's JUnit 5 test of offline phones (#18, #20; was kis-ffi/tests/kotlin/Sync.kt): a server engine and a rep's phone replica, each on its
 // own SQLite file, in one process. The phone prices and quotes offline; the push runs on
 // the server; the manager's inbox there shows the quote; the approval flows back.
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
 import org.kis.*
 import org.kis.api.*
 import java.io.File
@@ -8,9 +11,10 @@ import java.math.BigDecimal
 import java.time.Instant
 import java.time.LocalDate
 
-fun runSync(policyFile: File) {
-    check("offline phone: quote offline, sync, approved on the server, back on the phone") {
-        val policy = policyFile.readText()
+class SyncTest {
+    @Test
+    fun `offline phone - quote offline, sync, approved on the server, back on the phone`() {
+        val policy = Repo.policy()
         val serverDb = File.createTempFile("kis-server", ".db").also { it.delete() }
         val phoneDb = File.createTempFile("kis-phone", ".db").also { it.delete() }
         val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
@@ -29,30 +33,30 @@ fun runSync(policyFile: File) {
             KisReplica.seedWithClock(phoneDb.path, serverEngine.snapshot("li"), clock).use { replica ->
                 val phone = KisApi(replica)
                 val price = phone.priceFor("li", "C-HUA", "KIS-PRO", BigDecimal("2"))
-                expect(price.lineTotal.compareTo(BigDecimal("2000")) == 0, "offline price $price")
+                assertTrue(price.lineTotal.compareTo(BigDecimal("2000")) == 0, "offline price $price")
                 phone.createQuote("li", "Q-PHONE", "C-HUA", listOf(LineRequest("KIS-PRO", BigDecimal("2"))), LocalDate.of(2026, 12, 31))
-                expect(phone.submit("li", "quote", "Q-PHONE").status == "pending", "provisional submit")
-                expect(server.inbox("meng").isEmpty(), "nothing on the server before the sync")
+                assertTrue(phone.submit("li", "quote", "Q-PHONE").status == "pending", "provisional submit")
+                assertTrue(server.inbox("meng").isEmpty(), "nothing on the server before the sync")
                 val queued = Json.read(replica.outbox()) as List<*>
-                expect(queued.size == 2, "outbox $queued")
-                expectThrows<KisException.NotAuthorized> { KisApi(replica).quote("meng", "Q-PHONE") }
+                assertTrue(queued.size == 2, "outbox $queued")
+                assertThrows<KisException.NotAuthorized> { KisApi(replica).quote("meng", "Q-PHONE") }
 
                 // Sync: the push runs on the server as li; the manager sees it there.
                 val resolutions = Json.read(replica.receive(serverEngine.serveSync("li", replica.push()))) as List<*>
-                expect(resolutions.all { (it as Map<*, *>)["resolution"] == "accepted" }, "$resolutions")
-                expect(server.inbox("meng").map { it.id } == listOf("Q-PHONE"), "the manager's inbox on the server")
+                assertTrue(resolutions.all { (it as Map<*, *>)["resolution"] == "accepted" }, "$resolutions")
+                assertTrue(server.inbox("meng").map { it.id } == listOf("Q-PHONE"), "the manager's inbox on the server")
                 server.approve("meng", "quote", "Q-PHONE", "ok")
 
                 // The next sync brings the decision back to the phone.
                 replica.receive(serverEngine.serveSync("li", replica.push()))
-                expect(phone.quote("li", "Q-PHONE").status == "approved", "approved on the phone")
-                expect(Json.read(replica.outbox()) == emptyList<Any>(), "outbox empty")
+                assertTrue(phone.quote("li", "Q-PHONE").status == "approved", "approved on the phone")
+                assertTrue(Json.read(replica.outbox()) == emptyList<Any>(), "outbox empty")
             }
             // A message of another protocol asks to upgrade.
-            val e = expectThrows<KisException.InvalidInput> {
+            val e = assertThrows<KisException.InvalidInput> {
                 serverEngine.serveSync("li", """{"protocol": 99, "cursor": 0, "commands": []}""".toByteArray())
             }
-            expect(e.field == "protocol" && e.message!!.contains("upgrade kis"), "${e.message}")
+            assertTrue(e.field == "protocol" && e.message!!.contains("upgrade kis"), "${e.message}")
         }
         serverDb.delete(); phoneDb.delete()
     }

@@ -1,9 +1,16 @@
-// The shared scenario files of tests/data/api/ on the JVM: every step runs through its
+// kis-jvm's JUnit 5 tests of the shared scenario files (#20; were
+// kis-ffi/tests/kotlin/Scenarios.kt): the files of tests/data/api/ on the JVM: every step runs through its
 // typed, generated method of org.kis.api.KisApi (a request holding a float, which no
 // typed Kotlin caller can send, goes through the wire, KisEngine.call), and its answer or
 // error is checked against the file, as tests/api_scenarios.rs (Rust) and
 // kis-py/tests/test_scenarios.py (Python) check the same file. Same request, same cent,
 // same decision, same message, in each language.
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.DynamicTest
+import org.junit.jupiter.api.DynamicTest.dynamicTest
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestFactory
+import org.junit.jupiter.api.assertThrows
 import org.kis.*
 import org.kis.api.Json
 import org.kis.api.JsonNumber
@@ -97,65 +104,71 @@ fun runScenario(file: File, repo: File) {
                     // the wire's JSON would be.
                     Json.read(Json.write(KisApi(engine).callTyped(entry, actor, requestData, key)))
                 }
-                expect(error == null, "$at: expected $error, got ${jsonText(output)}")
+                assertTrue(error == null, "$at: expected $error, got ${jsonText(output)}")
                 if (entry in queries && !hasFloat(requestData)) {
                     // A query asked again through the wire: the typed answer, encoded back,
                     // is the wire's own JSON value for value (nothing lost or reshaped).
                     val wire = Json.read(engine.call(entry, actor, request, null))
-                    expect(canon(wire) == canon(output), "$at: typed ${jsonText(output)}\n  wire ${jsonText(wire)}")
+                    assertTrue(canon(wire) == canon(output), "$at: typed ${jsonText(output)}\n  wire ${jsonText(wire)}")
                     compared++
                 }
-                step["expect"]?.let { expect(matches(it, output), "$at: expected ${jsonText(it)}\n  got ${jsonText(output)}") }
+                step["expect"]?.let { assertTrue(matches(it, output), "$at: expected ${jsonText(it)}\n  got ${jsonText(output)}") }
             } catch (e: KisException) {
-                expect(error != null, "$at: failed: ${e.message}")
-                expect(kindOf(e) == error!!["kind"], "$at: expected ${error["kind"]}, got ${kindOf(e)}: ${e.message}")
-                (error["message"] as String?)?.let { expect(e.message == it, "$at: message ${e.message}") }
+                assertTrue(error != null, "$at: failed: ${e.message}")
+                assertTrue(kindOf(e) == error!!["kind"], "$at: expected ${error["kind"]}, got ${kindOf(e)}: ${e.message}")
+                (error["message"] as String?)?.let { assertTrue(e.message == it, "$at: message ${e.message}") }
                 (error["fields"] as Map<*, *>?)?.forEach { (k, v) ->
                     val got = fieldOf(e, k as String)
-                    expect(got == v?.let { if (it is JsonNumber) it.text else it.toString() }, "$at: field $k is $got, expected $v")
+                    assertTrue(got == v?.let { if (it is JsonNumber) it.text else it.toString() }, "$at: field $k is $got, expected $v")
                 }
             }
         }
-        expect(called == entries, "${file.name} never calls ${entries - called}")
-        expect(compared >= queries.size, "${file.name}: only $compared typed query answers compared with the wire")
+        assertTrue(called == entries, "${file.name} never calls ${entries - called}")
+        assertTrue(compared >= queries.size, "${file.name}: only $compared typed query answers compared with the wire")
     }
 }
 
-fun runScenarios(repo: File) {
-    val dir = File(repo, "tests/data/api")
-    for (file in dir.listFiles { f -> f.name.endsWith(".json") }!!.sorted()) {
-        check("shared scenario ${file.name}: every entry through its typed KisApi method, as in Rust and Python") {
-            runScenario(file, repo)
-        }
+class ScenariosTest {
+    /** One JUnit test per file: every entry through its typed KisApi method, as in Rust and Python. */
+    @TestFactory
+    fun `shared scenarios`(): List<DynamicTest> {
+        val dir = File(Repo.root, "tests/data/api")
+        val files = dir.listFiles { f -> f.name.endsWith(".json") }!!.sorted()
+        assertTrue(files.isNotEmpty(), "no scenario files in $dir")
+        return files.map { file -> dynamicTest(file.name) { runScenario(file, Repo.root) } }
+    }
+
+    /** The typed API as an app writes it: records in, records out, BigDecimal money. */
+    @Test
+    fun `the generated KisApi - a quote priced, reviewed and read back as records`() {
+        typedSample(Repo.root)
     }
 }
 
 /** The typed API as an app writes it: records in, records out, BigDecimal money. */
 fun typedSample(repo: File) {
-    check("the generated KisApi: a quote priced, reviewed and read back as records") {
-        val policy = File(repo, "examples/policy.toml").readText()
-        val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
-        KisEngine.openWithClock(":memory:", policy, clock).use { engine ->
-            val api = org.kis.api.KisApi(engine)
-            engine.bootstrapAdmin("admin", "Ada Admin")
-            api.addUser("admin", "meng", "Meng Li", "manager")
-            api.addTeam("admin", "east", "Team East", "meng")
-            api.addUser("admin", "li", "Li Na", "rep", team = "east")
-            val cny = { a: String -> org.kis.api.Money(java.math.BigDecimal(a), "CNY") }
-            api.putProduct("admin", org.kis.api.Product("KIS-PRO", "KIS Professional", "software>erp", cny("12000"), cny("7000")))
-            api.addCustomer("li", "C-1", "Huaxin", "key-accounts", "li")
-            val line = org.kis.api.LineRequest("KIS-PRO", java.math.BigDecimal("2"))
-            val quote = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
-                idempotencyKey = "phone:Q-1")
-            expect(quote.revisions.last().total == cny("21600.00"), "${quote.revisions.last().total}")
-            expect(api.submit("li", "quote", "Q-1").currentRole == "manager", "submitted")
-            expect(api.inbox("meng").map { it.id } == listOf("Q-1"), "meng's inbox")
-            val refused = expectThrows<KisException.NotAuthorized> { api.decide("li", "quote", "Q-1", "approved") }
-            expect(refused.actor == "li" && refused.message == refused.detail, "${refused.message}")
-            expect(api.decide("meng", "quote", "Q-1", "approved").status == "approved", "approved")
-            val again = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
-                idempotencyKey = "phone:Q-1")
-            expect(again.id == "Q-1", "an idempotent retry returns the first result")
-        }
+    val policy = File(repo, "examples/policy.toml").readText()
+    val clock = ManualClock(Instant.parse("2026-11-27T01:00:00Z"))
+    KisEngine.openWithClock(":memory:", policy, clock).use { engine ->
+        val api = org.kis.api.KisApi(engine)
+        engine.bootstrapAdmin("admin", "Ada Admin")
+        api.addUser("admin", "meng", "Meng Li", "manager")
+        api.addTeam("admin", "east", "Team East", "meng")
+        api.addUser("admin", "li", "Li Na", "rep", team = "east")
+        val cny = { a: String -> org.kis.api.Money(java.math.BigDecimal(a), "CNY") }
+        api.putProduct("admin", org.kis.api.Product("KIS-PRO", "KIS Professional", "software>erp", cny("12000"), cny("7000")))
+        api.addCustomer("li", "C-1", "Huaxin", "key-accounts", "li")
+        val line = org.kis.api.LineRequest("KIS-PRO", java.math.BigDecimal("2"))
+        val quote = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
+            idempotencyKey = "phone:Q-1")
+        assertTrue(quote.revisions.last().total == cny("21600.00"), "${quote.revisions.last().total}")
+        assertTrue(api.submit("li", "quote", "Q-1").currentRole == "manager", "submitted")
+        assertTrue(api.inbox("meng").map { it.id } == listOf("Q-1"), "meng's inbox")
+        val refused = assertThrows<KisException.NotAuthorized> { api.decide("li", "quote", "Q-1", "approved") }
+        assertTrue(refused.actor == "li" && refused.message == refused.detail, "${refused.message}")
+        assertTrue(api.decide("meng", "quote", "Q-1", "approved").status == "approved", "approved")
+        val again = api.createQuote("li", "Q-1", "C-1", listOf(line), java.time.LocalDate.of(2026, 12, 27),
+            idempotencyKey = "phone:Q-1")
+        assertTrue(again.id == "Q-1", "an idempotent retry returns the first result")
     }
 }
