@@ -453,3 +453,69 @@ proptest! {
         }
     }
 }
+
+/// A rule with a validity window of `start..start + len` days of December 2026 (none
+/// when `len` is 0) and perhaps a quantity range: what the date index narrows by (#21).
+fn windowed_rule(
+    i: usize,
+    scope: u8,
+    priority: i32,
+    pct: u8,
+    start: u8,
+    len: u8,
+    stacking: u8,
+) -> String {
+    let base = rule_text(i, 0, scope, priority, pct, stacking);
+    let window = if len == 0 {
+        String::new()
+    } else {
+        let from = 1 + start % 28;
+        let to = (from + len).min(31);
+        format!("valid = {{ from = 2026-12-{from:02}, to = 2026-12-{to:02} }}\n")
+    };
+    let qty = if pct % 3 == 0 { "min_qty = 5\n" } else { "" };
+    base.replacen("priority", &format!("{window}{qty}priority"), 1)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Pricing without a trace checks only the rules valid on the line's date (the date
+    /// index); with a trace it considers every rule. The price, the free units and the
+    /// rules applied are the same either way, on every day.
+    #[test]
+    fn the_date_index_never_changes_a_price(
+        rules in prop::collection::vec((0u8..12, 0i32..3, 1u8..40, 0u8..31, 0u8..12, 0u8..3), 1..24),
+        qty in 1i64..12,
+        day_of_month in 1u32..32,
+    ) {
+        let texts: Vec<String> = rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| windowed_rule(i, r.0, r.1, r.2, r.3, r.4, r.5))
+            .collect();
+        let p = policy(&format!("[pricing]\nfloor_margin_pct = \"5\"\n{}", texts.join("")));
+        let date = format!("2026-12-{day_of_month:02}");
+        for (customer, group) in [(Some("C-1"), Some("key")), (None, Some("key")), (None, None)] {
+            let line = Line { customer, group, qty, date: &date, ..BASE };
+            let traced = price(&p, &line);
+            let req = PriceRequest {
+                product: line.product,
+                category: line.category,
+                list_price: dec(line.list),
+                cost: dec(line.cost),
+                currency: Currency::new("CNY").unwrap(),
+                customer,
+                customer_group: group,
+                quantity: Decimal::from(qty),
+                date: day(&date),
+            };
+            let indexed = p.price_book().price(&req, false).unwrap();
+            prop_assert_eq!(&indexed.unit_price, &traced.unit_price);
+            prop_assert_eq!(&indexed.free_units, &traced.free_units);
+            prop_assert_eq!(&indexed.line_total, &traced.line_total);
+            prop_assert_eq!(&indexed.applied, &traced.applied);
+            prop_assert!(indexed.trace.is_empty());
+        }
+    }
+}

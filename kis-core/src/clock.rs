@@ -56,7 +56,7 @@ impl Clock for ManualClock {
 }
 
 /// 1970-01-01: day 0 of the day numbers below (Arrow's `date32`, fact segments).
-const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+pub(crate) const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
     Some(d) => d,
     None => panic!("1970-01-01 is a date"),
 };

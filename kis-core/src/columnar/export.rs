@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    BooleanBuilder, Date32Builder, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder,
-    UInt8Builder, UInt32Builder, UInt64Builder,
+    Date32Builder, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
+    UInt64Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -16,7 +16,6 @@ use rust_decimal::Decimal;
 use crate::audit::AuditEntry;
 use crate::error::{Error, Result};
 use crate::expense::ExpenseClaim;
-use crate::kpi::{Metric, YearScore};
 
 /// Collects the columns of a batch, name by name.
 #[derive(Default)]
@@ -82,10 +81,13 @@ impl Columns {
             .with_precision_and_scale(38, scale as i8)
             .map_err(|e| Error::invalid(name, e.to_string()))?;
         for v in values {
-            b.append_option(v.map(|mut d| {
-                d.rescale(scale);
-                d.mantissa()
-            }));
+            match v {
+                Some(d) => b.append_value(
+                    super::scores::mantissa_at(*d, scale)
+                        .ok_or_else(|| super::scores::too_wide(name))?,
+                ),
+                None => b.append_null(),
+            }
         }
         self.push(
             name,
@@ -202,64 +204,6 @@ pub fn audit_batch(entries: &[AuditEntry]) -> Result<RecordBatch> {
         entries.iter().map(|e| Some(e.prev_hash.as_str())),
     );
     c.text("hash", entries.iter().map(|e| Some(e.hash.as_str())));
-    c.finish()
-}
-
-/// Scorecards of a year, one row per rep and month (`month` null: the annual card): each
-/// metric's actual, target and points, then the score, band and bonus multiplier.
-pub fn year_scores_batch(year: i32, scores: &[YearScore], money_scale: u32) -> Result<RecordBatch> {
-    let mut c = Columns::default();
-    c.text("rep", scores.iter().map(|s| Some(s.rep.as_str())));
-    let mut years = arrow_array::builder::Int32Builder::new();
-    let mut months = UInt8Builder::new();
-    let mut annual = BooleanBuilder::new();
-    for s in scores {
-        years.append_value(year);
-        months.append_option(s.month.map(|m| m as u8));
-        annual.append_value(s.month.is_none());
-    }
-    c.push("year", false, Arc::new(years.finish()));
-    c.push("month", true, Arc::new(months.finish()));
-    c.push("annual", false, Arc::new(annual.finish()));
-    for m in Metric::ALL {
-        let name = crate::wire_name(&m);
-        let scale = match m {
-            Metric::Revenue | Metric::Profit => money_scale,
-            _ => 0,
-        };
-        let actual: Vec<Option<Decimal>> = scores.iter().map(|s| s.actuals.get(m)).collect();
-        let target: Vec<Option<Decimal>> = scores.iter().map(|s| s.targets.get(m)).collect();
-        let points: Vec<Option<Decimal>> = scores
-            .iter()
-            .map(|s| {
-                s.card
-                    .lines
-                    .iter()
-                    .find(|l| l.metric == m)
-                    .map(|l| l.contribution)
-            })
-            .collect();
-        c.decimal(&name, &actual, scale)?;
-        c.decimal(&format!("{name}_target"), &target, scale)?;
-        c.decimal(&format!("{name}_points"), &points, 2)?;
-    }
-    c.decimal(
-        "score",
-        &scores
-            .iter()
-            .map(|s| Some(s.card.score))
-            .collect::<Vec<_>>(),
-        2,
-    )?;
-    c.text("band", scores.iter().map(|s| Some(s.card.band.as_str())));
-    c.decimal(
-        "bonus_multiplier",
-        &scores
-            .iter()
-            .map(|s| Some(s.card.bonus_multiplier))
-            .collect::<Vec<_>>(),
-        2,
-    )?;
     c.finish()
 }
 

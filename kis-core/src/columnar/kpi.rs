@@ -171,14 +171,13 @@ fn tally_batch(
             Some(s) => s.values.get(i).copied().unwrap_or_default(),
             None => 100,
         };
+        // share x 10^k is at most 100 x 10^TALLY_SCALE: it never overflows, so each
+        // value takes one checked multiplication (the share and scale factors folded).
+        let (sa, sc) = (s.saturating_mul(am), s.saturating_mul(cm));
         let revenue = amount
-            .checked_mul(s)
-            .and_then(|v| v.checked_mul(am))
+            .checked_mul(sa)
             .ok_or_else(|| too_large(row, "amount"))?;
-        let spent = cost
-            .checked_mul(s)
-            .and_then(|v| v.checked_mul(cm))
-            .ok_or_else(|| too_large(row, "cost"))?;
+        let spent = cost.checked_mul(sc).ok_or_else(|| too_large(row, "cost"))?;
         let profit = revenue
             .checked_sub(spent)
             .ok_or_else(|| too_large(row, "cost"))?;
@@ -439,8 +438,19 @@ pub fn score_tables_batch(
     facts: &[RecordBatch],
     inputs: &YearInputs,
 ) -> Result<RecordBatch> {
-    let scores = score_tables(policy, year, facts, inputs)?;
-    super::export::year_scores_batch(year, &scores, policy.rounding().scale)
+    let tally = tally_facts(year, policy.general().currency, facts)?;
+    let scale = policy.rounding().scale;
+    // Each scoring thread fills its own columns; no card of words is built (#21).
+    let parts = crate::kpi::score_cards(policy, &tally, inputs, 0, |rows| {
+        super::ScoreColumns::new(year, scale, rows)
+    })?;
+    match parts.len() {
+        1 => parts.into_iter().next().map_or_else(
+            || super::ScoreColumns::new(year, scale, 0).finish(),
+            super::ScoreColumns::finish,
+        ),
+        _ => super::ScoreColumns::concat(parts)?.finish(),
+    }
 }
 
 impl crate::engine::Engine {
@@ -452,7 +462,7 @@ impl crate::engine::Engine {
             .policy_for_period(crate::kpi::Period::Year(year))?
             .rounding()
             .scale;
-        super::export::year_scores_batch(year, &scores, scale)
+        super::year_scores_batch(year, &scores, scale)
     }
 }
 
@@ -678,6 +688,92 @@ mod tests {
         let of_targets = |b| year_inputs(2026, &[one_target.clone(), b], &[], &[], &[]);
         assert_eq!(field(of_targets(targets(None))), "targets.rep[2]");
         assert!(of_targets(targets(Some("b"))).is_ok());
+    }
+
+    #[test]
+    fn the_table_of_cards_is_the_cards_on_any_number_of_threads() {
+        // 886 reps: several scoring threads where there are cores, each filling its own
+        // columns (#21). The table must be the cards' table, value for value and scale
+        // for scale, and the cards must not depend on the threads.
+        let policy = Policy::from_toml(include_str!("../../../examples/policy.toml")).unwrap();
+        let n = 40_000usize;
+        let reps: Vec<String> = (0..900).map(|i| format!("r{i:03}")).collect();
+        let facts = batch(vec![
+            (
+                "date",
+                Arc::new(Date32Array::from(
+                    (0..n)
+                        .map(|i| day(2026, 1 + (i % 12) as u32, 1 + (i % 28) as u32))
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                "rep",
+                Arc::new(StringArray::from(
+                    (0..n)
+                        .map(|i| reps[(i * 7) % 880].as_str())
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                "amount",
+                dec_col(
+                    &(0..n)
+                        .map(|i| 100 + (i as i128 * 7919) % 99_991)
+                        .collect::<Vec<_>>(),
+                    2,
+                ),
+            ),
+            (
+                "cost",
+                dec_col(
+                    &(0..n).map(|i| (i as i128 * 31) % 5_003).collect::<Vec<_>>(),
+                    3,
+                ),
+            ),
+        ]);
+        // Targets for reps with and without sales; one annual target at scale 4.
+        let targets = batch(vec![
+            (
+                "rep",
+                Arc::new(StringArray::from(
+                    reps.iter()
+                        .step_by(3)
+                        .map(String::as_str)
+                        .collect::<Vec<_>>(),
+                )),
+            ),
+            (
+                "revenue",
+                dec_col(
+                    &(0..300)
+                        .map(|i| {
+                            if i == 7 {
+                                123_456_789
+                            } else {
+                                1_000_000 + i * 1_234
+                            }
+                        })
+                        .collect::<Vec<_>>(),
+                    2,
+                ),
+            ),
+        ]);
+        let inputs = year_inputs(2026, &[targets], &[], &[], &[]).unwrap();
+        let table = score_tables_batch(&policy, 2026, &[facts.clone()], &inputs).unwrap();
+        let tally = tally_facts(2026, cny(), &[facts]).unwrap();
+        let one = crate::kpi::score_year_on(&policy, &tally, &inputs, 1).unwrap();
+        let many = crate::kpi::score_year_on(&policy, &tally, &inputs, 3).unwrap();
+        assert_eq!(one, many, "cards on one thread and on three");
+        assert_eq!(
+            one.len(),
+            (880 + 6) * 13,
+            "880 reps with sales, 6 more with targets only"
+        );
+        let cards =
+            crate::columnar::year_scores_batch(2026, &one, policy.rounding().scale).unwrap();
+        assert_eq!(table.schema(), cards.schema());
+        assert_eq!(table, cards);
     }
 
     #[test]

@@ -9,10 +9,12 @@ pub mod kpi;
 pub mod pricing;
 pub mod read;
 pub mod report;
+pub mod scores;
 #[cfg(test)]
 mod test_support;
 
-pub use export::{audit_batch, claim_lines_batch, year_scores_batch};
+pub use export::{audit_batch, claim_lines_batch};
 pub use kpi::{score_tables, score_tables_batch, tally_facts, year_inputs};
 pub use pricing::price_lines;
 pub use report::{REPORT_TABLES, report_table};
+pub use scores::{ScoreColumns, year_scores_batch};

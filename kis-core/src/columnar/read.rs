@@ -265,6 +265,14 @@ pub fn decimal_at(
     Ok(Some(d))
 }
 
+/// The first and last day numbers (days since 1970-01-01) that are dates.
+fn representable_days() -> (i32, i32) {
+    let day = |d: NaiveDate| {
+        i32::try_from(d.signed_duration_since(crate::clock::EPOCH).num_days()).unwrap_or(0)
+    };
+    (day(NaiveDate::MIN), day(NaiveDate::MAX))
+}
+
 /// A date column as days since 1970-01-01 (`date32`).
 pub fn days<'a>(array: &'a ArrayRef, table: &str, name: &str) -> Result<&'a [i32]> {
     match array.data_type() {
@@ -272,11 +280,11 @@ pub fn days<'a>(array: &'a ArrayRef, table: &str, name: &str) -> Result<&'a [i32
             let values = array
                 .as_primitive::<arrow_array::types::Date32Type>()
                 .values();
-            // Checked once here, so that `from_days` never meets an unrepresentable date.
-            match values
-                .iter()
-                .find(|d| crate::clock::date_of_day(**d).is_none())
-            {
+            // Checked once here, so that `from_days` never meets an unrepresentable date:
+            // the representable days are one range, so two comparisons a row (not a
+            // calendar computation a row) decide it.
+            let (first, last) = representable_days();
+            match values.iter().find(|d| **d < first || **d > last) {
                 Some(d) => Err(Error::invalid(
                     format!("{table}.{name}"),
                     format!("day {d} is outside the dates kis can represent"),
@@ -312,4 +320,22 @@ pub use crate::clock::day_number as to_days;
 /// A `date32` value of a column read through [`days`], which checked its range.
 pub fn from_days(days: i32) -> NaiveDate {
     crate::clock::date_of_day(days).unwrap_or(NaiveDate::MIN)
+}
+
+#[cfg(test)]
+mod representable {
+    use super::*;
+
+    #[test]
+    fn the_representable_days_are_exactly_the_dates() {
+        let (first, last) = representable_days();
+        for d in [first, first + 1, 0, last - 1, last] {
+            assert!(crate::clock::date_of_day(d).is_some(), "{d}");
+        }
+        assert!(crate::clock::date_of_day(first - 1).is_none());
+        assert!(crate::clock::date_of_day(last + 1).is_none());
+        let col: ArrayRef = std::sync::Arc::new(arrow_array::Date32Array::from(vec![0, last + 1]));
+        let err = days(&col, "facts", "date").unwrap_err();
+        assert!(err.to_string().contains("outside the dates"), "{err}");
+    }
 }

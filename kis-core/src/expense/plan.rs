@@ -73,6 +73,11 @@ impl BudgetPlan {
             .iter()
             .take(month)
             .fold(Decimal::ZERO, |s, p| s.saturating_add(*p));
+        self.share(pct, rounding)
+    }
+
+    /// `pct` percent of the annual amount, rounded by policy.
+    fn share(&self, pct: Decimal, rounding: RoundingPolicy) -> Decimal {
         // pct <= 100: the share is at most the annual budget. Past 28 digits, take the
         // share first (the same amount, to 28 significant digits).
         let share = match self.annual.checked_mul(pct) {
@@ -82,6 +87,25 @@ impl BudgetPlan {
                 .saturating_mul(pct.checked_div(Decimal::ONE_HUNDRED).unwrap_or_default()),
         };
         rounding.round_decimal(share)
+    }
+
+    /// The budget of each month, January first: [`month`](Self::month) of 1..=12 at
+    /// once, each accumulation computed once (a year's scoring needs all twelve).
+    pub fn months(&self, rounding: RoundingPolicy) -> [Decimal; 12] {
+        let mut out = [Decimal::ZERO; 12];
+        let (mut pct, mut before) = (Decimal::ZERO, Decimal::ZERO);
+        for (m, (slot, p)) in out.iter_mut().zip(&self.distribution).enumerate() {
+            // `accumulated` of month m + 1, its percentage summed as it sums it.
+            pct = pct.saturating_add(*p);
+            let to = if m == 11 {
+                self.annual
+            } else {
+                self.share(pct, rounding)
+            };
+            *slot = to.saturating_sub(before);
+            before = to;
+        }
+        out
     }
 
     /// The budget of one month.
@@ -108,6 +132,22 @@ mod tests {
         scale: 2,
         mode: crate::money::RoundingMode::HalfUp,
     };
+
+    #[test]
+    fn months_are_each_month_of_the_plan() {
+        let mut dist = vec![d("7.5"); 8];
+        dist.extend([d("10"); 4]);
+        for plan in [
+            BudgetPlan::new(d("1000.01"), None).unwrap(),
+            BudgetPlan::new(d("99999.99"), Some(dist)).unwrap(),
+        ] {
+            let months = plan.months(CENTS);
+            for (m, got) in (1u32..).zip(months) {
+                assert_eq!(got, plan.month(m, CENTS), "month {m}");
+            }
+            assert_eq!(months.iter().fold(Decimal::ZERO, |s, m| s + m), plan.annual);
+        }
+    }
 
     #[test]
     fn p6_1_accumulated_budget_with_and_without_a_distribution() {

@@ -41,6 +41,28 @@ impl Document for Targets {
 }
 
 impl Targets {
+    /// The targets of each month, January first: [`month`](Self::month) of 1..=12 at
+    /// once (a year's scoring asks for all twelve of every rep).
+    pub fn months(&self, rounding: crate::money::RoundingPolicy) -> [Metrics; 12] {
+        let spread = |annual: Option<Decimal>| {
+            annual
+                .and_then(|a| BudgetPlan::new(a, self.distribution.clone()).ok())
+                .map(|p| p.months(rounding))
+        };
+        let (revenue, profit, new_customers) = (
+            spread(self.annual.revenue),
+            spread(self.annual.profit),
+            spread(self.annual.new_customers),
+        );
+        std::array::from_fn(|i| Metrics {
+            revenue: revenue.map(|m| m[i]),
+            profit: profit.map(|m| m[i]),
+            new_customers: new_customers.map(|m| m[i]),
+            satisfaction: self.annual.satisfaction,
+            supervisor: self.annual.supervisor,
+        })
+    }
+
     /// The targets of one month (1-12), by the distribution, rounded by `rounding`.
     pub fn month(&self, month: u32, rounding: crate::money::RoundingPolicy) -> Metrics {
         let share = |annual: Option<Decimal>| {

@@ -13,5 +13,10 @@ pub(crate) use year::first_signings;
 pub use board::{Award, RepScore, Scoreboard, TeamScore};
 pub use data::{RateRep, Rating, RecordSurvey, SetTargets, Survey, SurveyChannel, Targets};
 pub use period::Period;
-pub use score::{Metric, MetricLine, Metrics, Scorecard, score};
-pub use tally::{Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_rep, score_year};
+pub use score::{
+    CardFigures, Metric, MetricLine, Metrics, Scorecard, score, score_figures, scorecard,
+};
+pub use tally::{
+    CardSink, Cell, SalesTally, TALLY_SCALE, YearInputs, YearScore, score_cards, score_rep,
+    score_year, score_year_on,
+};

@@ -2,10 +2,12 @@
 //! capped by policy, weighted into a score, banded into a bonus multiplier. Pure; every
 //! score comes with its breakdown.
 
+use std::borrow::Cow;
+
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::policy::{KpiPolicy, MissingMetric};
+use crate::policy::{Band, KpiPolicy, MissingMetric};
 
 /// The five indicators (P5.1, P5.3c).
 #[derive(
@@ -102,7 +104,7 @@ pub struct MetricLine {
     /// Points contributed: achievement x weight x 100.
     pub contribution: Decimal,
     /// Why it was not scored, if it was not.
-    pub note: Option<String>,
+    pub note: Option<Cow<'static, str>>,
 }
 
 /// A score with its breakdown.
@@ -118,81 +120,148 @@ pub struct Scorecard {
     pub bonus_multiplier: Decimal,
 }
 
-/// Scores `actuals` against `targets` under the policy's weights, cap, missing-metric
-/// rule and bands.
-pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard {
-    let mut lines: Vec<MetricLine> = Metric::ALL
+/// Why a line with no target is not scored.
+const NO_TARGET: &str = "no target set: reported, not scored";
+
+/// A scorecard's figures without its words: what a table of 26,000 cards needs, with no
+/// allocation. [`score`] is these figures with each line's note; both come from
+/// [`score_figures`], so a card and a table row never disagree.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardFigures<'p> {
+    /// Each indicator's achievement (`Metric::ALL` order; `None`: not scored).
+    pub achievement: [Option<Decimal>; 5],
+    /// Each indicator's weight after the missing-metric rule.
+    pub weight: [Decimal; 5],
+    /// Each indicator's points: achievement x weight x 100, at 4 decimals.
+    pub contribution: [Decimal; 5],
+    /// The score in points, two decimals.
+    pub score: Decimal,
+    /// The band the score falls in (`None`: below every band).
+    pub band: Option<&'p Band>,
+}
+
+impl CardFigures<'_> {
+    /// The band's bonus multiplier (zero below every band).
+    pub fn bonus_multiplier(&self) -> Decimal {
+        self.band.map_or(Decimal::ZERO, |b| b.bonus_multiplier)
+    }
+}
+
+/// The figures of `actuals` scored against `targets` under the policy's weights, cap,
+/// missing-metric rule and bands (P5.1-P5.3).
+pub fn score_figures<'p>(
+    kpi: &'p KpiPolicy,
+    actuals: &Metrics,
+    targets: &Metrics,
+) -> CardFigures<'p> {
+    // Bit i: Metric::ALL[i] is scored (has data and a target).
+    let mut present = 0usize;
+    let mut achievement = [None; 5];
+    for ((bit, &metric), slot) in Metric::ALL.iter().enumerate().zip(&mut achievement) {
+        if let (Some(a), Some(t)) = (actuals.get(metric), targets.get(metric))
+            && t > Decimal::ZERO
+        {
+            // t > 0 here: a quotient past 28 digits is past any cap (or below 0).
+            *slot = Some(match a.checked_div(t) {
+                Some(r) => r.max(Decimal::ZERO).min(kpi.achievement_cap),
+                None if a > Decimal::ZERO => kpi.achievement_cap,
+                None => Decimal::ZERO,
+            });
+            present |= 1 << bit;
+        }
+    }
+    // A metric without data (or target) either scores zero, or gives its weight to the
+    // others in proportion, by policy.
+    let weight = match kpi.missing_metric {
+        MissingMetric::Redistribute => kpi
+            .weights_by_presence(|| redistributed(kpi))
+            .get(present)
+            .copied()
+            .unwrap_or_default(),
+        MissingMetric::Zero => Metric::ALL.map(|m| m.weight(kpi)),
+    };
+    let hundred = Decimal::ONE_HUNDRED;
+    let contribution: [Decimal; 5] = std::array::from_fn(|i| {
+        achievement[i]
+            // Achievement at most the cap, weight at most 1: no overflow.
+            .map_or(Decimal::ZERO, |a| {
+                a.saturating_mul(weight[i])
+                    .saturating_mul(hundred)
+                    .round_dp(4)
+            })
+    });
+    let score = contribution
         .iter()
-        .map(|&metric| {
+        .fold(Decimal::ZERO, |s, c| s.saturating_add(*c))
+        .round_dp(2);
+    CardFigures {
+        achievement,
+        weight,
+        contribution,
+        score,
+        band: kpi.band_for(score),
+    }
+}
+
+/// Scores `actuals` against `targets` under the policy's weights, cap, missing-metric
+/// rule and bands: the figures, each line with why it was not scored if it was not.
+pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard {
+    scorecard(&score_figures(kpi, actuals, targets), actuals, targets)
+}
+
+/// The scorecard of figures `f` of `actuals` against `targets`: [`score`] once the
+/// figures are known.
+pub fn scorecard(f: &CardFigures<'_>, actuals: &Metrics, targets: &Metrics) -> Scorecard {
+    let lines = Metric::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, &metric)| {
             let (actual, target) = (actuals.get(metric), targets.get(metric));
-            let (achievement, note) = match (actual, target) {
-                (_, None) => (
-                    None,
-                    Some("no target set: reported, not scored".to_string()),
-                ),
-                (_, Some(t)) if t <= Decimal::ZERO => (
-                    None,
-                    Some("no target set: reported, not scored".to_string()),
-                ),
-                (None, Some(_)) => (None, Some("no data for the period".to_string())),
-                // t > 0 here: a quotient past 28 digits is past any cap (or below 0).
-                (Some(a), Some(t)) => (
-                    Some(match a.checked_div(t) {
-                        Some(r) => r.max(Decimal::ZERO).min(kpi.achievement_cap),
-                        None if a > Decimal::ZERO => kpi.achievement_cap,
-                        None => Decimal::ZERO,
-                    }),
-                    None,
-                ),
+            let note = match (actual, target) {
+                (_, None) => Some(NO_TARGET),
+                (_, Some(t)) if t <= Decimal::ZERO => Some(NO_TARGET),
+                (None, Some(_)) => Some("no data for the period"),
+                (Some(_), Some(_)) => None,
             };
             MetricLine {
                 metric,
                 actual,
                 target,
-                achievement,
-                weight: metric.weight(kpi),
-                contribution: Decimal::ZERO,
-                note,
+                achievement: f.achievement[i],
+                weight: f.weight[i],
+                contribution: f.contribution[i],
+                note: note.map(Cow::Borrowed),
             }
         })
         .collect();
-    // A metric without data (or target) either scores zero, or gives its weight to the
-    // others in proportion, by policy.
-    if kpi.missing_metric == MissingMetric::Redistribute {
-        // Weights come from the validated policy: five of them, each at most 1.
-        let present = lines
-            .iter()
-            .filter(|l| l.achievement.is_some())
-            .fold(Decimal::ZERO, |s, l| s.saturating_add(l.weight));
-        for l in &mut lines {
-            l.weight = match (l.achievement, present.is_zero()) {
-                (Some(_), false) => l.weight.checked_div(present).unwrap_or_default(),
-                _ => Decimal::ZERO,
-            };
-        }
-    }
-    let hundred = Decimal::ONE_HUNDRED;
-    for l in &mut lines {
-        l.contribution = l
-            .achievement
-            // Achievement at most the cap, weight at most 1: no overflow.
-            .map_or(Decimal::ZERO, |a| {
-                a.saturating_mul(l.weight)
-                    .saturating_mul(hundred)
-                    .round_dp(4)
-            });
-    }
-    let score = lines
-        .iter()
-        .fold(Decimal::ZERO, |s, l| s.saturating_add(l.contribution))
-        .round_dp(2);
-    let band = kpi.band_for(score);
     Scorecard {
         lines,
-        score,
-        band: band.map_or(String::new(), |b| b.band.clone()),
-        bonus_multiplier: band.map_or(Decimal::ZERO, |b| b.bonus_multiplier),
+        score: f.score,
+        band: f.band.map_or(String::new(), |b| b.band.clone()),
+        bonus_multiplier: f.bonus_multiplier(),
     }
+}
+
+/// The weights of every set of indicators with data (bit i: `Metric::ALL[i]`), each
+/// present one's weight shared out over the present ones in proportion (P5.3c), the
+/// absent ones at zero.
+fn redistributed(kpi: &KpiPolicy) -> [[Decimal; 5]; 32] {
+    std::array::from_fn(|set| {
+        let has = |bit: usize| set & (1 << bit) != 0;
+        // Weights come from the validated policy: five of them, each at most 1.
+        let present = (0..Metric::ALL.len())
+            .filter(|&bit| has(bit))
+            .fold(Decimal::ZERO, |s, bit| {
+                s.saturating_add(Metric::ALL[bit].weight(kpi))
+            });
+        std::array::from_fn(|bit| match (has(bit), present.is_zero()) {
+            (true, false) => Metric::ALL[bit]
+                .weight(kpi)
+                .checked_div(present)
+                .unwrap_or_default(),
+            _ => Decimal::ZERO,
+        })
+    })
 }
 
 #[cfg(test)]

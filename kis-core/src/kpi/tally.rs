@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::data::Targets;
-use super::score::{Metrics, Scorecard, score};
+use super::score::{CardFigures, Metrics, Scorecard, score, score_figures, scorecard};
 use crate::error::{Error, Result};
 use crate::policy::Policy;
 
@@ -61,12 +61,15 @@ fn scaled(value: Decimal, field: &str) -> Result<i128> {
 fn unscale(sum: i128, rep: &str) -> Result<Decimal> {
     Decimal::try_from_i128_with_scale(sum, TALLY_SCALE + 2)
         .map(|d| d.normalize())
-        .map_err(|_| {
-            Error::invalid(
-                "facts",
-                format!("the sales credited to {rep} sum past 28 significant digits"),
-            )
-        })
+        .map_err(|_| too_many_digits(rep))
+}
+
+/// The error of a rep's sum that no decimal holds.
+fn too_many_digits(rep: &str) -> Error {
+    Error::invalid(
+        "facts",
+        format!("the sales credited to {rep} sum past 28 significant digits"),
+    )
 }
 
 impl SalesTally {
@@ -259,29 +262,12 @@ pub fn score_rep(
     rep: &str,
     month: Option<u32>,
 ) -> Result<YearScore> {
-    let rounding = policy.rounding();
-    let (revenue, profit) = tally.totals(rep, month)?;
-    let pick = |field: &str, per_month: Option<&[Vec<Decimal>; 12]>| match (per_month, month) {
-        (None, _) => Ok(None),
-        (Some(m), Some(mo)) => average(field, m.get(month_index(mo)).into_iter().flatten()),
-        (Some(m), None) => average(field, m.iter().flatten()),
-    };
-    let new_count = inputs.new_customers.get(rep).map_or(0u64, |n| match month {
-        Some(mo) => n.get(month_index(mo)).map_or(0, |&c| u64::from(c)),
-        None => n.iter().map(|&c| u64::from(c)).sum(),
-    });
-    let actuals = Metrics {
-        revenue: Some(rounding.round_decimal(revenue)),
-        profit: Some(rounding.round_decimal(profit)),
-        new_customers: Some(Decimal::from(new_count)),
-        satisfaction: pick("surveys.score", inputs.surveys.get(rep))?,
-        supervisor: pick("ratings.score", inputs.ratings.get(rep))?,
-    };
     let targets = match (inputs.targets.get(rep), month) {
         (None, _) => Metrics::default(),
-        (Some(t), Some(mo)) => t.month(mo, rounding),
+        (Some(t), Some(mo)) => t.month(mo, policy.rounding()),
         (Some(t), None) => t.annual.clone(),
     };
+    let actuals = actuals_of(policy, tally, inputs, rep, month)?;
     let card = score(policy.kpi(), &actuals, &targets);
     Ok(YearScore {
         rep: rep.to_string(),
@@ -292,14 +278,143 @@ pub fn score_rep(
     })
 }
 
+/// What `rep` achieved in `month` (`None`: the year): revenue and profit from the tally,
+/// rounded by policy, new customers, and the average survey and rating (P5.3).
+fn actuals_of(
+    policy: &Policy,
+    tally: &SalesTally,
+    inputs: &YearInputs,
+    rep: &str,
+    month: Option<u32>,
+) -> Result<Metrics> {
+    RepData::of(tally, inputs, rep).actuals(policy, rep, month)
+}
+
+/// One rep's rows of the tally and of the inputs, looked up once for its 13 cards.
+struct RepData<'a> {
+    cells: Option<&'a [Cell; 12]>,
+    new_customers: Option<&'a [u32; 12]>,
+    surveys: Option<&'a [Vec<Decimal>; 12]>,
+    ratings: Option<&'a [Vec<Decimal>; 12]>,
+}
+
+impl<'a> RepData<'a> {
+    fn of(tally: &'a SalesTally, inputs: &'a YearInputs, rep: &str) -> Self {
+        RepData {
+            cells: tally.slots.get(rep).and_then(|&s| tally.cells.get(s)),
+            new_customers: inputs.new_customers.get(rep),
+            surveys: inputs.surveys.get(rep),
+            ratings: inputs.ratings.get(rep),
+        }
+    }
+
+    /// The rep's actuals of `month` (`None`: the year).
+    fn actuals(&self, policy: &Policy, rep: &str, month: Option<u32>) -> Result<Metrics> {
+        let rounding = policy.rounding();
+        let (r, p) = match (self.cells, month) {
+            (None, _) => (0, 0),
+            (Some(cells), Some(m)) => cells
+                .get(month_index(m))
+                .map_or((0, 0), |c| (c.revenue, c.profit)),
+            (Some(cells), None) => cells
+                .iter()
+                .try_fold((0i128, 0i128), |(r, p), c| {
+                    Some((r.checked_add(c.revenue)?, p.checked_add(c.profit)?))
+                })
+                .ok_or_else(|| overflowed(rep))?,
+        };
+        // Rounded to the policy's scale, which it then has: no need to normalise first.
+        let money = |sum: i128| -> Result<Decimal> {
+            Ok(rounding.round_decimal(
+                Decimal::try_from_i128_with_scale(sum, TALLY_SCALE + 2)
+                    .map_err(|_| too_many_digits(rep))?,
+            ))
+        };
+        let pick = |field: &str, per_month: Option<&[Vec<Decimal>; 12]>| match (per_month, month) {
+            (None, _) => Ok(None),
+            (Some(m), Some(mo)) => average(field, m.get(month_index(mo)).into_iter().flatten()),
+            (Some(m), None) => average(field, m.iter().flatten()),
+        };
+        let new_count = self.new_customers.map_or(0u64, |n| match month {
+            Some(mo) => n.get(month_index(mo)).map_or(0, |&c| u64::from(c)),
+            None => n.iter().map(|&c| u64::from(c)).sum(),
+        });
+        Ok(Metrics {
+            revenue: Some(money(r)?),
+            profit: Some(money(p)?),
+            new_customers: Some(Decimal::from(new_count)),
+            satisfaction: pick("surveys.score", self.surveys)?,
+            supervisor: pick("ratings.score", self.ratings)?,
+        })
+    }
+}
+
+/// Where a year's scorecards go as they are scored: a list of [`YearScore`] (the API), or
+/// the columns of a table (`kis::columnar`), which need no card's words.
+pub trait CardSink: Send {
+    /// Takes `rep`'s card for `month` (`None`: the year), `rep` being the
+    /// `rep_index`-th of the year's reps in name order.
+    fn card(
+        &mut self,
+        rep_index: usize,
+        rep: &str,
+        month: Option<u32>,
+        actuals: &Metrics,
+        targets: &Metrics,
+        figures: &CardFigures<'_>,
+    ) -> Result<()>;
+}
+
+impl CardSink for Vec<YearScore> {
+    fn card(
+        &mut self,
+        _: usize,
+        rep: &str,
+        month: Option<u32>,
+        actuals: &Metrics,
+        targets: &Metrics,
+        figures: &CardFigures<'_>,
+    ) -> Result<()> {
+        self.push(YearScore {
+            rep: rep.to_string(),
+            month,
+            actuals: actuals.clone(),
+            targets: targets.clone(),
+            card: scorecard(figures, actuals, targets),
+        });
+        Ok(())
+    }
+}
+
 /// Scores every rep of the tally and of `inputs` for each month of the year and for the
 /// year as a whole (the annual card uses annual actuals and targets, not an average of
-/// months, P5.2b). Reps in name order, months 1-12 then the year.
+/// months, P5.2b). Reps in name order, months 1-12 then the year. On every core.
 pub fn score_year(
     policy: &Policy,
     tally: &SalesTally,
     inputs: &YearInputs,
 ) -> Result<Vec<YearScore>> {
+    score_year_on(policy, tally, inputs, 0)
+}
+
+/// [`score_year`] on at most `threads` threads (0: one per core). The cards do not depend
+/// on the number of threads: each rep is scored whole by one of them, in rep order.
+pub fn score_year_on(
+    policy: &Policy,
+    tally: &SalesTally,
+    inputs: &YearInputs,
+    threads: usize,
+) -> Result<Vec<YearScore>> {
+    let parts = score_cards(policy, tally, inputs, threads, Vec::with_capacity)?;
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
+    }
+    Ok(all)
+}
+
+/// The year's reps in name order: those with sales and those with targets.
+pub(crate) fn year_reps<'a>(tally: &'a SalesTally, inputs: &'a YearInputs) -> Vec<&'a str> {
     let mut reps: Vec<&str> = tally
         .reps()
         .iter()
@@ -308,14 +423,74 @@ pub fn score_year(
         .collect();
     reps.sort_unstable();
     reps.dedup();
-    reps.iter()
-        .flat_map(|rep| {
-            (1..=12)
-                .map(Some)
-                .chain([None])
-                .map(move |month| score_rep(policy, tally, inputs, rep, month))
-        })
-        .collect()
+    reps
+}
+
+/// Reps per thread below which another thread costs more than it saves (13 cards each,
+/// a few microseconds a card).
+const REPS_PER_THREAD: usize = 200;
+
+/// Scores the year's cards (see [`score_year`]) into sinks made by `sink` (given the
+/// number of cards it will take), on at most `threads` threads (0: one per core): one
+/// sink per thread, each for a run of reps, returned in rep order.
+pub fn score_cards<S: CardSink>(
+    policy: &Policy,
+    tally: &SalesTally,
+    inputs: &YearInputs,
+    threads: usize,
+    sink: impl Fn(usize) -> S + Sync,
+) -> Result<Vec<S>> {
+    let reps = year_reps(tally, inputs);
+    let cores = match threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let threads = cores.min(reps.len() / REPS_PER_THREAD).max(1);
+    let per = reps.len().div_ceil(threads).max(1);
+    let kpi = policy.kpi();
+    let score_part = |first: usize, part: &[&str]| -> Result<S> {
+        let mut out = sink(part.len().saturating_mul(13));
+        for (n, &rep) in part.iter().enumerate() {
+            let rep_index = first.saturating_add(n);
+            let set = inputs.targets.get(rep);
+            // Each rep's targets spread over the months once, not once a card.
+            let spread = set.map(|t| t.months(policy.rounding()));
+            let data = RepData::of(tally, inputs, rep);
+            for month in (1..=12).map(Some).chain([None]) {
+                let targets = match (set, &spread, month) {
+                    (Some(_), Some(months), Some(mo)) => {
+                        months.get(month_index(mo)).cloned().unwrap_or_default()
+                    }
+                    (Some(t), _, None) => t.annual.clone(),
+                    _ => Metrics::default(),
+                };
+                let actuals = data.actuals(policy, rep, month)?;
+                let figures = score_figures(kpi, &actuals, &targets);
+                out.card(rep_index, rep, month, &actuals, &targets, &figures)?;
+            }
+        }
+        Ok(out)
+    };
+    if threads == 1 {
+        return Ok(vec![score_part(0, &reps)?]);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = reps
+            .chunks(per)
+            .enumerate()
+            .map(|(n, part)| {
+                let score_part = &score_part;
+                scope.spawn(move || score_part(n.saturating_mul(per), part))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(Error::invalid("facts", "a scoring thread failed")))
+            })
+            .collect()
+    })
 }
 
 #[cfg(test)]

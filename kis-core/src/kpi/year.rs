@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 
 use super::Period;
 use super::data::{Rating, Survey, Targets};
-use super::tally::{SalesTally, YearInputs, YearScore, score_year};
+use super::tally::{SalesTally, YearInputs, YearScore, score_year_on};
 use crate::document;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
@@ -152,7 +152,7 @@ impl Engine {
             tally.slot(rep);
         }
         let visible = Visibility::of(&viewer, &users, &teams);
-        let mut scores = score_year(&policy, &tally, &inputs)?;
+        let mut scores = score_year_on(&policy, &tally, &inputs, self.reader_threads())?;
         scores.retain(|s| {
             reps.contains(s.rep.as_str()) && visible.rep(&UserId::from(s.rep.as_str()))
         });

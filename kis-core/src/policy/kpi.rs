@@ -25,6 +25,22 @@ pub struct KpiPolicy {
     pub new_customer: NewCustomerRule,
     /// The awards (P4.3).
     pub awards: Awards,
+    /// The weights after `missing_metric`, per set of indicators with data: filled once,
+    /// on the first card scored (`kpi::score`), not per card.
+    #[serde(skip)]
+    #[schemars(skip)]
+    weights_by_presence: WeightsByPresence,
+}
+
+/// A cache of weights per set of indicators with data (bit `i`: `Metric::ALL[i]`). Not
+/// part of the policy's value: two policies with the same keys are equal.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WeightsByPresence(std::sync::OnceLock<[[Decimal; 5]; 32]>);
+
+impl PartialEq for WeightsByPresence {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The weight of each indicator.
@@ -153,6 +169,14 @@ pub enum TeamMetric {
 }
 
 impl KpiPolicy {
+    /// The weights of each set of indicators with data, computed by `fill` the first time.
+    pub(crate) fn weights_by_presence(
+        &self,
+        fill: impl FnOnce() -> [[Decimal; 5]; 32],
+    ) -> &[[Decimal; 5]; 32] {
+        self.weights_by_presence.0.get_or_init(fill)
+    }
+
     pub(super) fn validate(&self, c: &mut Check, at: &KeyPath) {
         let w = at.k("weights");
         let mut sum = Decimal::ZERO;

@@ -85,6 +85,9 @@ struct Compiled {
     product_rank: u32,
     customer_rank: u32,
     starts: Option<NaiveDate>,
+    /// The rule's place in the precedence of [`Compiled::outranks`] (0 ranks first):
+    /// candidates are put in order by this number, not by comparing rules.
+    rank: u32,
 }
 
 impl Compiled {
@@ -110,28 +113,123 @@ impl Compiled {
 /// Rules of one product scope, by customer scope.
 #[derive(Debug, Default, Clone)]
 struct Bucket {
-    by_customer: HashMap<String, Vec<usize>>,
-    by_group: HashMap<String, Vec<usize>>,
-    all: Vec<usize>,
+    by_customer: HashMap<String, Scoped>,
+    by_group: HashMap<String, Scoped>,
+    all: Scoped,
 }
 
 impl Bucket {
     fn add(&mut self, key: &CustomerKey, rule: usize) {
         match key {
-            CustomerKey::Customer(c) => self.by_customer.entry(c.clone()).or_default().push(rule),
-            CustomerKey::Group(g) => self.by_group.entry(g.clone()).or_default().push(rule),
-            CustomerKey::All => self.all.push(rule),
+            CustomerKey::Customer(c) => self.by_customer.entry(c.clone()).or_default().add(rule),
+            CustomerKey::Group(g) => self.by_group.entry(g.clone()).or_default().add(rule),
+            CustomerKey::All => self.all.add(rule),
         }
     }
 
-    fn collect(&self, customer: Option<&str>, group: Option<&str>, out: &mut Vec<usize>) {
+    fn lists_mut(&mut self) -> impl Iterator<Item = &mut Scoped> {
+        self.by_customer
+            .values_mut()
+            .chain(self.by_group.values_mut())
+            .chain([&mut self.all])
+    }
+
+    /// The rules of the customer's scopes: all of them, or (`on`) only those whose
+    /// validity covers that date.
+    fn collect(
+        &self,
+        customer: Option<&str>,
+        group: Option<&str>,
+        on: Option<NaiveDate>,
+        out: &mut Vec<usize>,
+    ) {
         if let Some(rules) = customer.and_then(|c| self.by_customer.get(c)) {
-            out.extend(rules);
+            rules.collect(on, out);
         }
         if let Some(rules) = group.and_then(|g| self.by_group.get(g)) {
-            out.extend(rules);
+            rules.collect(on, out);
         }
-        out.extend(&self.all);
+        self.all.collect(on, out);
+    }
+}
+
+/// The rules of one product and customer scope, and an index of them by date: the days
+/// where the set of rules in their validity changes, and for each stretch between two
+/// such days the rules valid throughout it. A line is then checked only against the
+/// rules of its day, so pricing stays nearly flat as a policy gathers rules by season,
+/// campaign or month (#21). The index is left out where it would hold many times the
+/// rules (long overlapping windows); the list alone is always right.
+#[derive(Debug, Default, Clone)]
+struct Scoped {
+    rules: Vec<usize>,
+    /// Sorted days where a validity starts or ends (the day after `to`).
+    days: Vec<NaiveDate>,
+    /// `stretches[i]`: the rules valid on every day from `days[i - 1]` (or ever) to the
+    /// day before `days[i]` (or for ever); one more than `days`.
+    stretches: Vec<Vec<usize>>,
+}
+
+/// How many times the rules a date index may hold before it is left out.
+const INDEX_GROWTH: usize = 8;
+
+impl Scoped {
+    fn add(&mut self, rule: usize) {
+        self.rules.push(rule);
+    }
+
+    /// Builds the date index from the rules' windows (`window(rule)`).
+    fn index(&mut self, window: impl Fn(usize) -> Option<(NaiveDate, Option<NaiveDate>)>) {
+        let mut days: Vec<NaiveDate> = self
+            .rules
+            .iter()
+            .filter_map(|&r| window(r))
+            .flat_map(|(from, after)| [Some(from), after])
+            .flatten()
+            .collect();
+        days.sort_unstable();
+        days.dedup();
+        if days.is_empty() {
+            return;
+        }
+        let mut stretches = vec![Vec::new(); days.len().saturating_add(1)];
+        let budget = self
+            .rules
+            .len()
+            .saturating_mul(INDEX_GROWTH)
+            .saturating_add(64);
+        let mut held = 0usize;
+        for &r in &self.rules {
+            // Stretch i starts at days[i - 1]; a window [from, after) covers the
+            // stretches from the one starting at `from` to the one before `after`.
+            let (first, end) = match window(r) {
+                None => (0, stretches.len()),
+                Some((from, after)) => (
+                    days.partition_point(|d| *d <= from),
+                    after.map_or(stretches.len(), |a| days.partition_point(|d| *d <= a)),
+                ),
+            };
+            for stretch in stretches.iter_mut().take(end).skip(first) {
+                stretch.push(r);
+                held = held.saturating_add(1);
+            }
+            if held > budget {
+                return;
+            }
+        }
+        self.days = days;
+        self.stretches = stretches;
+    }
+
+    fn collect(&self, on: Option<NaiveDate>, out: &mut Vec<usize>) {
+        match on {
+            Some(day) if !self.stretches.is_empty() => {
+                let i = self.days.partition_point(|d| *d <= day);
+                if let Some(rules) = self.stretches.get(i) {
+                    out.extend(rules);
+                }
+            }
+            _ => out.extend(&self.rules),
+        }
     }
 }
 
@@ -189,10 +287,16 @@ impl PriceBook {
                     rule: r.clone(),
                     product,
                     customer,
+                    rank: 0,
                 }
             })
             .collect();
-        // Index order is the rule id order, not the file order.
+        // Each rule's rank in the total order of precedence; then index order is the
+        // rule id order, not the file order.
+        rules.sort_by(|a, b| a.outranks(b));
+        for (rank, c) in rules.iter_mut().enumerate() {
+            c.rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
         rules.sort_by(|a, b| a.rule.id.cmp(&b.rule.id));
         let mut book = PriceBook {
             by_product: HashMap::new(),
@@ -211,6 +315,23 @@ impl PriceBook {
             };
             bucket.add(&c.customer, i);
         }
+        // Every list by date: a window is [from, to], so it ends the day after `to`.
+        let window = |i: usize| {
+            rules
+                .get(i)
+                .and_then(|c| c.rule.valid.as_ref())
+                .map(|w| (w.from, w.to.succ_opt()))
+        };
+        for bucket in book
+            .by_product
+            .values_mut()
+            .chain(book.by_category.values_mut())
+            .chain([&mut book.all_products])
+        {
+            for list in bucket.lists_mut() {
+                list.index(window);
+            }
+        }
         book.rules = rules;
         book
     }
@@ -225,21 +346,27 @@ impl PriceBook {
         self.rules.is_empty()
     }
 
-    /// The rules whose product and customer scopes cover the request.
-    fn candidates(&self, req: &PriceRequest<'_>) -> Vec<usize> {
+    /// The rules whose product and customer scopes cover the request, best first: all
+    /// of them (for a trace, which lists every rule considered), or only those valid on
+    /// the request's date (the same price, without checking the others).
+    fn candidates(&self, req: &PriceRequest<'_>, explain: bool) -> Vec<usize> {
         let mut out = Vec::new();
         let (customer, group) = (req.customer, req.customer_group);
+        let on = (!explain).then_some(req.date);
         if let Some(b) = self.by_product.get(req.product) {
-            b.collect(customer, group, &mut out);
+            b.collect(customer, group, on, &mut out);
         }
         let mut path = req.category.trim();
         while !path.is_empty() {
             if let Some(b) = self.by_category.get(path) {
-                b.collect(customer, group, &mut out);
+                b.collect(customer, group, on, &mut out);
             }
             path = path.rfind(CATEGORY_SEPARATOR).map_or("", |i| &path[..i]);
         }
-        self.all_products.collect(customer, group, &mut out);
+        self.all_products.collect(customer, group, on, &mut out);
+        // Candidates are positions in `rules` (the index was built from it).
+        out.retain(|&i| i < self.rules.len());
+        out.sort_unstable_by_key(|&i| self.rules.get(i).map_or(u32::MAX, |c| c.rank));
         out
     }
 
@@ -263,13 +390,7 @@ impl PriceBook {
                     });
                 }
             };
-        let mut candidates = self.candidates(req);
-        // Candidates are positions in `rules` (the index was built from it).
-        candidates.retain(|&i| i < self.rules.len());
-        candidates.sort_by(|&a, &b| match (self.rules.get(a), self.rules.get(b)) {
-            (Some(x), Some(y)) => x.outranks(y),
-            _ => Ordering::Equal,
-        });
+        let candidates = self.candidates(req, explain);
         let mut exclusive = Vec::new();
         let mut additive = Vec::new();
         let mut compound = Vec::new();
