@@ -19,7 +19,7 @@ of the process, and checks that every rep's monthly revenue and profit agree to 
 with DuckDB's exact sums and with polars.
 
     python benches/kpi_vs_polars.py [--sizes 100000,1000000,30000000] [--reps 2000]
-                                    [--rep-encoding dictionary|string] [--runs 5]
+                                    [--rep-encoding dictionary|string] [--runs 15]
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def main() -> int:
     ap.add_argument("--facts", type=int, help="one size only (same as --sizes N)")
     ap.add_argument("--reps", type=int, default=2_000)
     ap.add_argument("--rep-encoding", choices=["string", "dictionary"], default="dictionary")
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args()
     sizes = [args.facts] if args.facts else [int(s) for s in args.sizes.split(",")]
 

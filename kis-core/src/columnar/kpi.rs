@@ -760,7 +760,8 @@ mod tests {
             ),
         ]);
         let inputs = year_inputs(2026, &[targets], &[], &[], &[]).unwrap();
-        let table = score_tables_batch(&policy, 2026, &[facts.clone()], &inputs).unwrap();
+        let table =
+            score_tables_batch(&policy, 2026, std::slice::from_ref(&facts), &inputs).unwrap();
         let tally = tally_facts(2026, cny(), &[facts]).unwrap();
         let one = crate::kpi::score_year_on(&policy, &tally, &inputs, 1).unwrap();
         let many = crate::kpi::score_year_on(&policy, &tally, &inputs, 3).unwrap();

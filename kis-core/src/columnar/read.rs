@@ -74,7 +74,40 @@ pub enum Text<'a> {
     /// `utf8_view` (polars' strings).
     View(&'a arrow_array::StringViewArray),
     /// A dictionary of strings (pandas/polars categoricals): keys, then values.
-    Dict(Vec<usize>, Box<Text<'a>>),
+    Dict(Keys<'a>, Box<Text<'a>>),
+}
+
+/// A dictionary's keys: int32 ones (what pyarrow, pandas and polars write) read in place,
+/// so a table of 30 million rows is not copied to be read; other widths widened once.
+pub enum Keys<'a> {
+    /// `int32` keys, as stored.
+    I32(&'a [i32]),
+    /// Keys of another width.
+    Widened(Vec<usize>),
+}
+
+impl Keys<'_> {
+    /// Row `i`'s key (a negative key is past every dictionary).
+    #[inline]
+    pub fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Keys::I32(k) => k.get(i).map(|&k| usize::try_from(k).unwrap_or(usize::MAX)),
+            Keys::Widened(k) => k.get(i).copied(),
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        match self {
+            Keys::I32(k) => k.len(),
+            Keys::Widened(k) => k.len(),
+        }
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl<'a> Text<'a> {
@@ -113,7 +146,10 @@ impl<'a> Text<'a> {
             Text::Large(a) => a.value(i),
             Text::View(a) => a.value(i),
             // Keys were checked against the dictionary when the column was read.
-            Text::Dict(keys, values) => keys.get(i).map_or("", |&k| values.value(k)),
+            Text::Dict(keys, values) => keys
+                .get(i)
+                .filter(|&k| k < values.len())
+                .map_or("", |k| values.value(k)),
         }
     }
 
@@ -129,7 +165,7 @@ impl<'a> Text<'a> {
     #[inline]
     pub fn key(&self, i: usize) -> Option<usize> {
         match self {
-            Text::Dict(keys, _) => keys.get(i).copied(),
+            Text::Dict(keys, _) => keys.get(i),
             _ => None,
         }
     }
@@ -162,7 +198,7 @@ fn dictionary_keys<'a>(
     array: &'a ArrayRef,
     table: &str,
     name: &str,
-) -> Result<(Vec<usize>, &'a ArrayRef)> {
+) -> Result<(Keys<'a>, &'a ArrayRef)> {
     let DataType::Dictionary(key, _) = array.data_type() else {
         unreachable!("checked by the caller")
     };
@@ -170,13 +206,16 @@ fn dictionary_keys<'a>(
         ($t:ty) => {{
             let d = array.as_dictionary::<$t>();
             let keys = d.keys().values().iter().map(|&k| k as usize).collect();
-            (keys, d.values())
+            (Keys::Widened(keys), d.values())
         }};
     }
     Ok(match key.as_ref() {
         DataType::Int8 => keys!(Int8Type),
         DataType::Int16 => keys!(Int16Type),
-        DataType::Int32 => keys!(Int32Type),
+        DataType::Int32 => {
+            let d = array.as_dictionary::<Int32Type>();
+            (Keys::I32(d.keys().values()), d.values())
+        }
         DataType::Int64 => keys!(Int64Type),
         DataType::UInt32 => keys!(UInt32Type),
         other => {

@@ -28,6 +28,8 @@ struct DecimalColumn {
 const POW10: [i128; 39] = {
     let mut p = [1i128; 39];
     let mut i = 1;
+    // Evaluated at compile time: an overflow would fail the build, not a call.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
     while i < 39 {
         p[i] = p[i - 1] * 10;
         i += 1;
@@ -58,7 +60,7 @@ impl DecimalColumn {
         if scale <= self.scale {
             return Ok(());
         }
-        let f = usize::try_from(scale - self.scale)
+        let f = usize::try_from(scale.saturating_sub(self.scale))
             .ok()
             .and_then(|up| POW10.get(up).copied())
             .ok_or_else(|| too_wide(name))?;

@@ -55,9 +55,9 @@ impl Targets {
             spread(self.annual.new_customers),
         );
         std::array::from_fn(|i| Metrics {
-            revenue: revenue.map(|m| m[i]),
-            profit: profit.map(|m| m[i]),
-            new_customers: new_customers.map(|m| m[i]),
+            revenue: revenue.and_then(|m| m.get(i).copied()),
+            profit: profit.and_then(|m| m.get(i).copied()),
+            new_customers: new_customers.and_then(|m| m.get(i).copied()),
             satisfaction: self.annual.satisfaction,
             supervisor: self.annual.supervisor,
         })

@@ -181,15 +181,13 @@ pub fn score_figures<'p>(
         MissingMetric::Zero => Metric::ALL.map(|m| m.weight(kpi)),
     };
     let hundred = Decimal::ONE_HUNDRED;
-    let contribution: [Decimal; 5] = std::array::from_fn(|i| {
-        achievement[i]
-            // Achievement at most the cap, weight at most 1: no overflow.
-            .map_or(Decimal::ZERO, |a| {
-                a.saturating_mul(weight[i])
-                    .saturating_mul(hundred)
-                    .round_dp(4)
-            })
-    });
+    let mut contribution = [Decimal::ZERO; 5];
+    for ((c, a), w) in contribution.iter_mut().zip(achievement).zip(weight) {
+        // Achievement at most the cap, weight at most 1: no overflow.
+        if let Some(a) = a {
+            *c = a.saturating_mul(w).saturating_mul(hundred).round_dp(4);
+        }
+    }
     let score = contribution
         .iter()
         .fold(Decimal::ZERO, |s, c| s.saturating_add(*c))
@@ -214,8 +212,12 @@ pub fn score(kpi: &KpiPolicy, actuals: &Metrics, targets: &Metrics) -> Scorecard
 pub fn scorecard(f: &CardFigures<'_>, actuals: &Metrics, targets: &Metrics) -> Scorecard {
     let lines = Metric::ALL
         .iter()
-        .enumerate()
-        .map(|(i, &metric)| {
+        .zip(
+            f.achievement
+                .iter()
+                .zip(f.weight.iter().zip(&f.contribution)),
+        )
+        .map(|(&metric, (&achievement, (&weight, &contribution)))| {
             let (actual, target) = (actuals.get(metric), targets.get(metric));
             let note = match (actual, target) {
                 (_, None) => Some(NO_TARGET),
@@ -227,9 +229,9 @@ pub fn scorecard(f: &CardFigures<'_>, actuals: &Metrics, targets: &Metrics) -> S
                 metric,
                 actual,
                 target,
-                achievement: f.achievement[i],
-                weight: f.weight[i],
-                contribution: f.contribution[i],
+                achievement,
+                weight,
+                contribution,
                 note: note.map(Cow::Borrowed),
             }
         })
@@ -249,18 +251,18 @@ fn redistributed(kpi: &KpiPolicy) -> [[Decimal; 5]; 32] {
     std::array::from_fn(|set| {
         let has = |bit: usize| set & (1 << bit) != 0;
         // Weights come from the validated policy: five of them, each at most 1.
-        let present = (0..Metric::ALL.len())
-            .filter(|&bit| has(bit))
-            .fold(Decimal::ZERO, |s, bit| {
-                s.saturating_add(Metric::ALL[bit].weight(kpi))
-            });
-        std::array::from_fn(|bit| match (has(bit), present.is_zero()) {
-            (true, false) => Metric::ALL[bit]
-                .weight(kpi)
-                .checked_div(present)
-                .unwrap_or_default(),
-            _ => Decimal::ZERO,
-        })
+        let present = Metric::ALL
+            .iter()
+            .enumerate()
+            .filter(|&(bit, _)| has(bit))
+            .fold(Decimal::ZERO, |s, (_, m)| s.saturating_add(m.weight(kpi)));
+        let mut weights = [Decimal::ZERO; 5];
+        for ((bit, m), w) in Metric::ALL.iter().enumerate().zip(&mut weights) {
+            if has(bit) && !present.is_zero() {
+                *w = m.weight(kpi).checked_div(present).unwrap_or_default();
+            }
+        }
+        weights
     })
 }
 
