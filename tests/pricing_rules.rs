@@ -473,7 +473,11 @@ fn windowed_rule(
         let to = (from + len).min(31);
         format!("valid = {{ from = 2026-12-{from:02}, to = 2026-12-{to:02} }}\n")
     };
-    let qty = if pct.is_multiple_of(3) { "min_qty = 5\n" } else { "" };
+    let qty = if pct.is_multiple_of(3) {
+        "min_qty = 5\n"
+    } else {
+        ""
+    };
     base.replacen("priority", &format!("{window}{qty}priority"), 1)
 }
 
