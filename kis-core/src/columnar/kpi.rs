@@ -14,45 +14,17 @@
 //! - ratings (optional): `rep` string, `month` integer, `score` decimal/integer.
 
 use arrow_array::RecordBatch;
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 
 use super::read::{
     Decimals, Text, column, days, decimal_at, from_days, integer_at, no_nulls, numbered, optional,
 };
 use crate::error::{Error, Result};
+use crate::kpi::calendar::YearCalendar;
 use crate::kpi::{Metrics, SalesTally, TALLY_SCALE, Targets, YearInputs, YearScore, score_year};
 use crate::money::Currency;
 use crate::policy::Policy;
-
-/// The days of `year` as offsets from 1970-01-01, and each day's month (0-11).
-struct Calendar {
-    jan1: i32,
-    month_of: Vec<u8>,
-}
-
-impl Calendar {
-    fn new(year: i32) -> Result<Calendar> {
-        let jan1 = NaiveDate::from_ymd_opt(year, 1, 1)
-            .ok_or_else(|| Error::invalid("year", format!("{year} is out of range")))?;
-        let mut month_of = Vec::with_capacity(366);
-        let mut d = jan1;
-        while d.year() == year {
-            month_of.push(d.month0() as u8);
-            d = d.succ_opt().unwrap_or(NaiveDate::MAX);
-        }
-        Ok(Calendar {
-            jan1: super::read::to_days(jan1),
-            month_of,
-        })
-    }
-
-    #[inline]
-    fn month0(&self, days: i32) -> Option<usize> {
-        let doy = days.wrapping_sub(self.jan1);
-        self.month_of.get(doy as u32 as usize).map(|&m| m as usize)
-    }
-}
 
 /// The error of fact row `row` whose `column` cannot be tallied exactly.
 fn too_large(row: usize, column: &str) -> Error {
@@ -68,7 +40,7 @@ fn too_large(row: usize, column: &str) -> Error {
 /// refused at its first other row, never summed as one).
 fn tally_batch(
     tally: &mut SalesTally,
-    cal: &Calendar,
+    cal: &YearCalendar,
     batch: &RecordBatch,
     first: usize,
     currency: &str,
@@ -192,7 +164,7 @@ fn tally_batch(
 /// contiguous run of rows per thread, each tallied apart and merged (integer sums: the
 /// order is irrelevant). An error names the row of the whole table and its column.
 pub fn tally_facts(year: i32, currency: Currency, facts: &[RecordBatch]) -> Result<SalesTally> {
-    let cal = Calendar::new(year)?;
+    let cal = YearCalendar::new(year)?;
     let rows = facts
         .iter()
         .fold(0usize, |n, b| n.saturating_add(b.num_rows()));
@@ -476,6 +448,7 @@ mod tests {
 
     use super::*;
     use crate::columnar::test_support::{batch, dec_col};
+    use chrono::NaiveDate;
 
     fn cny() -> Currency {
         Currency::new("CNY").unwrap()

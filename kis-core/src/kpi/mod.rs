@@ -2,6 +2,7 @@
 //! surveys and ratings, scored monthly and annually with every score's breakdown.
 
 mod board;
+pub(crate) mod calendar;
 mod data;
 mod period;
 mod score;

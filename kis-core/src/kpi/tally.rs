@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::calendar::YearCalendar;
 use super::data::Targets;
 use super::score::{CardFigures, Metrics, Scorecard, score, score_figures, scorecard};
 use crate::error::{Error, Result};
@@ -54,6 +55,45 @@ fn scaled(value: Decimal, field: &str) -> Result<i128> {
     };
     let up = 10i128.checked_pow(places).ok_or_else(too_large)?;
     v.mantissa().checked_mul(up).ok_or_else(too_large)
+}
+
+/// The powers of ten up to the tally's scale.
+const POW10: [i128; TALLY_SCALE as usize + 1] = {
+    let mut p = [1i128; TALLY_SCALE as usize + 1];
+    let mut i = 1;
+    // Evaluated at compile time: an overflow would fail the build, not a call.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+    while i < p.len() {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `10^(TALLY_SCALE - scale)`, for a value of `scale` decimals: `None` past the tally's.
+fn up_to_tally(scale: u32) -> Option<i128> {
+    POW10
+        .get(usize::try_from(TALLY_SCALE.checked_sub(scale)?).ok()?)
+        .copied()
+}
+
+/// The tally's (revenue, profit) sums of a credit in integer parts, exactly as
+/// [`SalesTally::add`] computes them with decimals: `None` where that would need more
+/// than a decimal's 96 bits or the tally's decimals, for `add` to decide.
+fn credited(amount: (i128, u32), cost: (i128, u32), share: (i128, u32)) -> Option<(i128, i128)> {
+    // What a decimal's mantissa holds: beyond it `add` would fail or round, never this.
+    const DECIMAL: u128 = 1 << 96;
+    let fits = |v: i128| (v.unsigned_abs() < DECIMAL).then_some(v);
+    let ((am, a), (cm, c), (sm, s)) = (amount, cost, share);
+    let revenue = fits(am.checked_mul(sm)?)?.checked_mul(up_to_tally(a.checked_add(s)?)?)?;
+    // amount - cost, both at the larger of their scales.
+    let m = a.max(c);
+    let align = |v: i128, scale: u32| -> Option<i128> {
+        v.checked_mul(*POW10.get(usize::try_from(m.checked_sub(scale)?).ok()?)?)
+    };
+    let margin = fits(align(am, a)?.checked_sub(align(cm, c)?)?)?;
+    let profit = fits(margin.checked_mul(sm)?)?.checked_mul(up_to_tally(m.checked_add(s)?)?)?;
+    Some((revenue, profit))
 }
 
 /// Reads a tally sum back: `sum / 10^TALLY_SCALE / 100`, exactly, or an error naming
@@ -145,6 +185,43 @@ impl SalesTally {
         let slot = self.slot(rep);
         self.add_scaled(slot, date.month0() as usize, revenue, profit)
             .map_err(|_| overflowed(rep))
+    }
+
+    /// [`add`](Self::add) of a credit read from a stored segment as integer parts
+    /// (mantissa, scale): on day number `day`, `share` percent of `amount` and of
+    /// `amount - cost` to `rep`. The same sums as `add`, in integers, where every value
+    /// and product fits what a decimal holds and the scales fit the tally's; otherwise
+    /// `add` itself decides (#21: a year of 10 million facts from the store).
+    pub(crate) fn add_parts(
+        &mut self,
+        cal: &YearCalendar,
+        rep: &str,
+        day: i32,
+        amount: (i128, u32),
+        cost: (i128, u32),
+        share: (i128, u32),
+    ) -> Result<()> {
+        let Some(month0) = cal.month0(day) else {
+            // Sales of other years are ignored, as by `add`.
+            return Ok(());
+        };
+        match credited(amount, cost, share) {
+            Some((revenue, profit)) => {
+                let slot = self.slot(rep);
+                self.add_scaled(slot, month0, revenue, profit)
+                    .map_err(|_| overflowed(rep))
+            }
+            None => {
+                let decimal = |(m, s): (i128, u32)| {
+                    Decimal::try_from_i128_with_scale(m, s).map_err(|_| {
+                        Error::invalid("facts", format!("{m} at scale {s} is not a decimal"))
+                    })
+                };
+                let date = crate::clock::date_of_day(day)
+                    .ok_or_else(|| Error::invalid("facts", format!("day {day} is not a date")))?;
+                self.add(rep, date, decimal(amount)?, decimal(cost)?, decimal(share)?)
+            }
+        }
     }
 
     /// Adds another tally of the same year (a partial tally of another thread).
@@ -538,6 +615,43 @@ mod tests {
         assert_eq!(t.totals("b", Some(3)).unwrap().0, d("4001"));
         assert_eq!(t.totals("c", Some(12)).unwrap(), (d("2"), d("1")));
         assert!(t.merge(SalesTally::new(2025)).is_err());
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+        /// A credit added from a segment's integer parts gives the sums, or the error,
+        /// that adding it as decimals gives (#21).
+        #[test]
+        fn a_credit_from_parts_is_the_credit_from_decimals(
+            am in -10i128.pow(20)..10i128.pow(20),
+            a in 0u32..9,
+            cm in -10i128.pow(20)..10i128.pow(20),
+            c in 0u32..9,
+            sm in 0i128..100_000,
+            sc in 0u32..9,
+            day in 0i32..400,
+            big in proptest::bool::ANY,
+        ) {
+            // Now and then a mantissa near a decimal's limit, where the fallback decides.
+            let am = if big { am.signum() * ((1i128 << 96) - 1 - am.abs() % 1000) } else { am };
+            let year = 2026;
+            let cal = YearCalendar::new(year).unwrap();
+            let first = crate::clock::day_number(NaiveDate::from_ymd_opt(2025, 12, 15).unwrap());
+            let day = first + day;
+            let mut parts = SalesTally::new(year);
+            let by_parts = parts.add_parts(&cal, "r", day, (am, a), (cm, c), (sm, sc));
+            let mut decimals = SalesTally::new(year);
+            let dec = |m: i128, s: u32| Decimal::try_from_i128_with_scale(m, s).unwrap();
+            let date = crate::clock::date_of_day(day).unwrap();
+            let by_decimals = decimals.add("r", date, dec(am, a), dec(cm, c), dec(sm, sc));
+            proptest::prop_assert_eq!(by_parts.is_ok(), by_decimals.is_ok(), "{:?} / {:?}", by_parts, by_decimals);
+            if by_parts.is_ok() {
+                for month in (1..=12).map(Some).chain([None]) {
+                    proptest::prop_assert_eq!(parts.totals("r", month).ok(), decimals.totals("r", month).ok());
+                }
+            }
+        }
     }
 
     #[test]

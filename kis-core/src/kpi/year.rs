@@ -8,6 +8,7 @@ use std::ops::ControlFlow;
 use chrono::{Datelike, NaiveDate};
 
 use super::Period;
+use super::calendar::YearCalendar;
 use super::data::{Rating, Survey, Targets};
 use super::tally::{SalesTally, YearInputs, YearScore, score_year_on};
 use crate::document;
@@ -81,21 +82,28 @@ pub(crate) fn read_inputs(tx: &mut dyn Transaction, year: i32) -> Result<YearInp
     Ok(inputs)
 }
 
-fn tally_segments(tally: &mut SalesTally, segments: &[DatedSegment<'_>]) -> Result<()> {
+/// Adds the segments' facts to the tally, credit by credit, from the segments' integer
+/// parts (no decimal is built per fact).
+fn tally_segments(
+    tally: &mut SalesTally,
+    cal: &YearCalendar,
+    segments: &[DatedSegment<'_>],
+) -> Result<()> {
     for DatedSegment { segment, rows } in segments {
         for i in rows.clone() {
-            let (date, amount, cost) = (
-                segment.date(i),
-                segment.decimal(FactDecimal::Amount, i),
-                segment.decimal(FactDecimal::Cost, i),
+            let (day, amount, cost) = (
+                segment.day(i),
+                segment.decimal_parts(FactDecimal::Amount, i),
+                segment.decimal_parts(FactDecimal::Cost, i),
             );
             for k in segment.credits(i) {
-                tally.add(
+                tally.add_parts(
+                    cal,
                     segment.credit_rep(k),
-                    date,
+                    day,
                     amount,
                     cost,
-                    segment.credit_share(k),
+                    segment.credit_share_parts(k),
                 )?;
             }
         }
@@ -111,13 +119,14 @@ pub(crate) fn tally_period(
     workers: usize,
 ) -> Result<SalesTally> {
     let year = period.first().year();
+    let cal = YearCalendar::new(year)?;
     let parts = fold_fact_chunks(
         tx,
         period.first(),
         period.last(),
         workers,
         || SalesTally::new(year),
-        |tally, _, chunk| tally_segments(tally, &chunk.segments()?),
+        |tally, _, chunk| tally_segments(tally, &cal, &chunk.segments()?),
     )?;
     let mut tally = SalesTally::new(year);
     for part in parts {
