@@ -5,6 +5,7 @@ mod board;
 pub(crate) mod calendar;
 mod data;
 mod period;
+mod rep_hash;
 mod score;
 mod tally;
 mod year;

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 
 use super::calendar::YearCalendar;
 use super::data::Targets;
+use super::rep_hash::RepHash;
 use super::score::{CardFigures, Metrics, Scorecard, score, score_figures, scorecard};
 use crate::error::{Error, Result};
 use crate::policy::Policy;
@@ -32,7 +33,7 @@ pub struct Cell {
 #[derive(Debug, Clone)]
 pub struct SalesTally {
     year: i32,
-    slots: HashMap<String, usize>,
+    slots: HashMap<String, usize, RepHash>,
     reps: Vec<String>,
     cells: Vec<[Cell; 12]>,
 }
@@ -117,7 +118,7 @@ impl SalesTally {
     pub fn new(year: i32) -> Self {
         SalesTally {
             year,
-            slots: HashMap::new(),
+            slots: HashMap::default(),
             reps: Vec::new(),
             cells: Vec::new(),
         }
