@@ -73,6 +73,25 @@ impl InvalidInput {
     }
 }
 
+/// The powers of ten an i128 holds, 10^0..=10^38.
+const POW10: [i128; 39] = {
+    let mut p = [1i128; 39];
+    let mut i = 1;
+    // Evaluated at compile time: an overflow would fail the build, not a call.
+    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
+    while i < 39 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// `10^n` as an i128 (scaling integer mantissas), or `None` past 10^38.
+#[inline]
+pub(crate) fn pow10(n: u32) -> Option<i128> {
+    POW10.get(usize::try_from(n).ok()?).copied()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use arrow_array::builder::{
-    Date32Builder, Decimal128Builder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder,
-    UInt64Builder,
+    Date32Builder, StringBuilder, TimestampMicrosecondBuilder, UInt32Builder, UInt64Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
@@ -70,30 +69,13 @@ impl Columns {
         values: &[Option<Decimal>],
         min_scale: u32,
     ) -> Result<()> {
-        let scale = values
-            .iter()
-            .flatten()
-            .map(Decimal::scale)
-            .max()
-            .unwrap_or(0)
-            .max(min_scale);
-        let mut b = Decimal128Builder::with_capacity(values.len())
-            .with_precision_and_scale(38, scale as i8)
-            .map_err(|e| Error::invalid(name, e.to_string()))?;
+        let mut c = super::decimal_column::DecimalColumn::new(min_scale, values.len());
         for v in values {
-            match v {
-                Some(d) => b.append_value(
-                    super::scores::mantissa_at(*d, scale)
-                        .ok_or_else(|| super::scores::too_wide(name))?,
-                ),
-                None => b.append_null(),
-            }
+            c.push(*v, name)?;
         }
-        self.push(
-            name,
-            values.iter().any(Option::is_none),
-            Arc::new(b.finish()),
-        );
+        let (field, array) = c.finish(name)?;
+        self.fields.push(field);
+        self.arrays.push(array);
         Ok(())
     }
 

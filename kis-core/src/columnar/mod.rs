@@ -3,6 +3,7 @@
 //! entries) without a row-by-row conversion in the bindings. The Python package hands
 //! these batches to polars, pyarrow and pandas through the Arrow C stream interface.
 
+mod decimal_column;
 pub mod export;
 pub mod facts;
 pub mod kpi;

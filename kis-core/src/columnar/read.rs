@@ -200,7 +200,7 @@ fn dictionary_keys<'a>(
     name: &str,
 ) -> Result<(Keys<'a>, &'a ArrayRef)> {
     let DataType::Dictionary(key, _) = array.data_type() else {
-        unreachable!("checked by the caller")
+        return Err(wrong_type(table, name, "a dictionary", array.data_type()));
     };
     macro_rules! keys {
         ($t:ty) => {{

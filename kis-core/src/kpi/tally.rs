@@ -58,24 +58,9 @@ fn scaled(value: Decimal, field: &str) -> Result<i128> {
     v.mantissa().checked_mul(up).ok_or_else(too_large)
 }
 
-/// The powers of ten up to the tally's scale.
-const POW10: [i128; TALLY_SCALE as usize + 1] = {
-    let mut p = [1i128; TALLY_SCALE as usize + 1];
-    let mut i = 1;
-    // Evaluated at compile time: an overflow would fail the build, not a call.
-    #[allow(clippy::indexing_slicing, clippy::arithmetic_side_effects)]
-    while i < p.len() {
-        p[i] = p[i - 1] * 10;
-        i += 1;
-    }
-    p
-};
-
 /// `10^(TALLY_SCALE - scale)`, for a value of `scale` decimals: `None` past the tally's.
 fn up_to_tally(scale: u32) -> Option<i128> {
-    POW10
-        .get(usize::try_from(TALLY_SCALE.checked_sub(scale)?).ok()?)
-        .copied()
+    crate::checked::pow10(TALLY_SCALE.checked_sub(scale)?)
 }
 
 /// The tally's (revenue, profit) sums of a credit in integer parts, exactly as
@@ -90,7 +75,7 @@ fn credited(amount: (i128, u32), cost: (i128, u32), share: (i128, u32)) -> Optio
     // amount - cost, both at the larger of their scales.
     let m = a.max(c);
     let align = |v: i128, scale: u32| -> Option<i128> {
-        v.checked_mul(*POW10.get(usize::try_from(m.checked_sub(scale)?).ok()?)?)
+        v.checked_mul(crate::checked::pow10(m.checked_sub(scale)?)?)
     };
     let margin = fits(align(am, a)?.checked_sub(align(cm, c)?)?)?;
     let profit = fits(margin.checked_mul(sm)?)?.checked_mul(up_to_tally(m.checked_add(s)?)?)?;
