@@ -39,9 +39,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine = Engine::open(store, policy)?;
     println!("  store   {db} (SQLite, WAL, synchronous=FULL)");
     println!(
-        "  today   {} (company time, UTC{})",
+        "  today   {} (company time, {})",
         engine.today(),
-        engine.policy().general().utc_offset
+        engine.policy().zone()
     );
 
     // P2.1: the organisation. The first admin is created once, on an empty store.

@@ -393,3 +393,56 @@ per_backend! {
         assert_eq!(engine.history("complaints", "CP-1").unwrap().len(), 4);
     }
 }
+
+/// P8.3 under a company zone with summer time: "today" and a complaint's resolution
+/// deadline follow Berlin's wall clock across the change of 29 March 2026 (clocks moved
+/// from 02:00 to 03:00), where a fixed +01:00 would be an hour off.
+#[test]
+fn p8_3_deadlines_and_today_follow_daylight_saving() {
+    let text = std::fs::read_to_string("examples/policy.toml")
+        .unwrap()
+        .replace(
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"Europe/Berlin\"",
+        );
+    let policy = Policy::from_toml(&text).unwrap();
+    assert_eq!(policy.zone().to_string(), "Europe/Berlin");
+    // Friday 27 March 2026, 10:00 in Berlin (CET, 09:00 UTC).
+    let clock = std::sync::Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 3, 27, 9, 0, 0).unwrap(),
+    ));
+    let engine = Engine::open_with_clock(
+        std::sync::Arc::new(MemoryStore::new()),
+        policy,
+        clock.clone(),
+    )
+    .unwrap();
+    let org = setup_org(&engine);
+    setup_catalogue(&engine, &org);
+    let c = engine
+        .execute(
+            &org.rep_li,
+            &OpenComplaint {
+                id: "CP-DST".into(),
+                customer: "C-LI".into(),
+                channel: "phone".into(),
+                severity: "high".into(),
+                description: "delivery late".into(),
+            },
+        )
+        .unwrap();
+    // Two days (the example's `high`) on the wall clock: Sunday 10:00 CEST, 47 hours on.
+    assert_eq!(
+        c.resolve_by,
+        Utc.with_ymd_and_hms(2026, 3, 29, 8, 0, 0).unwrap()
+    );
+    assert_eq!((c.resolve_by - c.opened_at).num_hours(), 47);
+    // Hours stay hours.
+    assert_eq!((c.respond_by - c.opened_at).num_hours(), 4);
+    // 22:30 UTC on Monday 30 March is already Tuesday in Berlin (CEST, +02:00).
+    clock.set(Utc.with_ymd_and_hms(2026, 3, 30, 22, 30, 0).unwrap());
+    assert_eq!(engine.today(), day("2026-03-31"));
+    // In January the same UTC time is still the same day (CET, +01:00).
+    clock.set(Utc.with_ymd_and_hms(2027, 1, 11, 22, 30, 0).unwrap());
+    assert_eq!(engine.today(), day("2027-01-11"));
+}

@@ -39,7 +39,7 @@ fn the_example_policy_loads() {
     assert_eq!(p.pricing().rules.len(), 4);
     assert_eq!(p.approval().price_exception.steps.len(), 2);
     assert_eq!(p.hash().len(), 64);
-    assert_eq!(p.utc_offset().local_minus_utc(), 8 * 3600);
+    assert_eq!(p.zone().to_string(), "Asia/Shanghai");
 }
 
 #[test]
@@ -180,10 +180,28 @@ fn a_bad_currency_and_a_bad_offset() {
     let (_, line, msg) = refuse(&text);
     assert!(msg.contains("invalid currency code"), "{msg}");
     assert_eq!(line, Some(line_of(&text, "currency = \"yuan\"")));
-    let text = edited("utc_offset = \"+08:00\"", "utc_offset = \"CST\"");
+    let zone = "time_zone = \"Asia/Shanghai\"";
+    let text = edited(zone, "utc_offset = \"CST\"");
     let (key, _, msg) = refuse(&text);
     assert_eq!(key, "general.utc_offset");
     assert!(msg.contains("not an offset"), "{msg}");
+    // An IANA name that does not exist, named with its line.
+    let text = edited(zone, "time_zone = \"Asia/Atlantis\"");
+    let (key, line, msg) = refuse(&text);
+    assert_eq!(key, "general.time_zone");
+    assert_eq!(line, Some(line_of(&text, "Asia/Atlantis")));
+    assert!(msg.contains("IANA"), "{msg}");
+    // Both keys: which one decides would be a guess.
+    let text = edited(
+        zone,
+        "time_zone = \"Asia/Shanghai\"\nutc_offset = \"+08:00\"",
+    );
+    let (key, _, msg) = refuse(&text);
+    assert_eq!(key, "general.utc_offset");
+    assert!(msg.contains("not both"), "{msg}");
+    // The fixed offset is still accepted.
+    let fixed = Policy::from_toml(&edited(zone, "utc_offset = \"+08:00\"")).unwrap();
+    assert_eq!(fixed.zone().to_string(), "UTC+08:00");
 }
 
 #[test]

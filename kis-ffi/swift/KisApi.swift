@@ -1425,6 +1425,68 @@ public struct CustomerMix: JsonRecord {
     }
 }
 
+/// A customer record (P8.1) with its contacts (P8.2). Fields left out keep what kis has;
+/// the owner changes only by a transfer, which is audited as one.
+public struct CustomerRow: JsonRecord {
+    /// The customer's id (the row's key).
+    public let id: String
+    /// Name.
+    public let name: String
+    /// Customer group (price rules refer to it).
+    public let group: String
+    /// The owning rep.
+    public let owner: UserId
+    /// Contacts (replacing kis's list when given).
+    public let contacts: [Contact]?
+    /// Industry.
+    public let industry: String?
+    /// Preferences and needs.
+    public let preferences: String?
+    /// Region.
+    public let region: String?
+
+    /// A CustomerRow of its fields.
+    public init(id: String, name: String, group: String, owner: UserId, contacts: [Contact]? = nil, industry: String? = nil, preferences: String? = nil, region: String? = nil) {
+        self.id = id
+        self.name = name
+        self.group = group
+        self.owner = owner
+        self.contacts = contacts
+        self.industry = industry
+        self.preferences = preferences
+        self.region = region
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["id"] = Json.enc(self.id)
+        m["name"] = Json.enc(self.name)
+        m["group"] = Json.enc(self.group)
+        m["owner"] = Json.enc(self.owner)
+        if let v = self.contacts { m["contacts"] = Json.enc(v) }
+        if let v = self.industry { m["industry"] = Json.enc(v) }
+        if let v = self.preferences { m["preferences"] = Json.enc(v) }
+        if let v = self.region { m["region"] = Json.enc(v) }
+        return m
+    }
+
+    /// A CustomerRow from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> CustomerRow {
+        let m = try Json.obj(v)
+        return CustomerRow(
+            id: try Json.str(m["id"]),
+            name: try Json.str(m["name"]),
+            group: try Json.str(m["group"]),
+            owner: try Json.str(m["owner"]),
+            contacts: try Json.opt(m["contacts"]).map { try Json.list($0).map { try Contact.fromJson($0) } },
+            industry: try Json.opt(m["industry"]).map { try Json.str($0) },
+            preferences: try Json.opt(m["preferences"]).map { try Json.str($0) },
+            region: try Json.opt(m["region"]).map { try Json.str($0) }
+        )
+    }
+}
+
 /// A decision on one step.
 public struct Decision: JsonRecord {
     /// Who decided.
@@ -1810,6 +1872,83 @@ public struct Greeting: JsonRecord {
             occasion: try Json.str(m["occasion"]),
             owner: try Json.str(m["owner"]),
             contact: try Json.opt(m["contact"]).map { try Json.str($0) }
+        )
+    }
+}
+
+/// Records to import, by table. Every table may be empty.
+public struct ImportBatch: JsonRecord {
+    /// Customers with contacts (P8.1).
+    public let customers: [CustomerRow]?
+    /// Products with list price and cost (P4.1a).
+    public let products: [Product]?
+    /// Sales delivered and recorded elsewhere (P5.3a).
+    public let sales: [SaleRow]?
+    /// Reps' annual targets (P2.2).
+    public let targets: [TargetRow]?
+    /// Teams (P2.1).
+    public let teams: [TeamRow]?
+    /// Users (P2.1).
+    public let users: [UserRow]?
+
+    /// A ImportBatch of its fields.
+    public init(customers: [CustomerRow]? = nil, products: [Product]? = nil, sales: [SaleRow]? = nil, targets: [TargetRow]? = nil, teams: [TeamRow]? = nil, users: [UserRow]? = nil) {
+        self.customers = customers
+        self.products = products
+        self.sales = sales
+        self.targets = targets
+        self.teams = teams
+        self.users = users
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        if let v = self.customers { m["customers"] = Json.enc(v) }
+        if let v = self.products { m["products"] = Json.enc(v) }
+        if let v = self.sales { m["sales"] = Json.enc(v) }
+        if let v = self.targets { m["targets"] = Json.enc(v) }
+        if let v = self.teams { m["teams"] = Json.enc(v) }
+        if let v = self.users { m["users"] = Json.enc(v) }
+        return m
+    }
+
+    /// A ImportBatch from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ImportBatch {
+        let m = try Json.obj(v)
+        return ImportBatch(
+            customers: try Json.opt(m["customers"]).map { try Json.list($0).map { try CustomerRow.fromJson($0) } },
+            products: try Json.opt(m["products"]).map { try Json.list($0).map { try Product.fromJson($0) } },
+            sales: try Json.opt(m["sales"]).map { try Json.list($0).map { try SaleRow.fromJson($0) } },
+            targets: try Json.opt(m["targets"]).map { try Json.list($0).map { try TargetRow.fromJson($0) } },
+            teams: try Json.opt(m["teams"]).map { try Json.list($0).map { try TeamRow.fromJson($0) } },
+            users: try Json.opt(m["users"]).map { try Json.list($0).map { try UserRow.fromJson($0) } }
+        )
+    }
+}
+
+/// What an import batch did, table by table in the order they were applied.
+public struct ImportSummary: JsonRecord {
+    /// One entry per table the batch had rows for.
+    public let tables: [TableCounts]
+
+    /// A ImportSummary of its fields.
+    public init(tables: [TableCounts]) {
+        self.tables = tables
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["tables"] = Json.enc(self.tables)
+        return m
+    }
+
+    /// A ImportSummary from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ImportSummary {
+        let m = try Json.obj(v)
+        return ImportSummary(
+            tables: try Json.list(m["tables"]).map { try TableCounts.fromJson($0) }
         )
     }
 }
@@ -3327,6 +3466,89 @@ public struct ReviewOutcome: JsonRecord {
     }
 }
 
+/// A delivered sale recorded elsewhere (an ERP, years of history): one line of an order,
+/// with who is credited. It becomes a sales fact like a delivery in kis (P5.3a, P9).
+public struct SaleRow: JsonRecord {
+    /// The order in the system of record (with `line` and `date`, the row's key).
+    public let order: String
+    /// The line of that order, from 1.
+    public let line: Int64
+    /// Delivery date.
+    public let date: Day
+    /// The customer (a customer kis has).
+    public let customer: String
+    /// The product (a product kis has).
+    public let product: String
+    /// Units delivered.
+    public let quantity: Decimal
+    /// Revenue of the line.
+    public let amount: Decimal
+    /// Currency of amount and cost: the price system's.
+    public let currency: Currency
+    /// Who is credited, with shares summing to 100.
+    public let credits: [Credit]
+    /// The product's category, if the source states it: it must be the product's.
+    public let category: String?
+    /// Cost of the line; `None`: the product's unit cost times the quantity, rounded by
+    /// policy, as for a delivery in kis.
+    public let cost: Decimal?
+    /// The customer's region, if the source states it: it must be the customer's.
+    public let region: String?
+
+    /// A SaleRow of its fields.
+    public init(order: String, line: Int64, date: Day, customer: String, product: String, quantity: Decimal, amount: Decimal, currency: Currency, credits: [Credit], category: String? = nil, cost: Decimal? = nil, region: String? = nil) {
+        self.order = order
+        self.line = line
+        self.date = date
+        self.customer = customer
+        self.product = product
+        self.quantity = quantity
+        self.amount = amount
+        self.currency = currency
+        self.credits = credits
+        self.category = category
+        self.cost = cost
+        self.region = region
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["order"] = Json.enc(self.order)
+        m["line"] = Json.enc(self.line)
+        m["date"] = Json.enc(self.date)
+        m["customer"] = Json.enc(self.customer)
+        m["product"] = Json.enc(self.product)
+        m["quantity"] = Json.enc(self.quantity)
+        m["amount"] = Json.enc(self.amount)
+        m["currency"] = Json.enc(self.currency)
+        m["credits"] = Json.enc(self.credits)
+        if let v = self.category { m["category"] = Json.enc(v) }
+        if let v = self.cost { m["cost"] = Json.enc(v) }
+        if let v = self.region { m["region"] = Json.enc(v) }
+        return m
+    }
+
+    /// A SaleRow from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> SaleRow {
+        let m = try Json.obj(v)
+        return SaleRow(
+            order: try Json.str(m["order"]),
+            line: try Json.int(m["line"]),
+            date: try Json.day(m["date"]),
+            customer: try Json.str(m["customer"]),
+            product: try Json.str(m["product"]),
+            quantity: try Json.dec(m["quantity"]),
+            amount: try Json.dec(m["amount"]),
+            currency: try Json.str(m["currency"]),
+            credits: try Json.list(m["credits"]).map { try Credit.fromJson($0) },
+            category: try Json.opt(m["category"]).map { try Json.str($0) },
+            cost: try Json.opt(m["cost"]).map { try Json.dec($0) },
+            region: try Json.opt(m["region"]).map { try Json.str($0) }
+        )
+    }
+}
+
 /// One delivered line.
 public struct SalesFact: JsonRecord {
     /// `{date}:{order}:{line number, 3 digits}`.
@@ -3816,6 +4038,88 @@ public struct Survey: JsonRecord {
     }
 }
 
+/// The rows of one table of a batch, by what they did.
+public struct TableCounts: JsonRecord {
+    /// The table (`users`, `teams`, `products`, `customers`, `targets`, `sales`).
+    public let table: String
+    /// Rows that made a new record.
+    public let created: Int64
+    /// Rows that changed a record.
+    public let updated: Int64
+    /// Rows kis already held as they are (imported before).
+    public let unchanged: Int64
+
+    /// A TableCounts of its fields.
+    public init(table: String, created: Int64, updated: Int64, unchanged: Int64) {
+        self.table = table
+        self.created = created
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["table"] = Json.enc(self.table)
+        m["created"] = Json.enc(self.created)
+        m["updated"] = Json.enc(self.updated)
+        m["unchanged"] = Json.enc(self.unchanged)
+        return m
+    }
+
+    /// A TableCounts from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> TableCounts {
+        let m = try Json.obj(v)
+        return TableCounts(
+            table: try Json.str(m["table"]),
+            created: try Json.int(m["created"]),
+            updated: try Json.int(m["updated"]),
+            unchanged: try Json.int(m["unchanged"])
+        )
+    }
+}
+
+/// A rep's annual targets (P2.2, P5), as `set_targets` takes them.
+public struct TargetRow: JsonRecord {
+    /// The rep (with `year`, the row's key).
+    public let rep: UserId
+    /// The year.
+    public let year: Int64
+    /// The annual targets.
+    public let annual: Metrics
+    /// Percent per month, January first (`None`: even).
+    public let distribution: [Decimal]?
+
+    /// A TargetRow of its fields.
+    public init(rep: UserId, year: Int64, annual: Metrics, distribution: [Decimal]? = nil) {
+        self.rep = rep
+        self.year = year
+        self.annual = annual
+        self.distribution = distribution
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["rep"] = Json.enc(self.rep)
+        m["year"] = Json.enc(self.year)
+        m["annual"] = Json.enc(self.annual)
+        if let v = self.distribution { m["distribution"] = Json.enc(v) }
+        return m
+    }
+
+    /// A TargetRow from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> TargetRow {
+        let m = try Json.obj(v)
+        return TargetRow(
+            rep: try Json.str(m["rep"]),
+            year: try Json.int(m["year"]),
+            annual: try Metrics.fromJson(m["annual"]),
+            distribution: try Json.opt(m["distribution"]).map { try Json.list($0).map { try Json.dec($0) } }
+        )
+    }
+}
+
 /// A rep's annual targets, with the monthly distribution of the summed indicators.
 public struct Targets: JsonRecord {
     /// `{year}:{rep}`.
@@ -3901,6 +4205,47 @@ public struct Team: JsonRecord {
     public static func fromJson(_ v: Any?) throws -> Team {
         let m = try Json.obj(v)
         return Team(
+            id: try Json.str(m["id"]),
+            name: try Json.str(m["name"]),
+            manager: try Json.str(m["manager"]),
+            director: try Json.opt(m["director"]).map { try Json.str($0) }
+        )
+    }
+}
+
+/// A team: its manager and the director it rolls up to (P2.1, P2.2).
+public struct TeamRow: JsonRecord {
+    /// The team's id (the row's key).
+    public let id: TeamId
+    /// Its name.
+    public let name: String
+    /// The leading manager.
+    public let manager: UserId
+    /// The director, if any.
+    public let director: UserId?
+
+    /// A TeamRow of its fields.
+    public init(id: TeamId, name: String, manager: UserId, director: UserId? = nil) {
+        self.id = id
+        self.name = name
+        self.manager = manager
+        self.director = director
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["id"] = Json.enc(self.id)
+        m["name"] = Json.enc(self.name)
+        m["manager"] = Json.enc(self.manager)
+        if let v = self.director { m["director"] = Json.enc(v) }
+        return m
+    }
+
+    /// A TeamRow from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> TeamRow {
+        let m = try Json.obj(v)
+        return TeamRow(
             id: try Json.str(m["id"]),
             name: try Json.str(m["name"]),
             manager: try Json.str(m["manager"]),
@@ -4134,6 +4479,47 @@ public struct User: JsonRecord {
             role: try Json.str(m["role"]),
             active: try Json.bool(m["active"]),
             createdAt: try Json.instant(m["created_at"]),
+            team: try Json.opt(m["team"]).map { try Json.str($0) }
+        )
+    }
+}
+
+/// A user of the sales organisation (P2.1), as an HR system lists them.
+public struct UserRow: JsonRecord {
+    /// The user's id (the row's key).
+    public let id: UserId
+    /// Their name.
+    public let name: String
+    /// Their role.
+    public let role: Role
+    /// Their team; required for reps (P2.1).
+    public let team: TeamId?
+
+    /// A UserRow of its fields.
+    public init(id: UserId, name: String, role: Role, team: TeamId? = nil) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.team = team
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["id"] = Json.enc(self.id)
+        m["name"] = Json.enc(self.name)
+        m["role"] = Json.enc(self.role)
+        if let v = self.team { m["team"] = Json.enc(v) }
+        return m
+    }
+
+    /// A UserRow from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> UserRow {
+        let m = try Json.obj(v)
+        return UserRow(
+            id: try Json.str(m["id"]),
+            name: try Json.str(m["name"]),
+            role: try Json.str(m["role"]),
             team: try Json.opt(m["team"]).map { try Json.str($0) }
         )
     }
@@ -5868,6 +6254,48 @@ public final class KisApi {
         return try AuditReport.fromJson(out)
     }
 
+    /// Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+    ///
+    /// Records to import, by table. Every table may be empty.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - customers: Customers with contacts (P8.1).
+    ///   - products: Products with list price and cost (P4.1a).
+    ///   - sales: Sales delivered and recorded elsewhere (P5.3a).
+    ///   - targets: Reps' annual targets (P2.2).
+    ///   - teams: Teams (P2.1).
+    ///   - users: Users (P2.1).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func importBatch(actor: String, customers: [CustomerRow]? = nil, products: [Product]? = nil, sales: [SaleRow]? = nil, targets: [TargetRow]? = nil, teams: [TeamRow]? = nil, users: [UserRow]? = nil, idempotencyKey: String? = nil) throws -> ImportSummary {
+        var request: [String: Any] = [:]
+        if let v = customers { request["customers"] = Json.enc(v) }
+        if let v = products { request["products"] = Json.enc(v) }
+        if let v = sales { request["sales"] = Json.enc(v) }
+        if let v = targets { request["targets"] = Json.enc(v) }
+        if let v = teams { request["teams"] = Json.enc(v) }
+        if let v = users { request["users"] = Json.enc(v) }
+        let out = try call("import_batch", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ImportSummary.fromJson(out)
+    }
+
+    /// Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+    ///
+    /// Every row of an import batch that an import would refuse, as problems with
+    /// `table`, `row` and `key` among their fields; nothing is written.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - batch: The batch to check.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func checkImport(actor: String, batch: ImportBatch) throws -> [Problem] {
+        var request: [String: Any] = [:]
+        request["batch"] = Json.enc(batch)
+        let out = try call("check_import", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Problem.fromJson($0) }
+    }
+
     /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
     ///
     /// The change feed: what was committed after a cursor that the actor may see.
@@ -7469,6 +7897,48 @@ public final class KisAsyncApi {
         return try AuditReport.fromJson(out)
     }
 
+    /// Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+    ///
+    /// Records to import, by table. Every table may be empty.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - customers: Customers with contacts (P8.1).
+    ///   - products: Products with list price and cost (P4.1a).
+    ///   - sales: Sales delivered and recorded elsewhere (P5.3a).
+    ///   - targets: Reps' annual targets (P2.2).
+    ///   - teams: Teams (P2.1).
+    ///   - users: Users (P2.1).
+    ///   - idempotencyKey: a retry with the same key and request returns the first result
+    /// - Throws: `KisError`, with kis-core's own message
+    public func importBatch(actor: String, customers: [CustomerRow]? = nil, products: [Product]? = nil, sales: [SaleRow]? = nil, targets: [TargetRow]? = nil, teams: [TeamRow]? = nil, users: [UserRow]? = nil, idempotencyKey: String? = nil) async throws -> ImportSummary {
+        var request: [String: Any] = [:]
+        if let v = customers { request["customers"] = Json.enc(v) }
+        if let v = products { request["products"] = Json.enc(v) }
+        if let v = sales { request["sales"] = Json.enc(v) }
+        if let v = targets { request["targets"] = Json.enc(v) }
+        if let v = teams { request["teams"] = Json.enc(v) }
+        if let v = users { request["users"] = Json.enc(v) }
+        let out = try await call("import_batch", actor: actor, request: request, idempotencyKey: idempotencyKey)
+        return try ImportSummary.fromJson(out)
+    }
+
+    /// Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+    ///
+    /// Every row of an import batch that an import would refuse, as problems with
+    /// `table`, `row` and `key` among their fields; nothing is written.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - batch: The batch to check.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func checkImport(actor: String, batch: ImportBatch) async throws -> [Problem] {
+        var request: [String: Any] = [:]
+        request["batch"] = Json.enc(batch)
+        let out = try await call("check_import", actor: actor, request: request, idempotencyKey: nil)
+        return try Json.list(out).map { try Problem.fromJson($0) }
+    }
+
     /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
     ///
     /// The change feed: what was committed after a cursor that the actor may see.
@@ -7660,6 +8130,10 @@ public extension KisApi {
             return Json.enc(try auditTrail(actor: actor, collection: try Json.opt(request["collection"]).map { try Json.str($0) }, fromSeq: try Json.opt(request["from_seq"]).map { try Json.int($0) }, id: try Json.opt(request["id"]).map { try Json.str($0) }))
         case "verify_audit":
             return Json.enc(try verifyAudit(actor: actor))
+        case "import_batch":
+            return Json.enc(try importBatch(actor: actor, customers: try Json.opt(request["customers"]).map { try Json.list($0).map { try CustomerRow.fromJson($0) } }, products: try Json.opt(request["products"]).map { try Json.list($0).map { try Product.fromJson($0) } }, sales: try Json.opt(request["sales"]).map { try Json.list($0).map { try SaleRow.fromJson($0) } }, targets: try Json.opt(request["targets"]).map { try Json.list($0).map { try TargetRow.fromJson($0) } }, teams: try Json.opt(request["teams"]).map { try Json.list($0).map { try TeamRow.fromJson($0) } }, users: try Json.opt(request["users"]).map { try Json.list($0).map { try UserRow.fromJson($0) } }, idempotencyKey: idempotencyKey))
+        case "check_import":
+            return Json.enc(try checkImport(actor: actor, batch: try ImportBatch.fromJson(request["batch"])))
         case "changes_since":
             return Json.enc(try changesSince(actor: actor, after: try Json.opt(request["after"]).map { try Json.int($0) }, limit: try Json.opt(request["limit"]).map { try Json.int($0) }))
         default:

@@ -200,6 +200,12 @@ macro_rules! for_each_entry {
             /// Checks the audit chain and every document against it (director, finance, admin).
             query verify_audit($crate::api::query::VerifyAudit) -> $crate::audit::AuditReport;
 
+            // -- Import (#22) --
+            /// Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+            command import_batch($crate::import::ImportBatch) -> $crate::import::ImportSummary;
+            /// Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+            query check_import($crate::api::query::CheckImport) -> Vec<$crate::api::Problem>;
+
             // -- The change feed (#18) --
             /// The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
             query changes_since($crate::api::query::ChangesSince) -> $crate::feed::ChangeBatch;

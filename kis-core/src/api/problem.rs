@@ -99,6 +99,21 @@ impl From<&Error> for Problem {
     fn from(e: &Error) -> Problem {
         let (kind, f) = match e {
             Error::Store(s) => return Problem::from(s),
+            // The row's own kind, with where it is: `except kis.NotFound` still catches a
+            // sale whose customer is missing.
+            Error::ImportRow {
+                table,
+                row,
+                key,
+                source,
+            } => {
+                let mut inner = Problem::from(source.as_ref());
+                inner.fields.insert("table".into(), json!(table));
+                inner.fields.insert("row".into(), json!(row));
+                inner.fields.insert("key".into(), json!(key));
+                inner.message = e.to_string();
+                return inner;
+            }
             Error::Policy(p) => ("PolicyError", json!({"problems": p.problems()})),
             Error::Invalid(i) => (
                 "InvalidInput",
@@ -176,5 +191,26 @@ mod tests {
         assert!(c.message.contains("expected version 2, found version 3"));
         assert!(c.retryable());
         assert_eq!(c.http_status(), 409);
+        // An import row keeps its own kind and says where it is.
+        let row = Error::import_row(
+            "sales",
+            7,
+            "SO-1:1",
+            Error::NotFound {
+                kind: "customer",
+                id: "C-9".into(),
+            },
+        );
+        let p = Problem::from(&row);
+        assert_eq!(p.kind, "NotFound");
+        assert_eq!(
+            (p.fields["row"].clone(), p.fields["table"].clone()),
+            (json!(7), json!("sales"))
+        );
+        assert_eq!(p.fields["id"], "C-9");
+        assert_eq!(
+            p.message,
+            "sales row 7 (SO-1:1): customer \"C-9\" not found"
+        );
     }
 }

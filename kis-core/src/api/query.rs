@@ -337,6 +337,15 @@ queries! {
         e.verify_audit()
     };
 
+    /// Every row of an import batch that an import would refuse, as problems with
+    /// `table`, `row` and `key` among their fields; nothing is written.
+    CheckImport "check_import" {
+        /// The batch to check.
+        batch: crate::import::ImportBatch,
+    } -> Vec<super::Problem> = |e, a, r| {
+        Ok(e.check_import(a, &r.batch)?.iter().map(super::Problem::from).collect())
+    };
+
     /// The change feed: what was committed after a cursor that the actor may see.
     ChangesSince "changes_since" {
         /// The cursor of the last batch applied (0, or absent: from the start).

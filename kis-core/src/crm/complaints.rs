@@ -162,10 +162,15 @@ impl Command for OpenComplaint {
                 now,
                 Duration::hours(i64::from(deadlines.respond_hours)),
             )?,
-            resolve_by: crate::input::later(
+            // Days on the company's wall clock, across summer-time changes (P8.3).
+            resolve_by: crate::input::instant(
                 "resolve_by",
-                now,
-                Duration::days(i64::from(deadlines.resolve_days)),
+                ctx.policy()
+                    .zone()
+                    .days_later(now, deadlines.resolve_days)
+                    .ok_or_else(|| {
+                        Error::invalid("resolve_by", "is past the dates kis can hold")
+                    })?,
             )?,
             acknowledged_at: None,
             resolved_at: None,

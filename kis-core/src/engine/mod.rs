@@ -362,6 +362,23 @@ impl Engine {
         store::read(self.store.as_ref(), work)
     }
 
+    /// Runs `work` as a command of `actor` would run (the acting user loaded, the policy,
+    /// the clock), in a write transaction that is then rolled back: what a command would
+    /// do, with nothing written. For checks that report every problem of a batch.
+    pub(crate) fn rehearse<R>(
+        &self,
+        actor: &Actor,
+        work: impl FnOnce(&mut CommandContext<'_>) -> Result<R>,
+    ) -> Result<R> {
+        let policy = self.policy();
+        let now = crate::input::instant("clock", self.clock.now())?;
+        let mut tx = self.store.begin(store::TxMode::Write)?;
+        let user = load_actor(tx.as_mut(), &actor.user)?;
+        let mut ctx = CommandContext::new(tx.as_mut(), Some(user), &policy, now);
+        // The transaction is dropped without a commit: every backend rolls it back.
+        work(&mut ctx)
+    }
+
     /// Checks that `actor` is a known, active user, and returns them (for queries).
     pub fn acting_user(&self, actor: &Actor) -> Result<User> {
         self.read(|tx| load_actor(tx, &actor.user))

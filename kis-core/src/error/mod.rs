@@ -94,6 +94,19 @@ pub enum Error {
         /// What this claim adds.
         requested: rust_decimal::Decimal,
     },
+    /// A row of an import batch was refused, so the whole batch wrote nothing. `source`
+    /// is the row's own error, with its kind (a missing customer is `NotFound`).
+    #[error("{table} row {row} ({key}): {source}")]
+    ImportRow {
+        /// The batch's list the row is in (`sales`, `customers`...).
+        table: &'static str,
+        /// Its index in that list, from 0.
+        row: usize,
+        /// The row's key (`order:line` of a sale, a customer's id...).
+        key: String,
+        /// Why it was refused.
+        source: Box<Error>,
+    },
     /// An idempotency key was reused with a different command or content.
     #[error(
         "idempotency key {key:?} was first used for a different command or content; \
@@ -116,6 +129,21 @@ impl Error {
             actor: actor.to_string(),
             action: action.into(),
             reason: reason.into(),
+        }
+    }
+
+    /// The error of a row of an import batch (see [`Error::ImportRow`]).
+    pub fn import_row(
+        table: &'static str,
+        row: usize,
+        key: impl Into<String>,
+        source: Error,
+    ) -> Self {
+        Error::ImportRow {
+            table,
+            row,
+            key: key.into(),
+            source: Box::new(source),
         }
     }
 

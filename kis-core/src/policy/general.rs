@@ -1,9 +1,10 @@
 //! `[general]`: currency, rounding, time zone, effective date.
 
-use chrono::{FixedOffset, NaiveDate, Offset as _};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::check::{Check, KeyPath};
+use super::zone::CompanyZone;
 use crate::money::{Currency, RoundingMode, RoundingPolicy};
 
 /// Company-wide settings.
@@ -19,18 +20,19 @@ pub struct General {
     pub money_scale: u32,
     /// Tie-breaking rule of rounding.
     pub rounding: RoundingMode,
-    /// The company's offset from UTC (`"+08:00"`), which decides what "today" is.
-    #[serde(default = "default_offset")]
-    pub utc_offset: String,
+    /// The company's time zone by its IANA name (`"Asia/Shanghai"`, `"Europe/Berlin"`),
+    /// which decides what "today" is, with daylight saving. Give this or `utc_offset`.
+    #[serde(default)]
+    pub time_zone: Option<String>,
+    /// A fixed offset from UTC (`"+08:00"`) all year, for a company whose zone keeps no
+    /// summer time. Neither key: UTC.
+    #[serde(default)]
+    pub utc_offset: Option<String>,
     /// The first day this policy applies to (for scoring past periods under the policy
     /// then in force). Defaults to the day it is installed.
     #[serde(default, deserialize_with = "super::values::opt_date")]
     #[schemars(schema_with = "super::values::date_schema")]
     pub effective_from: Option<NaiveDate>,
-}
-
-fn default_offset() -> String {
-    "+00:00".to_string()
 }
 
 impl General {
@@ -42,9 +44,14 @@ impl General {
         }
     }
 
-    /// The UTC offset, parsed (validation guarantees it parses).
-    pub fn offset(&self) -> FixedOffset {
-        parse_offset(&self.utc_offset).unwrap_or_else(|| chrono::Utc.fix())
+    /// The company's time zone (validation guarantees that the named one exists).
+    pub fn zone(&self) -> CompanyZone {
+        match (&self.time_zone, &self.utc_offset) {
+            (Some(name), _) => CompanyZone::named(name),
+            (None, Some(offset)) => CompanyZone::offset(offset),
+            (None, None) => None,
+        }
+        .unwrap_or_else(CompanyZone::utc)
     }
 
     pub(super) fn validate(&self, c: &mut Check, at: &KeyPath) {
@@ -54,51 +61,22 @@ impl General {
                 self.money_scale
             )
         });
-        c.ensure(
-            parse_offset(&self.utc_offset).is_some(),
-            &at.k("utc_offset"),
-            || {
+        if let Some(name) = &self.time_zone {
+            c.ensure(CompanyZone::named(name).is_some(), &at.k("time_zone"), || {
                 format!(
-                    "{:?} is not an offset such as \"+08:00\" or \"-05:30\"",
-                    self.utc_offset
+                    "{name:?} is not a time zone of the IANA database, such as \"Asia/Shanghai\" or \"Europe/Berlin\""
                 )
-            },
-        );
-    }
-}
-
-fn parse_offset(text: &str) -> Option<FixedOffset> {
-    let (sign, rest) = match text.as_bytes().first()? {
-        b'+' => (1, &text[1..]),
-        b'-' => (-1, &text[1..]),
-        _ => return None,
-    };
-    let (h, m) = rest.split_once(':')?;
-    if h.len() != 2 || m.len() != 2 {
-        return None;
-    }
-    let (h, m): (i32, i32) = (h.parse().ok()?, m.parse().ok()?);
-    if h > 14 || m > 59 {
-        return None;
-    }
-    // |h| <= 14 and m <= 59 (checked above): the seconds are well inside i32.
-    let seconds = h.checked_mul(3600)?.checked_add(m.checked_mul(60)?)?;
-    FixedOffset::east_opt(i32::checked_mul(sign, seconds)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_offset;
-
-    #[test]
-    fn offsets() {
-        assert_eq!(parse_offset("+08:00").unwrap().local_minus_utc(), 8 * 3600);
-        assert_eq!(
-            parse_offset("-05:30").unwrap().local_minus_utc(),
-            -(5 * 3600 + 1800)
-        );
-        for bad in ["8", "+8:00", "+15:00", "08:00", "+08:60", ""] {
-            assert!(parse_offset(bad).is_none(), "{bad}");
+            });
+            c.ensure(self.utc_offset.is_none(), &at.k("utc_offset"), || {
+                "give `time_zone` or `utc_offset`, not both".to_string()
+            });
+        }
+        if let Some(offset) = &self.utc_offset {
+            c.ensure(
+                CompanyZone::offset(offset).is_some(),
+                &at.k("utc_offset"),
+                || format!("{offset:?} is not an offset such as \"+08:00\" or \"-05:30\""),
+            );
         }
     }
 }

@@ -17,10 +17,11 @@ mod overlap;
 mod pricing;
 mod scope;
 mod values;
+mod zone;
 
 use std::sync::{Arc, OnceLock};
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml_edit::Document;
@@ -38,6 +39,7 @@ pub use pricing::{
     Action, CustomerScope, FreeUnits, PriceRule, PricingPolicy, ProductScope, Stacking, Tier,
     TierMode, Window,
 };
+pub use zone::CompanyZone;
 
 pub use lint::lint;
 pub use scope::{CustomerKey, ProductKey, customer_keys, product_keys};
@@ -250,14 +252,14 @@ impl Policy {
         self.file.general.rounding_policy()
     }
 
-    /// The company's UTC offset.
-    pub fn utc_offset(&self) -> FixedOffset {
-        self.file.general.offset()
+    /// The company's time zone (`general.time_zone` or `general.utc_offset`).
+    pub fn zone(&self) -> CompanyZone {
+        self.file.general.zone()
     }
 
     /// The business date of an instant, in the company's time zone.
     pub fn business_date(&self, at: DateTime<Utc>) -> NaiveDate {
-        at.with_timezone(&self.utc_offset()).date_naive()
+        self.zone().date_of(at)
     }
 }
 

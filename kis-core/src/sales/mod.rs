@@ -5,6 +5,7 @@
 mod catalogue;
 mod change;
 mod contract;
+mod credits;
 mod lines;
 mod order;
 mod price_exception;
@@ -23,6 +24,7 @@ pub use contract::{
     CloseContract, Contract, ContractStatus, DraftContract, EditContractTerms, FileContract,
     Filing, SignContract, Signing, Terms,
 };
+pub use credits::check_credits;
 pub use lines::{Line, LineRequest, PricingFor, engine_price, price_line};
 pub use order::{CompleteOrderStep, CreateOrder, FulfilmentStep, Order, OrderStatus, StepPlan};
 pub use price_exception::{ExceptionStatus, FilePriceException, PriceException};

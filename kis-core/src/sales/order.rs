@@ -150,27 +150,11 @@ impl Command for CreateOrder {
                 share_pct: Decimal::ONE_HUNDRED,
             }],
             Some(credits) => {
-                let total = crate::checked::sum("credits", credits.iter().map(|c| c.share_pct))?;
-                if credits.is_empty()
-                    || total != Decimal::ONE_HUNDRED
-                    || credits.iter().any(|c| c.share_pct <= Decimal::ZERO)
-                {
-                    return Err(Error::invalid(
-                        "credits",
-                        format!("shares must be positive and sum to 100, not {total}"),
-                    ));
-                }
-                for (i, c) in credits.iter().enumerate() {
-                    match ctx.get::<crate::org::User>(c.rep.as_str())? {
-                        Some(u) if u.value.role == crate::org::Role::Rep => {}
-                        _ => {
-                            return Err(Error::invalid(
-                                format!("credits[{i}].rep"),
-                                format!("{} is not a rep", c.rep),
-                            ));
-                        }
-                    }
-                }
+                super::credits::check_credits("credits", credits, |rep| {
+                    Ok(ctx
+                        .get::<crate::org::User>(rep.as_str())?
+                        .is_some_and(|u| u.value.role == crate::org::Role::Rep))
+                })?;
                 credits.clone()
             }
         };

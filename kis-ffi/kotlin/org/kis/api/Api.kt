@@ -1010,6 +1010,48 @@ data class CustomerMix(
     }
 }
 
+/**
+ * A customer record (P8.1) with its contacts (P8.2). Fields left out keep what kis has;
+ * the owner changes only by a transfer, which is audited as one.
+ */
+data class CustomerRow(
+    /** The customer's id (the row's key). */
+    val id: String,
+    /** Name. */
+    val name: String,
+    /** Customer group (price rules refer to it). */
+    val group: String,
+    /** The owning rep. */
+    val owner: UserId,
+    /** Contacts (replacing kis's list when given). */
+    val contacts: List<Contact>? = null,
+    /** Industry. */
+    val industry: String? = null,
+    /** Preferences and needs. */
+    val preferences: String? = null,
+    /** Region. */
+    val region: String? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "name" to name, "group" to group, "owner" to owner, "contacts" to contacts, "industry" to industry, "preferences" to preferences, "region" to region)
+
+    companion object {
+        /** A [CustomerRow] from its JSON object. */
+        fun fromJson(v: Any?): CustomerRow {
+            val m = Json.obj(v)
+            return CustomerRow(
+                id = Json.str(m["id"]),
+                name = Json.str(m["name"]),
+                group = Json.str(m["group"]),
+                owner = Json.str(m["owner"]),
+                contacts = m["contacts"]?.let { Json.list(it).map { Contact.fromJson(it) } },
+                industry = m["industry"]?.let { Json.str(it) },
+                preferences = m["preferences"]?.let { Json.str(it) },
+                region = m["region"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
 /** A decision on one step. */
 data class Decision(
     /** Who decided. */
@@ -1260,6 +1302,57 @@ data class Greeting(
                 occasion = Json.str(m["occasion"]),
                 owner = Json.str(m["owner"]),
                 contact = m["contact"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
+/** Records to import, by table. Every table may be empty. */
+data class ImportBatch(
+    /** Customers with contacts (P8.1). */
+    val customers: List<CustomerRow>? = null,
+    /** Products with list price and cost (P4.1a). */
+    val products: List<Product>? = null,
+    /** Sales delivered and recorded elsewhere (P5.3a). */
+    val sales: List<SaleRow>? = null,
+    /** Reps' annual targets (P2.2). */
+    val targets: List<TargetRow>? = null,
+    /** Teams (P2.1). */
+    val teams: List<TeamRow>? = null,
+    /** Users (P2.1). */
+    val users: List<UserRow>? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("customers" to customers, "products" to products, "sales" to sales, "targets" to targets, "teams" to teams, "users" to users)
+
+    companion object {
+        /** A [ImportBatch] from its JSON object. */
+        fun fromJson(v: Any?): ImportBatch {
+            val m = Json.obj(v)
+            return ImportBatch(
+                customers = m["customers"]?.let { Json.list(it).map { CustomerRow.fromJson(it) } },
+                products = m["products"]?.let { Json.list(it).map { Product.fromJson(it) } },
+                sales = m["sales"]?.let { Json.list(it).map { SaleRow.fromJson(it) } },
+                targets = m["targets"]?.let { Json.list(it).map { TargetRow.fromJson(it) } },
+                teams = m["teams"]?.let { Json.list(it).map { TeamRow.fromJson(it) } },
+                users = m["users"]?.let { Json.list(it).map { UserRow.fromJson(it) } },
+            )
+        }
+    }
+}
+
+/** What an import batch did, table by table in the order they were applied. */
+data class ImportSummary(
+    /** One entry per table the batch had rows for. */
+    val tables: List<TableCounts>,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("tables" to tables)
+
+    companion object {
+        /** A [ImportSummary] from its JSON object. */
+        fun fromJson(v: Any?): ImportSummary {
+            val m = Json.obj(v)
+            return ImportSummary(
+                tables = Json.list(m["tables"]).map { TableCounts.fromJson(it) },
             )
         }
     }
@@ -2248,6 +2341,63 @@ data class ReviewOutcome(
     }
 }
 
+/**
+ * A delivered sale recorded elsewhere (an ERP, years of history): one line of an order,
+ * with who is credited. It becomes a sales fact like a delivery in kis (P5.3a, P9).
+ */
+data class SaleRow(
+    /** The order in the system of record (with `line` and `date`, the row's key). */
+    val order: String,
+    /** The line of that order, from 1. */
+    val line: Long,
+    /** Delivery date. */
+    val date: LocalDate,
+    /** The customer (a customer kis has). */
+    val customer: String,
+    /** The product (a product kis has). */
+    val product: String,
+    /** Units delivered. */
+    val quantity: BigDecimal,
+    /** Revenue of the line. */
+    val amount: BigDecimal,
+    /** Currency of amount and cost: the price system's. */
+    val currency: Currency,
+    /** Who is credited, with shares summing to 100. */
+    val credits: List<Credit>,
+    /** The product's category, if the source states it: it must be the product's. */
+    val category: String? = null,
+    /**
+     * Cost of the line; `None`: the product's unit cost times the quantity, rounded by
+     * policy, as for a delivery in kis.
+     */
+    val cost: BigDecimal? = null,
+    /** The customer's region, if the source states it: it must be the customer's. */
+    val region: String? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("order" to order, "line" to line, "date" to date, "customer" to customer, "product" to product, "quantity" to quantity, "amount" to amount, "currency" to currency, "credits" to credits, "category" to category, "cost" to cost, "region" to region)
+
+    companion object {
+        /** A [SaleRow] from its JSON object. */
+        fun fromJson(v: Any?): SaleRow {
+            val m = Json.obj(v)
+            return SaleRow(
+                order = Json.str(m["order"]),
+                line = Json.long(m["line"]),
+                date = Json.date(m["date"]),
+                customer = Json.str(m["customer"]),
+                product = Json.str(m["product"]),
+                quantity = Json.dec(m["quantity"]),
+                amount = Json.dec(m["amount"]),
+                currency = Json.str(m["currency"]),
+                credits = Json.list(m["credits"]).map { Credit.fromJson(it) },
+                category = m["category"]?.let { Json.str(it) },
+                cost = m["cost"]?.let { Json.dec(it) },
+                region = m["region"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
 /** One delivered line. */
 data class SalesFact(
     /** `{date}:{order}:{line number, 3 digits}`. */
@@ -2563,6 +2713,60 @@ data class Survey(
     }
 }
 
+/** The rows of one table of a batch, by what they did. */
+data class TableCounts(
+    /** The table (`users`, `teams`, `products`, `customers`, `targets`, `sales`). */
+    val table: String,
+    /** Rows that made a new record. */
+    val created: Long,
+    /** Rows that changed a record. */
+    val updated: Long,
+    /** Rows kis already held as they are (imported before). */
+    val unchanged: Long,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("table" to table, "created" to created, "updated" to updated, "unchanged" to unchanged)
+
+    companion object {
+        /** A [TableCounts] from its JSON object. */
+        fun fromJson(v: Any?): TableCounts {
+            val m = Json.obj(v)
+            return TableCounts(
+                table = Json.str(m["table"]),
+                created = Json.long(m["created"]),
+                updated = Json.long(m["updated"]),
+                unchanged = Json.long(m["unchanged"]),
+            )
+        }
+    }
+}
+
+/** A rep's annual targets (P2.2, P5), as `set_targets` takes them. */
+data class TargetRow(
+    /** The rep (with `year`, the row's key). */
+    val rep: UserId,
+    /** The year. */
+    val year: Long,
+    /** The annual targets. */
+    val annual: Metrics,
+    /** Percent per month, January first (`None`: even). */
+    val distribution: List<BigDecimal>? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("rep" to rep, "year" to year, "annual" to annual, "distribution" to distribution)
+
+    companion object {
+        /** A [TargetRow] from its JSON object. */
+        fun fromJson(v: Any?): TargetRow {
+            val m = Json.obj(v)
+            return TargetRow(
+                rep = Json.str(m["rep"]),
+                year = Json.long(m["year"]),
+                annual = Metrics.fromJson(m["annual"]),
+                distribution = m["distribution"]?.let { Json.list(it).map { Json.dec(it) } },
+            )
+        }
+    }
+}
+
 /** A rep's annual targets, with the monthly distribution of the summed indicators. */
 data class Targets(
     /** `{year}:{rep}`. */
@@ -2617,6 +2821,33 @@ data class Team(
         fun fromJson(v: Any?): Team {
             val m = Json.obj(v)
             return Team(
+                id = Json.str(m["id"]),
+                name = Json.str(m["name"]),
+                manager = Json.str(m["manager"]),
+                director = m["director"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
+/** A team: its manager and the director it rolls up to (P2.1, P2.2). */
+data class TeamRow(
+    /** The team's id (the row's key). */
+    val id: TeamId,
+    /** Its name. */
+    val name: String,
+    /** The leading manager. */
+    val manager: UserId,
+    /** The director, if any. */
+    val director: UserId? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "name" to name, "manager" to manager, "director" to director)
+
+    companion object {
+        /** A [TeamRow] from its JSON object. */
+        fun fromJson(v: Any?): TeamRow {
+            val m = Json.obj(v)
+            return TeamRow(
                 id = Json.str(m["id"]),
                 name = Json.str(m["name"]),
                 manager = Json.str(m["manager"]),
@@ -2770,6 +3001,33 @@ data class User(
                 role = Json.str(m["role"]),
                 active = Json.bool(m["active"]),
                 createdAt = Json.instant(m["created_at"]),
+                team = m["team"]?.let { Json.str(it) },
+            )
+        }
+    }
+}
+
+/** A user of the sales organisation (P2.1), as an HR system lists them. */
+data class UserRow(
+    /** The user's id (the row's key). */
+    val id: UserId,
+    /** Their name. */
+    val name: String,
+    /** Their role. */
+    val role: Role,
+    /** Their team; required for reps (P2.1). */
+    val team: TeamId? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("id" to id, "name" to name, "role" to role, "team" to team)
+
+    companion object {
+        /** A [UserRow] from its JSON object. */
+        fun fromJson(v: Any?): UserRow {
+            val m = Json.obj(v)
+            return UserRow(
+                id = Json.str(m["id"]),
+                name = Json.str(m["name"]),
+                role = Json.str(m["role"]),
                 team = m["team"]?.let { Json.str(it) },
             )
         }
@@ -4175,6 +4433,39 @@ class KisApi(val wire: Wire, private val local: KisEngine? = null) {
     }
 
     /**
+     * Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+     *
+     * Records to import, by table. Every table may be empty.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param customers Customers with contacts (P8.1).
+     * @param products Products with list price and cost (P4.1a).
+     * @param sales Sales delivered and recorded elsewhere (P5.3a).
+     * @param targets Reps' annual targets (P2.2).
+     * @param teams Teams (P2.1).
+     * @param users Users (P2.1).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    fun importBatch(actor: String, customers: List<CustomerRow>? = null, products: List<Product>? = null, sales: List<SaleRow>? = null, targets: List<TargetRow>? = null, teams: List<TeamRow>? = null, users: List<UserRow>? = null, idempotencyKey: String? = null): ImportSummary {
+        val out = call("import_batch", actor, linkedMapOf<String, Any?>("customers" to customers, "products" to products, "sales" to sales, "targets" to targets, "teams" to teams, "users" to users), idempotencyKey)
+        return ImportSummary.fromJson(out)
+    }
+
+    /**
+     * Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+     *
+     * Every row of an import batch that an import would refuse, as problems with
+     * `table`, `row` and `key` among their fields; nothing is written.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param batch The batch to check.
+     */
+    fun checkImport(actor: String, batch: ImportBatch): List<Problem> {
+        val out = call("check_import", actor, linkedMapOf<String, Any?>("batch" to batch), null)
+        return Json.list(out).map { Problem.fromJson(it) }
+    }
+
+    /**
      * The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
      *
      * The change feed: what was committed after a cursor that the actor may see.
@@ -5482,6 +5773,39 @@ class KisSuspendApi(
     }
 
     /**
+     * Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+     *
+     * Records to import, by table. Every table may be empty.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param customers Customers with contacts (P8.1).
+     * @param products Products with list price and cost (P4.1a).
+     * @param sales Sales delivered and recorded elsewhere (P5.3a).
+     * @param targets Reps' annual targets (P2.2).
+     * @param teams Teams (P2.1).
+     * @param users Users (P2.1).
+     * @param idempotencyKey a retry with the same key and request returns the first result
+     */
+    suspend fun importBatch(actor: String, customers: List<CustomerRow>? = null, products: List<Product>? = null, sales: List<SaleRow>? = null, targets: List<TargetRow>? = null, teams: List<TeamRow>? = null, users: List<UserRow>? = null, idempotencyKey: String? = null): ImportSummary {
+        val out = call("import_batch", actor, linkedMapOf<String, Any?>("customers" to customers, "products" to products, "sales" to sales, "targets" to targets, "teams" to teams, "users" to users), idempotencyKey)
+        return ImportSummary.fromJson(out)
+    }
+
+    /**
+     * Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+     *
+     * Every row of an import batch that an import would refuse, as problems with
+     * `table`, `row` and `key` among their fields; nothing is written.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param batch The batch to check.
+     */
+    suspend fun checkImport(actor: String, batch: ImportBatch): List<Problem> {
+        val out = call("check_import", actor, linkedMapOf<String, Any?>("batch" to batch), null)
+        return Json.list(out).map { Problem.fromJson(it) }
+    }
+
+    /**
      * The changes committed after a cursor, in commit order, that the actor may see (P2): replicas and ERP outboxes follow it; resume from the batch's cursor.
      *
      * The change feed: what was committed after a cursor that the actor may see.
@@ -5586,6 +5910,8 @@ fun KisApi.callTyped(entry: String, actor: String, request: Map<*, *>, idempoten
         "sales_report" -> Json.enc(salesReport(actor, year = Json.long(request["year"]), month = request["month"]?.let { Json.long(it) }, rep = request["rep"]?.let { Json.str(it) }, team = request["team"]?.let { Json.str(it) }))
         "audit_trail" -> Json.enc(auditTrail(actor, collection = request["collection"]?.let { Json.str(it) }, fromSeq = request["from_seq"]?.let { Json.long(it) }, id = request["id"]?.let { Json.str(it) }))
         "verify_audit" -> Json.enc(verifyAudit(actor))
+        "import_batch" -> Json.enc(importBatch(actor, customers = request["customers"]?.let { Json.list(it).map { CustomerRow.fromJson(it) } }, products = request["products"]?.let { Json.list(it).map { Product.fromJson(it) } }, sales = request["sales"]?.let { Json.list(it).map { SaleRow.fromJson(it) } }, targets = request["targets"]?.let { Json.list(it).map { TargetRow.fromJson(it) } }, teams = request["teams"]?.let { Json.list(it).map { TeamRow.fromJson(it) } }, users = request["users"]?.let { Json.list(it).map { UserRow.fromJson(it) } }, idempotencyKey = idempotencyKey))
+        "check_import" -> Json.enc(checkImport(actor, batch = ImportBatch.fromJson(request["batch"])))
         "changes_since" -> Json.enc(changesSince(actor, after = request["after"]?.let { Json.long(it) }, limit = request["limit"]?.let { Json.long(it) }))
         else -> throw IllegalArgumentException("no API entry $entry")
     }
