@@ -6,6 +6,7 @@
 mod decimal_column;
 pub mod export;
 pub mod facts;
+pub mod import;
 pub mod kpi;
 pub mod pricing;
 pub mod read;
@@ -15,6 +16,7 @@ pub mod scores;
 mod test_support;
 
 pub use export::{audit_batch, claim_lines_batch};
+pub use import::{ImportRows, ImportTable, import_rows};
 pub use kpi::{score_tables, score_tables_batch, tally_facts, year_inputs};
 pub use pricing::price_lines;
 pub use report::{REPORT_TABLES, report_table};

@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::{Comparison, Performer, SalesReport, Slice};
 
 /// How many reps the top and bottom tables show.
-const PERFORMERS_SHOWN: usize = 3;
+pub(super) const PERFORMERS_SHOWN: usize = 3;
 
 /// `1234567.5` as `1,234,567.50`: amounts with two decimals and thousands separators.
 pub fn amount(value: Decimal) -> String {
@@ -29,11 +29,11 @@ pub fn amount(value: Decimal) -> String {
     format!("{sign}{grouped}.{frac}")
 }
 
-fn percent(value: Option<Decimal>) -> String {
+pub(super) fn percent(value: Option<Decimal>) -> String {
     value.map_or("n/a".into(), |v| format!("{v}%"))
 }
 
-fn change(value: Option<Decimal>) -> String {
+pub(super) fn change(value: Option<Decimal>) -> String {
     match value {
         Some(v) if v.is_sign_positive() && !v.is_zero() => format!("+{v}%"),
         other => percent(other),

@@ -1,8 +1,10 @@
 //! Sales reports (P9): what a manager analyses (target completion, trends, customers,
 //! P9.2) and sends to the director (P9.3). A report is data first ([`SalesReport`]);
-//! [`SalesReport::to_markdown`] renders it as a document.
+//! [`SalesReport::to_markdown`] renders it as a document, [`SalesReport::to_html`] as a
+//! self-contained web page with a chart.
 
 mod build;
+mod html;
 mod markdown;
 
 use chrono::{DateTime, Utc};
