@@ -38,6 +38,7 @@ pub mod expense;
 pub mod facts;
 pub mod feed;
 pub mod ids;
+pub mod impact;
 pub mod import;
 pub mod input;
 pub mod kpi;

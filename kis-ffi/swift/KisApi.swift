@@ -536,6 +536,88 @@ public struct Budget: JsonRecord {
     }
 }
 
+/// How claims against a budget are controlled (P6.3).
+public struct BudgetControl: JsonRecord {
+    /// Against the annual budget: `stop`, `warn` or `ignore`.
+    public let annual: String
+    /// Against the budget accumulated to the month.
+    public let monthly: String
+    /// Whether the category is one of the policy's (claims in others are refused).
+    public let categoryListed: Bool
+    /// The most one person may claim in the category a day.
+    public let perDay: Decimal?
+    /// The most one claim line may cost in the category.
+    public let perEvent: Decimal?
+
+    /// A BudgetControl of its fields.
+    public init(annual: String, monthly: String, categoryListed: Bool, perDay: Decimal? = nil, perEvent: Decimal? = nil) {
+        self.annual = annual
+        self.monthly = monthly
+        self.categoryListed = categoryListed
+        self.perDay = perDay
+        self.perEvent = perEvent
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["annual"] = Json.enc(self.annual)
+        m["monthly"] = Json.enc(self.monthly)
+        m["category_listed"] = Json.enc(self.categoryListed)
+        if let v = self.perDay { m["per_day"] = Json.enc(v) }
+        if let v = self.perEvent { m["per_event"] = Json.enc(v) }
+        return m
+    }
+
+    /// A BudgetControl from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> BudgetControl {
+        let m = try Json.obj(v)
+        return BudgetControl(
+            annual: try Json.str(m["annual"]),
+            monthly: try Json.str(m["monthly"]),
+            categoryListed: try Json.bool(m["category_listed"]),
+            perDay: try Json.opt(m["per_day"]).map { try Json.dec($0) },
+            perEvent: try Json.opt(m["per_event"]).map { try Json.dec($0) }
+        )
+    }
+}
+
+/// A budget whose control the new policy changes.
+public struct BudgetControlChange: JsonRecord {
+    /// The budget (`year:team:category`).
+    public let budget: String
+    /// Control under the policy in force.
+    public let current: BudgetControl
+    /// Control under the new policy.
+    public let new: BudgetControl
+
+    /// A BudgetControlChange of its fields.
+    public init(budget: String, current: BudgetControl, new: BudgetControl) {
+        self.budget = budget
+        self.current = current
+        self.new = new
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["budget"] = Json.enc(self.budget)
+        m["current"] = Json.enc(self.current)
+        m["new"] = Json.enc(self.new)
+        return m
+    }
+
+    /// A BudgetControlChange from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> BudgetControlChange {
+        let m = try Json.obj(v)
+        return BudgetControlChange(
+            budget: try Json.str(m["budget"]),
+            current: try BudgetControl.fromJson(m["current"]),
+            new: try BudgetControl.fromJson(m["new"])
+        )
+    }
+}
+
 /// An annual amount spread over the twelve months by percentages (even when none given).
 public struct BudgetPlan: JsonRecord {
     /// The annual amount.
@@ -2783,6 +2865,57 @@ public struct PlannedStep: JsonRecord {
     }
 }
 
+/// Everything a new policy would change, as the store is now.
+public struct PolicyImpact: JsonRecord {
+    /// The new policy's content hash.
+    public let policyVersion: String
+    /// The day it was judged on (today, in the company's time zone).
+    public let date: Day
+    /// Open quotes whose price changes (or that the new policy cannot price).
+    public let quotes: [QuoteRepricing]
+    /// Reps whose score or band changes, this month and this year.
+    public let scores: [ScoreChange]
+    /// Budgets of this year and later whose control changes.
+    public let budgets: [BudgetControlChange]
+    /// Open quotes priced, to say how much was looked at.
+    public let quotesChecked: Int64
+
+    /// A PolicyImpact of its fields.
+    public init(policyVersion: String, date: Day, quotes: [QuoteRepricing], scores: [ScoreChange], budgets: [BudgetControlChange], quotesChecked: Int64) {
+        self.policyVersion = policyVersion
+        self.date = date
+        self.quotes = quotes
+        self.scores = scores
+        self.budgets = budgets
+        self.quotesChecked = quotesChecked
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["policy_version"] = Json.enc(self.policyVersion)
+        m["date"] = Json.enc(self.date)
+        m["quotes"] = Json.enc(self.quotes)
+        m["scores"] = Json.enc(self.scores)
+        m["budgets"] = Json.enc(self.budgets)
+        m["quotes_checked"] = Json.enc(self.quotesChecked)
+        return m
+    }
+
+    /// A PolicyImpact from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> PolicyImpact {
+        let m = try Json.obj(v)
+        return PolicyImpact(
+            policyVersion: try Json.str(m["policy_version"]),
+            date: try Json.day(m["date"]),
+            quotes: try Json.list(m["quotes"]).map { try QuoteRepricing.fromJson($0) },
+            scores: try Json.list(m["scores"]).map { try ScoreChange.fromJson($0) },
+            budgets: try Json.list(m["budgets"]).map { try BudgetControlChange.fromJson($0) },
+            quotesChecked: try Json.int(m["quotes_checked"])
+        )
+    }
+}
+
 /// A stored policy version.
 public struct PolicyVersion: JsonRecord {
     /// Content hash of the text (the version id).
@@ -3124,6 +3257,62 @@ public struct Quote: JsonRecord {
             createdAt: try Json.instant(m["created_at"]),
             copiedFrom: try Json.opt(m["copied_from"]).map { try Json.str($0) },
             sentAt: try Json.opt(m["sent_at"]).map { try Json.instant($0) }
+        )
+    }
+}
+
+/// An open quote priced today under both policies.
+public struct QuoteRepricing: JsonRecord {
+    /// The quote.
+    public let quote: String
+    /// Its owner.
+    public let owner: UserId
+    /// Its status (draft, submitted, approved or sent).
+    public let status: QuoteStatus
+    /// The total it was quoted at (its current revision).
+    public let quotedTotal: Decimal
+    /// Its lines priced today under the policy in force.
+    public let currentTotal: Decimal
+    /// Its lines priced today under the new policy.
+    public let newTotal: Decimal
+    /// A line the new policy cannot price (a product its rules refuse), instead of a total.
+    public let problem: String?
+
+    /// A QuoteRepricing of its fields.
+    public init(quote: String, owner: UserId, status: QuoteStatus, quotedTotal: Decimal, currentTotal: Decimal, newTotal: Decimal, problem: String? = nil) {
+        self.quote = quote
+        self.owner = owner
+        self.status = status
+        self.quotedTotal = quotedTotal
+        self.currentTotal = currentTotal
+        self.newTotal = newTotal
+        self.problem = problem
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["quote"] = Json.enc(self.quote)
+        m["owner"] = Json.enc(self.owner)
+        m["status"] = Json.enc(self.status)
+        m["quoted_total"] = Json.enc(self.quotedTotal)
+        m["current_total"] = Json.enc(self.currentTotal)
+        m["new_total"] = Json.enc(self.newTotal)
+        if let v = self.problem { m["problem"] = Json.enc(v) }
+        return m
+    }
+
+    /// A QuoteRepricing from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> QuoteRepricing {
+        let m = try Json.obj(v)
+        return QuoteRepricing(
+            quote: try Json.str(m["quote"]),
+            owner: try Json.str(m["owner"]),
+            status: try Json.str(m["status"]),
+            quotedTotal: try Json.dec(m["quoted_total"]),
+            currentTotal: try Json.dec(m["current_total"]),
+            newTotal: try Json.dec(m["new_total"]),
+            problem: try Json.opt(m["problem"]).map { try Json.str($0) }
         )
     }
 }
@@ -3732,6 +3921,57 @@ public struct SalesReport: JsonRecord {
             performers: try Json.list(m["performers"]).map { try Performer.fromJson($0) },
             openComplaints: try Json.list(m["open_complaints"]).map { try ReportedComplaint.fromJson($0) },
             leads: try Json.list(m["leads"]).map { try LeadFunnel.fromJson($0) }
+        )
+    }
+}
+
+/// A rep's score of a period under both policies.
+public struct ScoreChange: JsonRecord {
+    /// The rep.
+    public let rep: UserId
+    /// `2026-11` or `2026`.
+    public let period: String
+    /// Score under the policy in force.
+    public let currentScore: Decimal
+    /// Score under the new policy.
+    public let newScore: Decimal
+    /// Band under the policy in force.
+    public let currentBand: String
+    /// Band under the new policy.
+    public let newBand: String
+
+    /// A ScoreChange of its fields.
+    public init(rep: UserId, period: String, currentScore: Decimal, newScore: Decimal, currentBand: String, newBand: String) {
+        self.rep = rep
+        self.period = period
+        self.currentScore = currentScore
+        self.newScore = newScore
+        self.currentBand = currentBand
+        self.newBand = newBand
+    }
+
+    /// Its JSON object, with kis-core's field names (absent optional fields left out).
+    public func toJson() -> [String: Any] {
+        var m: [String: Any] = [:]
+        m["rep"] = Json.enc(self.rep)
+        m["period"] = Json.enc(self.period)
+        m["current_score"] = Json.enc(self.currentScore)
+        m["new_score"] = Json.enc(self.newScore)
+        m["current_band"] = Json.enc(self.currentBand)
+        m["new_band"] = Json.enc(self.newBand)
+        return m
+    }
+
+    /// A ScoreChange from its JSON object.
+    public static func fromJson(_ v: Any?) throws -> ScoreChange {
+        let m = try Json.obj(v)
+        return ScoreChange(
+            rep: try Json.str(m["rep"]),
+            period: try Json.str(m["period"]),
+            currentScore: try Json.dec(m["current_score"]),
+            newScore: try Json.dec(m["new_score"]),
+            currentBand: try Json.str(m["current_band"]),
+            newBand: try Json.str(m["new_band"])
         )
     }
 }
@@ -5883,6 +6123,21 @@ public final class KisApi {
         return try PolicyVersion.fromJson(out)
     }
 
+    /// What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+    ///
+    /// What installing a policy would change, as the store is now.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - policy: The policy file's text (TOML), as `install_policy` takes it.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func policyImpact(actor: String, policy: String) throws -> PolicyImpact {
+        var request: [String: Any] = [:]
+        request["policy"] = Json.enc(policy)
+        let out = try call("policy_impact", actor: actor, request: request, idempotencyKey: nil)
+        return try PolicyImpact.fromJson(out)
+    }
+
     /// Every policy version installed, oldest first (everyone).
     ///
     /// Every policy version installed.
@@ -7526,6 +7781,21 @@ public final class KisAsyncApi {
         return try PolicyVersion.fromJson(out)
     }
 
+    /// What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+    ///
+    /// What installing a policy would change, as the store is now.
+    ///
+    /// - Parameters:
+    ///   - actor: the acting user's id (who may do this is decided by kis, P2)
+    ///   - policy: The policy file's text (TOML), as `install_policy` takes it.
+    /// - Throws: `KisError`, with kis-core's own message
+    public func policyImpact(actor: String, policy: String) async throws -> PolicyImpact {
+        var request: [String: Any] = [:]
+        request["policy"] = Json.enc(policy)
+        let out = try await call("policy_impact", actor: actor, request: request, idempotencyKey: nil)
+        return try PolicyImpact.fromJson(out)
+    }
+
     /// Every policy version installed, oldest first (everyone).
     ///
     /// Every policy version installed.
@@ -8090,6 +8360,8 @@ public extension KisApi {
             return Json.enc(try apiTokens(actor: actor, user: try Json.opt(request["user"]).map { try Json.str($0) }))
         case "install_policy":
             return Json.enc(try installPolicy(actor: actor, policy: try Json.str(request["policy"]), effectiveFrom: try Json.opt(request["effective_from"]).map { try Json.day($0) }, hash: try Json.opt(request["hash"]).map { try Json.str($0) }, idempotencyKey: idempotencyKey))
+        case "policy_impact":
+            return Json.enc(try policyImpact(actor: actor, policy: try Json.str(request["policy"])))
         case "policy_versions":
             return Json.enc(try policyVersions(actor: actor))
         case "set_targets":

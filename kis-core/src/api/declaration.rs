@@ -153,6 +153,8 @@ macro_rules! for_each_entry {
             // -- The policy (P1) --
             /// Installs a policy text, in force from a date (director or admin).
             command install_policy($crate::engine::InstallPolicy) -> $crate::engine::PolicyVersion;
+            /// What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+            query policy_impact($crate::api::query::PolicyImpactOf) -> $crate::impact::PolicyImpact;
             /// Every policy version installed, oldest first (everyone).
             query policy_versions($crate::api::query::PolicyVersions) -> Vec<$crate::engine::PolicyVersion>;
 

@@ -337,6 +337,14 @@ queries! {
         e.verify_audit()
     };
 
+    /// What installing a policy would change, as the store is now.
+    PolicyImpactOf "policy_impact" {
+        /// The policy file's text (TOML), as `install_policy` takes it.
+        policy: String,
+    } -> crate::impact::PolicyImpact = |e, a, r| {
+        e.policy_impact(a, &crate::policy::Policy::from_toml(&r.policy)?)
+    };
+
     /// Every row of an import batch that an import would refuse, as problems with
     /// `table`, `row` and `key` among their fields; nothing is written.
     CheckImport "check_import" {

@@ -431,6 +431,60 @@ data class Budget(
     }
 }
 
+/** How claims against a budget are controlled (P6.3). */
+data class BudgetControl(
+    /** Against the annual budget: `stop`, `warn` or `ignore`. */
+    val annual: String,
+    /** Against the budget accumulated to the month. */
+    val monthly: String,
+    /** Whether the category is one of the policy's (claims in others are refused). */
+    val categoryListed: Boolean,
+    /** The most one person may claim in the category a day. */
+    val perDay: BigDecimal? = null,
+    /** The most one claim line may cost in the category. */
+    val perEvent: BigDecimal? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("annual" to annual, "monthly" to monthly, "category_listed" to categoryListed, "per_day" to perDay, "per_event" to perEvent)
+
+    companion object {
+        /** A [BudgetControl] from its JSON object. */
+        fun fromJson(v: Any?): BudgetControl {
+            val m = Json.obj(v)
+            return BudgetControl(
+                annual = Json.str(m["annual"]),
+                monthly = Json.str(m["monthly"]),
+                categoryListed = Json.bool(m["category_listed"]),
+                perDay = m["per_day"]?.let { Json.dec(it) },
+                perEvent = m["per_event"]?.let { Json.dec(it) },
+            )
+        }
+    }
+}
+
+/** A budget whose control the new policy changes. */
+data class BudgetControlChange(
+    /** The budget (`year:team:category`). */
+    val budget: String,
+    /** Control under the policy in force. */
+    val current: BudgetControl,
+    /** Control under the new policy. */
+    val new: BudgetControl,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("budget" to budget, "current" to current, "new" to new)
+
+    companion object {
+        /** A [BudgetControlChange] from its JSON object. */
+        fun fromJson(v: Any?): BudgetControlChange {
+            val m = Json.obj(v)
+            return BudgetControlChange(
+                budget = Json.str(m["budget"]),
+                current = BudgetControl.fromJson(m["current"]),
+                new = BudgetControl.fromJson(m["new"]),
+            )
+        }
+    }
+}
+
 /** An annual amount spread over the twelve months by percentages (even when none given). */
 data class BudgetPlan(
     /** The annual amount. */
@@ -1892,6 +1946,39 @@ data class PlannedStep(
     }
 }
 
+/** Everything a new policy would change, as the store is now. */
+data class PolicyImpact(
+    /** The new policy's content hash. */
+    val policyVersion: String,
+    /** The day it was judged on (today, in the company's time zone). */
+    val date: LocalDate,
+    /** Open quotes whose price changes (or that the new policy cannot price). */
+    val quotes: List<QuoteRepricing>,
+    /** Reps whose score or band changes, this month and this year. */
+    val scores: List<ScoreChange>,
+    /** Budgets of this year and later whose control changes. */
+    val budgets: List<BudgetControlChange>,
+    /** Open quotes priced, to say how much was looked at. */
+    val quotesChecked: Long,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("policy_version" to policyVersion, "date" to date, "quotes" to quotes, "scores" to scores, "budgets" to budgets, "quotes_checked" to quotesChecked)
+
+    companion object {
+        /** A [PolicyImpact] from its JSON object. */
+        fun fromJson(v: Any?): PolicyImpact {
+            val m = Json.obj(v)
+            return PolicyImpact(
+                policyVersion = Json.str(m["policy_version"]),
+                date = Json.date(m["date"]),
+                quotes = Json.list(m["quotes"]).map { QuoteRepricing.fromJson(it) },
+                scores = Json.list(m["scores"]).map { ScoreChange.fromJson(it) },
+                budgets = Json.list(m["budgets"]).map { BudgetControlChange.fromJson(it) },
+                quotesChecked = Json.long(m["quotes_checked"]),
+            )
+        }
+    }
+}
+
 /** A stored policy version. */
 data class PolicyVersion(
     /** Content hash of the text (the version id). */
@@ -2114,6 +2201,42 @@ data class Quote(
                 createdAt = Json.instant(m["created_at"]),
                 copiedFrom = m["copied_from"]?.let { Json.str(it) },
                 sentAt = m["sent_at"]?.let { Json.instant(it) },
+            )
+        }
+    }
+}
+
+/** An open quote priced today under both policies. */
+data class QuoteRepricing(
+    /** The quote. */
+    val quote: String,
+    /** Its owner. */
+    val owner: UserId,
+    /** Its status (draft, submitted, approved or sent). */
+    val status: QuoteStatus,
+    /** The total it was quoted at (its current revision). */
+    val quotedTotal: BigDecimal,
+    /** Its lines priced today under the policy in force. */
+    val currentTotal: BigDecimal,
+    /** Its lines priced today under the new policy. */
+    val newTotal: BigDecimal,
+    /** A line the new policy cannot price (a product its rules refuse), instead of a total. */
+    val problem: String? = null,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("quote" to quote, "owner" to owner, "status" to status, "quoted_total" to quotedTotal, "current_total" to currentTotal, "new_total" to newTotal, "problem" to problem)
+
+    companion object {
+        /** A [QuoteRepricing] from its JSON object. */
+        fun fromJson(v: Any?): QuoteRepricing {
+            val m = Json.obj(v)
+            return QuoteRepricing(
+                quote = Json.str(m["quote"]),
+                owner = Json.str(m["owner"]),
+                status = Json.str(m["status"]),
+                quotedTotal = Json.dec(m["quoted_total"]),
+                currentTotal = Json.dec(m["current_total"]),
+                newTotal = Json.dec(m["new_total"]),
+                problem = m["problem"]?.let { Json.str(it) },
             )
         }
     }
@@ -2510,6 +2633,39 @@ data class SalesReport(
                 performers = Json.list(m["performers"]).map { Performer.fromJson(it) },
                 openComplaints = Json.list(m["open_complaints"]).map { ReportedComplaint.fromJson(it) },
                 leads = Json.list(m["leads"]).map { LeadFunnel.fromJson(it) },
+            )
+        }
+    }
+}
+
+/** A rep's score of a period under both policies. */
+data class ScoreChange(
+    /** The rep. */
+    val rep: UserId,
+    /** `2026-11` or `2026`. */
+    val period: String,
+    /** Score under the policy in force. */
+    val currentScore: BigDecimal,
+    /** Score under the new policy. */
+    val newScore: BigDecimal,
+    /** Band under the policy in force. */
+    val currentBand: String,
+    /** Band under the new policy. */
+    val newBand: String,
+) : JsonRecord {
+    override fun toJson(): Map<String, Any?> = linkedMapOf("rep" to rep, "period" to period, "current_score" to currentScore, "new_score" to newScore, "current_band" to currentBand, "new_band" to newBand)
+
+    companion object {
+        /** A [ScoreChange] from its JSON object. */
+        fun fromJson(v: Any?): ScoreChange {
+            val m = Json.obj(v)
+            return ScoreChange(
+                rep = Json.str(m["rep"]),
+                period = Json.str(m["period"]),
+                currentScore = Json.dec(m["current_score"]),
+                newScore = Json.dec(m["new_score"]),
+                currentBand = Json.str(m["current_band"]),
+                newBand = Json.str(m["new_band"]),
             )
         }
     }
@@ -4131,6 +4287,19 @@ class KisApi(val wire: Wire, private val local: KisEngine? = null) {
     }
 
     /**
+     * What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+     *
+     * What installing a policy would change, as the store is now.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param policy The policy file's text (TOML), as `install_policy` takes it.
+     */
+    fun policyImpact(actor: String, policy: String): PolicyImpact {
+        val out = call("policy_impact", actor, linkedMapOf<String, Any?>("policy" to policy), null)
+        return PolicyImpact.fromJson(out)
+    }
+
+    /**
      * Every policy version installed, oldest first (everyone).
      *
      * Every policy version installed.
@@ -5471,6 +5640,19 @@ class KisSuspendApi(
     }
 
     /**
+     * What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+     *
+     * What installing a policy would change, as the store is now.
+     *
+     * @param actor the acting user's id (who may do this is decided by kis, P2)
+     * @param policy The policy file's text (TOML), as `install_policy` takes it.
+     */
+    suspend fun policyImpact(actor: String, policy: String): PolicyImpact {
+        val out = call("policy_impact", actor, linkedMapOf<String, Any?>("policy" to policy), null)
+        return PolicyImpact.fromJson(out)
+    }
+
+    /**
      * Every policy version installed, oldest first (everyone).
      *
      * Every policy version installed.
@@ -5890,6 +6072,7 @@ fun KisApi.callTyped(entry: String, actor: String, request: Map<*, *>, idempoten
         "revoke_api_token" -> Json.enc(revokeApiToken(actor, id = Json.str(request["id"]), idempotencyKey = idempotencyKey))
         "api_tokens" -> Json.enc(apiTokens(actor, user = request["user"]?.let { Json.str(it) }))
         "install_policy" -> Json.enc(installPolicy(actor, policy = Json.str(request["policy"]), effectiveFrom = request["effective_from"]?.let { Json.date(it) }, hash = request["hash"]?.let { Json.str(it) }, idempotencyKey = idempotencyKey))
+        "policy_impact" -> Json.enc(policyImpact(actor, policy = Json.str(request["policy"])))
         "policy_versions" -> Json.enc(policyVersions(actor))
         "set_targets" -> Json.enc(setTargets(actor, rep = Json.str(request["rep"]), year = Json.long(request["year"]), annual = Metrics.fromJson(request["annual"]), distribution = request["distribution"]?.let { Json.list(it).map { Json.dec(it) } }, idempotencyKey = idempotencyKey))
         "record_survey" -> Json.enc(recordSurvey(actor, id = Json.str(request["id"]), customer = Json.str(request["customer"]), date = Json.date(request["date"]), score = Json.dec(request["score"]), channel = Json.str(request["channel"]), idempotencyKey = idempotencyKey))
