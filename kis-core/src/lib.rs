@@ -26,6 +26,7 @@ pub mod admin;
 pub mod api;
 pub mod approval;
 pub mod audit;
+pub mod cases;
 pub mod checked;
 pub mod clock;
 #[cfg(feature = "arrow")]

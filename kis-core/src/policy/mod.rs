@@ -16,7 +16,7 @@ mod locate;
 mod overlap;
 mod pricing;
 mod scope;
-mod values;
+pub mod values;
 mod zone;
 
 use std::sync::{Arc, OnceLock};
@@ -43,6 +43,12 @@ pub use zone::CompanyZone;
 
 pub use lint::lint;
 pub use scope::{CustomerKey, ProductKey, customer_keys, product_keys};
+
+/// The 1-based line and column (in characters) of a byte offset in a text, as policy
+/// problems give them.
+pub fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    Lines::of(text).at(offset)
+}
 
 use check::{Check, KeyPath};
 use locate::{Lines, Seg, path_at, path_text, span_of};
