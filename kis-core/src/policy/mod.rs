@@ -7,6 +7,7 @@
 mod approval;
 mod check;
 mod crm;
+mod diff;
 
 mod expense;
 mod general;
@@ -29,6 +30,7 @@ use toml_edit::Document;
 pub use crate::error::{PolicyError, PolicyProblem};
 pub use approval::{ApprovalPolicy, ApprovalRules, Chain, Condition, Scope, Step};
 pub use crm::{ComplaintDeadlines, CrmPolicy, Holiday};
+pub use diff::{ChangeKind, PolicyChange};
 pub use expense::{CategoryLimit, ExceedAction, ExpensePolicy, OnExceed};
 pub use general::General;
 pub use kpi::{
