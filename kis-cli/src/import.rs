@@ -206,7 +206,7 @@ fn chunks(sources: &[Source], size: usize) -> Vec<(usize, ImportBatch)> {
 
 pub fn run(out: &Out, args: ImportArgs) -> Outcome {
     let started = Instant::now();
-    if args.pairs.len() % 2 != 0 {
+    if !args.pairs.len().is_multiple_of(2) {
         return Err(Failure::Error(
             "give TABLE FILE pairs: `kis import users users.csv teams teams.csv`".into(),
         ));
