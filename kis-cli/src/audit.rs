@@ -20,7 +20,19 @@ pub enum AuditCommand {
 pub fn run(out: &Out, command: AuditCommand) -> Outcome {
     let AuditCommand::Verify { store } = command;
     let engine = store.open()?;
-    let report = VerifyAudit {}.run(&engine, &store.actor())?;
+    let verified = VerifyAudit {}.run(&engine, &store.actor());
+    let report = match verified {
+        Ok(report) => report,
+        // A row whose checksum fails is damage found, not a failure to check.
+        Err(kis::Error::Store(e @ kis::StoreError::Corrupt { .. })) => {
+            out.print(
+                &serde_json::json!({"intact": false, "corrupt": e.to_string()}),
+                || format!("{}: DAMAGE FOUND\n  {e}\n", store.store),
+            );
+            return Err(Failure::No);
+        }
+        Err(e) => return Err(e.into()),
+    };
     let intact = report.is_intact();
     out.print(&report, || {
         if intact {
