@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use clap::Args;
 use kis::columnar::{ImportRows, ImportTable, import_rows};
-use kis::import::{ImportBatch, ImportSummary, TableCounts};
+use kis::import::{ImportBatch, ImportSummary};
 use serde::Serialize;
 
 use crate::files::{self, Format};
@@ -72,7 +72,8 @@ struct Report {
     batches: usize,
     committed_batches: usize,
     checked_only: bool,
-    tables: Vec<TableCounts>,
+    #[serde(flatten)]
+    summary: ImportSummary,
     problems: Vec<RowProblem>,
     seconds: f64,
 }
@@ -103,12 +104,9 @@ fn place(e: &kis::Error, sources: &[Source], sales_offset: usize) -> RowProblem 
         kis::Error::ImportRow {
             table, row, source, ..
         } => {
-            let at = if *table == "sales" {
-                sales_offset + row
-            } else {
-                *row
-            };
             let file = sources.iter().find(|s| s.table.name() == *table);
+            // The batch's row, then the first row of the file it came from.
+            let at = if *table == "sales" { sales_offset + row } else { *row };
             let row = file.and_then(|f| f.rows.source_rows.get(at)).map(|r| r + 1);
             (file, row, source.as_ref())
         }
@@ -154,54 +152,19 @@ fn cell(e: &kis::Error, file: &str, format: Format) -> RowProblem {
     }
 }
 
-fn add(total: &mut Vec<TableCounts>, summary: &ImportSummary) {
-    for t in &summary.tables {
-        match total.iter_mut().find(|c| c.table == t.table) {
-            Some(c) => {
-                c.created += t.created;
-                c.updated += t.updated;
-                c.unchanged += t.unchanged;
-            }
-            None => total.push(t.clone()),
-        }
-    }
-}
-
-/// The batches to run: every table but sales in the first, sales `size` at a time.
-fn chunks(sources: &[Source], size: usize) -> Vec<(usize, ImportBatch)> {
-    let mut first = ImportBatch::default();
-    let mut sales = None;
+/// Every file's rows in one batch (cut into batches by `ImportBatch::in_batches`).
+fn merged(sources: &[Source]) -> ImportBatch {
+    let mut all = ImportBatch::default();
     for s in sources {
         let b = &s.rows.batch;
-        first.users.extend(b.users.iter().cloned());
-        first.teams.extend(b.teams.iter().cloned());
-        first.products.extend(b.products.iter().cloned());
-        first.customers.extend(b.customers.iter().cloned());
-        first.targets.extend(b.targets.iter().cloned());
-        if s.table == ImportTable::Sales {
-            sales = Some(&s.rows);
-        }
+        all.users.extend(b.users.iter().cloned());
+        all.teams.extend(b.teams.iter().cloned());
+        all.products.extend(b.products.iter().cloned());
+        all.customers.extend(b.customers.iter().cloned());
+        all.targets.extend(b.targets.iter().cloned());
+        all.sales.extend(b.sales.iter().cloned());
     }
-    let mut out = Vec::new();
-    let total = sales.map_or(0, |s| s.batch.sales.len());
-    let mut start = 0;
-    loop {
-        let end = (start + size).min(total);
-        let mut batch = if out.is_empty() {
-            std::mem::take(&mut first)
-        } else {
-            ImportBatch::default()
-        };
-        if let Some(s) = sales {
-            batch.sales = s.slice(start..end).batch.sales;
-        }
-        out.push((start, batch));
-        start = end;
-        if start >= total {
-            break;
-        }
-    }
-    out
+    all
 }
 
 pub fn run(out: &Out, args: ImportArgs) -> Outcome {
@@ -219,7 +182,7 @@ pub fn run(out: &Out, args: ImportArgs) -> Outcome {
         batches: 0,
         committed_batches: 0,
         checked_only: args.check,
-        tables: Vec::new(),
+        summary: ImportSummary::default(),
         problems: Vec::new(),
         seconds: 0.0,
     };
@@ -278,7 +241,7 @@ pub fn run(out: &Out, args: ImportArgs) -> Outcome {
     if !report.problems.is_empty() {
         return finish(out, report, &started);
     }
-    let chunks = chunks(&sources, args.batch_size as usize);
+    let chunks = merged(&sources).in_batches(args.batch_size as usize);
     report.batches = chunks.len();
     for (offset, batch) in chunks {
         if args.check {
@@ -291,7 +254,7 @@ pub fn run(out: &Out, args: ImportArgs) -> Outcome {
         match engine.execute(&actor, &batch) {
             Ok(summary) => {
                 report.committed_batches += 1;
-                add(&mut report.tables, &summary);
+                report.summary.absorb(&summary);
             }
             Err(e @ kis::Error::ImportRow { .. }) => {
                 // The batch wrote nothing: list every row of it kis would refuse.
@@ -354,7 +317,7 @@ fn finish(out: &Out, mut report: Report, started: &Instant) -> Outcome {
                 if report.batches == 1 { "" } else { "es" },
                 report.seconds
             ));
-            for t in &report.tables {
+            for t in &report.summary.tables {
                 text.push_str(&format!(
                     "  {}: {} created, {} updated, {} unchanged\n",
                     t.table, t.created, t.updated, t.unchanged

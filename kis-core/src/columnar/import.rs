@@ -165,6 +165,35 @@ impl ImportRows {
     }
 }
 
+impl ImportRows {
+    /// An import error with the row of the table it came from instead of the row of the
+    /// batch (`sales_offset`: the batch's first sale, from
+    /// [`ImportBatch::in_batches`]); other errors as they are.
+    pub fn locate(&self, e: Error, sales_offset: usize) -> Error {
+        match e {
+            Error::ImportRow {
+                table,
+                row,
+                key,
+                source,
+            } => {
+                let at = if table == "sales" {
+                    sales_offset.saturating_add(row)
+                } else {
+                    row
+                };
+                Error::ImportRow {
+                    table,
+                    row: self.source_rows.get(at).copied().unwrap_or(at),
+                    key,
+                    source,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
 /// Reads `batches` as rows of `table`. `currency` is the price system's, for a products
 /// table without a `currency` column. A missing column, or up to [`MAX_PROBLEMS`] bad
 /// cells, are returned as errors naming `table.column[row]` (rows from 0, across all the

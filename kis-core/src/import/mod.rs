@@ -77,6 +77,33 @@ impl ImportBatch {
         self.len() == 0
     }
 
+    /// This batch cut into batches of at most `sales_per_batch` sales (at least one),
+    /// every other table's rows in the first: the few rows a sale refers to come before
+    /// the many sales. Each comes with the index of its first sale in this batch.
+    pub fn in_batches(mut self, sales_per_batch: usize) -> Vec<(usize, ImportBatch)> {
+        let size = sales_per_batch.max(1);
+        let sales = std::mem::take(&mut self.sales);
+        let mut out = vec![(0, self)];
+        let mut rest = sales.into_iter().peekable();
+        let mut first = 0usize;
+        while rest.peek().is_some() {
+            let part: Vec<SaleRow> = rest.by_ref().take(size).collect();
+            let n = part.len();
+            match out.last_mut() {
+                Some((_, last)) if last.sales.is_empty() && first == 0 => last.sales = part,
+                _ => out.push((
+                    first,
+                    ImportBatch {
+                        sales: part,
+                        ..ImportBatch::default()
+                    },
+                )),
+            }
+            first = first.saturating_add(n);
+        }
+        out
+    }
+
     /// Applies every row in dependency order. A refused row goes to `refuse`: returning
     /// its error stops the batch (an import), returning `Ok` goes on to the next row (a
     /// check that lists them all).
@@ -200,5 +227,48 @@ impl Engine {
             })
         })?;
         Ok(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sale(order: &str) -> SaleRow {
+        SaleRow {
+            order: order.into(),
+            line: 1,
+            date: chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap_or_default(),
+            customer: "C".into(),
+            product: "P".into(),
+            quantity: rust_decimal::Decimal::ONE,
+            amount: rust_decimal::Decimal::ONE,
+            cost: None,
+            currency: crate::money::Currency::new("CNY").unwrap(),
+            credits: Vec::new(),
+            category: None,
+            region: None,
+        }
+    }
+
+    #[test]
+    fn batches_put_the_small_tables_first() {
+        let batch = ImportBatch {
+            teams: vec![TeamRow {
+                id: "east".into(),
+                name: "East".into(),
+                manager: "m".into(),
+                director: None,
+            }],
+            sales: (0..5).map(|i| sale(&format!("O{i}"))).collect(),
+            ..ImportBatch::default()
+        };
+        let parts = batch.in_batches(2);
+        let shape: Vec<(usize, usize, usize)> = parts
+            .iter()
+            .map(|(first, b)| (*first, b.teams.len(), b.sales.len()))
+            .collect();
+        assert_eq!(shape, [(0, 1, 2), (2, 0, 2), (4, 0, 1)]);
+        assert_eq!(ImportBatch::default().in_batches(10).len(), 1);
     }
 }

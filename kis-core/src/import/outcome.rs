@@ -53,6 +53,20 @@ pub struct ImportSummary {
 }
 
 impl ImportSummary {
+    /// Adds another batch's counts (batches of one import).
+    pub fn absorb(&mut self, other: &ImportSummary) {
+        for t in &other.tables {
+            match self.tables.iter_mut().find(|c| c.table == t.table) {
+                Some(c) => {
+                    c.created = c.created.saturating_add(t.created);
+                    c.updated = c.updated.saturating_add(t.updated);
+                    c.unchanged = c.unchanged.saturating_add(t.unchanged);
+                }
+                None => self.tables.push(t.clone()),
+            }
+        }
+    }
+
     /// The counts of `table`, if the batch had it.
     pub fn table(&self, table: &str) -> Option<&TableCounts> {
         self.tables.iter().find(|t| t.table == table)

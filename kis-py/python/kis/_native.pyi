@@ -293,6 +293,8 @@ class Engine:
         """The sales facts dated `first..=last` as an Arrow table, one row per credited rep
         (director, finance, admin).
         """
+    def import_table(self, actor: str, table: str, data: ArrowStream, *, batch_size: int = 10000) -> str:
+        """placeholder"""
     def expense_claims_table(self, actor: str) -> ArrowTable:
         """The expense claims the actor may see, one row per claim line."""
     def audit_table(self, *, from_seq: int = 0) -> ArrowTable:

@@ -282,6 +282,18 @@ class EngineBase:
         rep (director, finance, admin)."""
         return self._native.sales_facts_table(actor, first, last)
 
+    def import_table(self, actor: str, table: str, data: Any, *, batch_size: int = 10000) -> Any:
+        """Imports a table (polars, pyarrow, pandas through Arrow; text or typed columns,
+        as `kis import` reads a file) of `table` rows: users, teams, products, customers,
+        targets or sales, a split sale one row per credited rep. Every cell is checked
+        first (a float amount is refused); then the rows go through the engine in batches
+        of `batch_size` sales, each all or nothing. A refused row raises the error of its
+        kind with `row` the row of `data`; earlier batches stay committed, and importing
+        the same table again leaves their rows unchanged. Returns a
+        :class:`kis.ImportSummary`."""
+        text = self._native.import_table(actor, table, data, batch_size=batch_size)
+        return decode_named("ImportSummary", json.loads(text))
+
     def expense_claims_table(self, actor: str) -> Any:
         """The expense claims the actor may see as an Arrow table, one row per line."""
         return self._native.expense_claims_table(actor)
