@@ -50,6 +50,47 @@ impl PyEngine {
         PyTable::try_new(batches, schema)
     }
 
+    /// Imports a table of `table` rows (users, teams, products, customers, targets,
+    /// sales; text or typed columns, as `kis import` reads a file) through the engine, in
+    /// batches of `batch_size` sales, each all or nothing; the summary as JSON. A refused
+    /// row raises with `row` the row of `data` (from 0); earlier batches stay committed,
+    /// and importing the same table again leaves their rows unchanged.
+    #[pyo3(signature = (actor, table, data, *, batch_size = 10_000))]
+    fn import_table(
+        &self,
+        py: Python<'_>,
+        actor: &str,
+        table: &str,
+        data: PyTable,
+        #[pyo3(from_py_with = crate::convert::count)] batch_size: u64,
+    ) -> PyResult<String> {
+        let which = columnar::ImportTable::named(table).ok_or_else(|| {
+            invalid(py, "table", &format!("{table:?} is not users, teams, products, customers, targets or sales"))
+        })?;
+        let batches = data.into_inner().0;
+        let actor = Actor::new(actor);
+        let summary = py
+            .detach(|| {
+                let engine = self.engine()?;
+                let currency = engine.policy().general().currency;
+                let rows = columnar::import_rows(which, &batches, currency)
+                    .map_err(|problems| problems.into_iter().next().unwrap_or_else(|| {
+                        kis::Error::invalid("table", "unreadable")
+                    }))?;
+                let size = usize::try_from(batch_size).unwrap_or(usize::MAX);
+                let mut summary = kis::import::ImportSummary::default();
+                for (first, batch) in rows.batch.clone().in_batches(size) {
+                    let done = engine
+                        .execute(&actor, &batch)
+                        .map_err(|e| rows.locate(e, first))?;
+                    summary.absorb(&done);
+                }
+                Ok::<_, kis::Error>(summary)
+            })
+            .or_raise(py)?;
+        serde_json::to_string(&summary).map_err(|e| invalid(py, "summary", &e.to_string()))
+    }
+
     /// The expense claims the actor may see, one row per claim line.
     fn expense_claims_table(&self, py: Python<'_>, actor: &str) -> PyResult<PyTable> {
         let batch = py
@@ -151,47 +192,6 @@ impl PyPolicy {
             })
             .or_raise(py)?;
         to_table(batch)
-    }
-
-    /// Imports a table of `table` rows (users, teams, products, customers, targets,
-    /// sales; text or typed columns, as `kis import` reads a file) through the engine, in
-    /// batches of `batch_size` sales, each all or nothing; the summary as JSON. A refused
-    /// row raises with `row` the row of `data` (from 0); earlier batches stay committed,
-    /// and importing the same table again leaves their rows unchanged.
-    #[pyo3(signature = (actor, table, data, *, batch_size = 10_000))]
-    fn import_table(
-        &self,
-        py: Python<'_>,
-        actor: &str,
-        table: &str,
-        data: PyTable,
-        #[pyo3(from_py_with = crate::convert::count)] batch_size: u64,
-    ) -> PyResult<String> {
-        let which = columnar::ImportTable::named(table).ok_or_else(|| {
-            invalid(py, "table", &format!("{table:?} is not users, teams, products, customers, targets or sales"))
-        })?;
-        let batches = data.into_inner().0;
-        let actor = Actor::new(actor);
-        let summary = py
-            .detach(|| {
-                let engine = self.engine()?;
-                let currency = engine.policy().general().currency;
-                let rows = columnar::import_rows(which, &batches, currency)
-                    .map_err(|problems| problems.into_iter().next().unwrap_or_else(|| {
-                        kis::Error::invalid("table", "unreadable")
-                    }))?;
-                let size = usize::try_from(batch_size).unwrap_or(usize::MAX);
-                let mut summary = kis::import::ImportSummary::default();
-                for (first, batch) in rows.batch.clone().in_batches(size) {
-                    let done = engine
-                        .execute(&actor, &batch)
-                        .map_err(|e| rows.locate(e, first))?;
-                    summary.absorb(&done);
-                }
-                Ok(summary)
-            })
-            .or_raise(py)?;
-        serde_json::to_string(&summary).map_err(|e| invalid(py, "summary", &e.to_string()))
     }
 
     /// Prices a table of `lines` (product, quantity, date, optional customer and

@@ -275,6 +275,38 @@ class Budget:
 
 
 @dataclasses.dataclass(frozen=True)
+class BudgetControl:
+    """How claims against a budget are controlled (P6.3).
+
+    Attributes:
+            annual: Against the annual budget: `stop`, `warn` or `ignore`.
+            monthly: Against the budget accumulated to the month.
+            category_listed: Whether the category is one of the policy's (claims in others are refused).
+            per_day: The most one person may claim in the category a day.
+            per_event: The most one claim line may cost in the category.
+    """
+    annual: str
+    monthly: str
+    category_listed: bool
+    per_day: Optional[decimal.Decimal] = None
+    per_event: Optional[decimal.Decimal] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class BudgetControlChange:
+    """A budget whose control the new policy changes.
+
+    Attributes:
+            budget: The budget (`year:team:category`).
+            current: Control under the policy in force.
+            new: Control under the new policy.
+    """
+    budget: str
+    current: BudgetControl
+    new: BudgetControl
+
+
+@dataclasses.dataclass(frozen=True)
 class BudgetPlan:
     """An annual amount spread over the twelve months by percentages (even when none given).
 
@@ -626,6 +658,31 @@ class CustomerMix:
 
 
 @dataclasses.dataclass(frozen=True)
+class CustomerRow:
+    """A customer record (P8.1) with its contacts (P8.2). Fields left out keep what kis has;
+    the owner changes only by a transfer, which is audited as one.
+
+    Attributes:
+            id: The customer's id (the row's key).
+            name: Name.
+            group: Customer group (price rules refer to it).
+            owner: The owning rep.
+            contacts: Contacts (replacing kis's list when given).
+            industry: Industry.
+            preferences: Preferences and needs.
+            region: Region.
+    """
+    id: str
+    name: str
+    group: str
+    owner: UserId
+    contacts: Optional[List[Contact]] = None
+    industry: Optional[str] = None
+    preferences: Optional[str] = None
+    region: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Decision:
     """A decision on one step.
 
@@ -777,6 +834,36 @@ class Greeting:
     occasion: str
     owner: UserId
     contact: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportBatch:
+    """Records to import, by table. Every table may be empty.
+
+    Attributes:
+            customers: Customers with contacts (P8.1).
+            products: Products with list price and cost (P4.1a).
+            sales: Sales delivered and recorded elsewhere (P5.3a).
+            targets: Reps' annual targets (P2.2).
+            teams: Teams (P2.1).
+            users: Users (P2.1).
+    """
+    customers: Optional[List[CustomerRow]] = None
+    products: Optional[List[Product]] = None
+    sales: Optional[List[SaleRow]] = None
+    targets: Optional[List[TargetRow]] = None
+    teams: Optional[List[TeamRow]] = None
+    users: Optional[List[UserRow]] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportSummary:
+    """What an import batch did, table by table in the order they were applied.
+
+    Attributes:
+            tables: One entry per table the batch had rows for.
+    """
+    tables: List[TableCounts]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1094,6 +1181,26 @@ class PlannedStep:
 
 
 @dataclasses.dataclass(frozen=True)
+class PolicyImpact:
+    """Everything a new policy would change, as the store is now.
+
+    Attributes:
+            policy_version: The new policy's content hash.
+            date: The day it was judged on (today, in the company's time zone).
+            quotes: Open quotes whose price changes (or that the new policy cannot price).
+            scores: Reps whose score or band changes, this month and this year.
+            budgets: Budgets of this year and later whose control changes.
+            quotes_checked: Open quotes priced, to say how much was looked at.
+    """
+    policy_version: str
+    date: datetime.date
+    quotes: List[QuoteRepricing]
+    scores: List[ScoreChange]
+    budgets: List[BudgetControlChange]
+    quotes_checked: int
+
+
+@dataclasses.dataclass(frozen=True)
 class PolicyVersion:
     """A stored policy version.
 
@@ -1232,6 +1339,28 @@ class Quote(_extras.Quote):
 
 
 @dataclasses.dataclass(frozen=True)
+class QuoteRepricing:
+    """An open quote priced today under both policies.
+
+    Attributes:
+            quote: The quote.
+            owner: Its owner.
+            status: Its status (draft, submitted, approved or sent).
+            quoted_total: The total it was quoted at (its current revision).
+            current_total: Its lines priced today under the policy in force.
+            new_total: Its lines priced today under the new policy.
+            problem: A line the new policy cannot price (a product its rules refuse), instead of a total.
+    """
+    quote: str
+    owner: UserId
+    status: QuoteStatus
+    quoted_total: decimal.Decimal
+    current_total: decimal.Decimal
+    new_total: decimal.Decimal
+    problem: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class QuoteRevision:
     """One version of a quote's content (P3.3: revisions are versions; each keeps its lines,
     prices, pricing policy and review).
@@ -1365,6 +1494,40 @@ class ReviewOutcome:
 
 
 @dataclasses.dataclass(frozen=True)
+class SaleRow:
+    """A delivered sale recorded elsewhere (an ERP, years of history): one line of an order,
+    with who is credited. It becomes a sales fact like a delivery in kis (P5.3a, P9).
+
+    Attributes:
+            order: The order in the system of record (with `line` and `date`, the row's key).
+            line: The line of that order, from 1.
+            date: Delivery date.
+            customer: The customer (a customer kis has).
+            product: The product (a product kis has).
+            quantity: Units delivered.
+            amount: Revenue of the line.
+            currency: Currency of amount and cost: the price system's.
+            credits: Who is credited, with shares summing to 100.
+            category: The product's category, if the source states it: it must be the product's.
+            cost: Cost of the line; `None`: the product's unit cost times the quantity, rounded by
+        policy, as for a delivery in kis.
+            region: The customer's region, if the source states it: it must be the customer's.
+    """
+    order: str
+    line: int
+    date: datetime.date
+    customer: str
+    product: str
+    quantity: decimal.Decimal
+    amount: decimal.Decimal
+    currency: Currency
+    credits: List[Credit]
+    category: Optional[str] = None
+    cost: Optional[decimal.Decimal] = None
+    region: Optional[str] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class SalesFact:
     """One delivered line.
 
@@ -1436,6 +1599,26 @@ class SalesReport:
     performers: List[Performer]
     open_complaints: List[ReportedComplaint]
     leads: List[LeadFunnel]
+
+
+@dataclasses.dataclass(frozen=True)
+class ScoreChange:
+    """A rep's score of a period under both policies.
+
+    Attributes:
+            rep: The rep.
+            period: `2026-11` or `2026`.
+            current_score: Score under the policy in force.
+            new_score: Score under the new policy.
+            current_band: Band under the policy in force.
+            new_band: Band under the new policy.
+    """
+    rep: UserId
+    period: str
+    current_score: decimal.Decimal
+    new_score: decimal.Decimal
+    current_band: str
+    new_band: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -1557,6 +1740,38 @@ class Survey:
 
 
 @dataclasses.dataclass(frozen=True)
+class TableCounts:
+    """The rows of one table of a batch, by what they did.
+
+    Attributes:
+            table: The table (`users`, `teams`, `products`, `customers`, `targets`, `sales`).
+            created: Rows that made a new record.
+            updated: Rows that changed a record.
+            unchanged: Rows kis already held as they are (imported before).
+    """
+    table: str
+    created: int
+    updated: int
+    unchanged: int
+
+
+@dataclasses.dataclass(frozen=True)
+class TargetRow:
+    """A rep's annual targets (P2.2, P5), as `set_targets` takes them.
+
+    Attributes:
+            rep: The rep (with `year`, the row's key).
+            year: The year.
+            annual: The annual targets.
+            distribution: Percent per month, January first (`None`: even).
+    """
+    rep: UserId
+    year: int
+    annual: Metrics
+    distribution: Optional[List[decimal.Decimal]] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Targets:
     """A rep's annual targets, with the monthly distribution of the summed indicators.
 
@@ -1586,6 +1801,22 @@ class Team:
             name: Display name.
             manager: The leading manager (P2.3).
             director: The director the team rolls up to (P2.2).
+    """
+    id: TeamId
+    name: str
+    manager: UserId
+    director: Optional[UserId] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class TeamRow:
+    """A team: its manager and the director it rolls up to (P2.1, P2.2).
+
+    Attributes:
+            id: The team's id (the row's key).
+            name: Its name.
+            manager: The leading manager.
+            director: The director, if any.
     """
     id: TeamId
     name: str
@@ -1684,6 +1915,22 @@ class User:
 
 
 @dataclasses.dataclass(frozen=True)
+class UserRow:
+    """A user of the sales organisation (P2.1), as an HR system lists them.
+
+    Attributes:
+            id: The user's id (the row's key).
+            name: Their name.
+            role: Their role.
+            team: Their team; required for reps (P2.1).
+    """
+    id: UserId
+    name: str
+    role: Role
+    team: Optional[TeamId] = None
+
+
+@dataclasses.dataclass(frozen=True)
 class Visit:
     """A logged visit or call.
 
@@ -1734,6 +1981,8 @@ TYPES.update({
     'AuditReport': ('struct', AuditReport, [('entries', 'entries', 'int'), ('mismatches', 'mismatches', ('list', ('ref', 'DocumentMismatch'))), ('broken', 'broken', ('opt', ('ref', 'AuditBreak'))), ('head_hash', 'head_hash', ('opt', 'str'))]),
     'Award': ('struct', Award, [('kind', 'kind', 'str'), ('winners', 'winners', ('list', 'str')), ('rule', 'rule', 'str')]),
     'Budget': ('struct', Budget, [('id', 'id', 'str'), ('year', 'year', 'int'), ('team', 'team', ('ref', 'TeamId')), ('category', 'category', 'str'), ('currency', 'currency', ('ref', 'Currency')), ('owner', 'owner', ('ref', 'UserId')), ('versions', 'versions', ('list', ('ref', 'BudgetVersion'))), ('status', 'status', ('ref', 'BudgetStatus')), ('approval', 'approval', ('opt', ('ref', 'Approval'))), ('in_force', 'in_force', ('opt', 'int'))]),
+    'BudgetControl': ('struct', BudgetControl, [('annual', 'annual', 'str'), ('monthly', 'monthly', 'str'), ('category_listed', 'category_listed', 'bool'), ('per_day', 'per_day', ('opt', 'dec')), ('per_event', 'per_event', ('opt', 'dec'))]),
+    'BudgetControlChange': ('struct', BudgetControlChange, [('budget', 'budget', 'str'), ('current', 'current', ('ref', 'BudgetControl')), ('new', 'new', ('ref', 'BudgetControl'))]),
     'BudgetPlan': ('struct', BudgetPlan, [('annual', 'annual', 'dec'), ('distribution', 'distribution', ('list', 'dec'))]),
     'BudgetStatus': ('alias', 'str'),
     'BudgetStatusLine': ('struct', BudgetStatusLine, [('team', 'team', ('ref', 'TeamId')), ('category', 'category', 'str'), ('annual', 'annual', 'dec'), ('to_date', 'to_date', 'dec'), ('consumed', 'consumed', 'dec'), ('consumed_to_date', 'consumed_to_date', 'dec'), ('remaining', 'remaining', 'dec'), ('proposal_pending', 'proposal_pending', 'bool'), ('months', 'months', ('list', ('tuple', ('int', 'dec', 'dec'))))]),
@@ -1758,6 +2007,7 @@ TYPES.update({
     'Currency': ('alias', 'str'),
     'Customer': ('struct', Customer, [('id', 'id', 'str'), ('name', 'name', 'str'), ('group', 'group', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('created_at', 'created_at', 'datetime'), ('contacts', 'contacts', ('list', ('ref', 'Contact'))), ('industry', 'industry', ('opt', 'str')), ('lead', 'lead', ('opt', 'str')), ('preferences', 'preferences', ('opt', 'str')), ('region', 'region', ('opt', 'str'))]),
     'CustomerMix': ('struct', CustomerMix, [('new_customers', 'new_customers', 'int'), ('new_revenue', 'new_revenue', 'dec'), ('returning_customers', 'returning_customers', 'int'), ('returning_revenue', 'returning_revenue', 'dec')]),
+    'CustomerRow': ('struct', CustomerRow, [('id', 'id', 'str'), ('name', 'name', 'str'), ('group', 'group', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('contacts', 'contacts', ('list', ('ref', 'Contact'))), ('industry', 'industry', ('opt', 'str')), ('preferences', 'preferences', ('opt', 'str')), ('region', 'region', ('opt', 'str'))]),
     'Decision': ('struct', Decision, [('by', 'by', ('ref', 'UserId')), ('at', 'at', 'datetime'), ('verdict', 'verdict', ('ref', 'Verdict')), ('comment', 'comment', ('opt', 'str')), ('on_behalf_of', 'on_behalf_of', ('opt', ('ref', 'UserId')))]),
     'Delegation': ('struct', Delegation, [('id', 'id', 'str'), ('from_', 'from', ('ref', 'UserId')), ('to', 'to', ('ref', 'UserId')), ('first_day', 'first_day', 'date'), ('last_day', 'last_day', 'date'), ('created_at', 'created_at', 'datetime')]),
     'DocKind': ('alias', 'str'),
@@ -1768,6 +2018,8 @@ TYPES.update({
     'Filing': ('struct', Filing, [('reference', 'reference', 'str'), ('sha256', 'sha256', 'str'), ('filed_at', 'filed_at', 'datetime')]),
     'FulfilmentStep': ('struct', FulfilmentStep, [('name', 'name', 'str'), ('due', 'due', 'date'), ('done_on', 'done_on', ('opt', 'date'))]),
     'Greeting': ('struct', Greeting, [('date', 'date', 'date'), ('customer', 'customer', 'str'), ('occasion', 'occasion', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('contact', 'contact', ('opt', 'str'))]),
+    'ImportBatch': ('struct', ImportBatch, [('customers', 'customers', ('list', ('ref', 'CustomerRow'))), ('products', 'products', ('list', ('ref', 'Product'))), ('sales', 'sales', ('list', ('ref', 'SaleRow'))), ('targets', 'targets', ('list', ('ref', 'TargetRow'))), ('teams', 'teams', ('list', ('ref', 'TeamRow'))), ('users', 'users', ('list', ('ref', 'UserRow')))]),
+    'ImportSummary': ('struct', ImportSummary, [('tables', 'tables', ('list', ('ref', 'TableCounts')))]),
     'InboxItem': ('struct', InboxItem, [('kind', 'kind', ('ref', 'DocKind')), ('id', 'id', 'str'), ('round', 'round', 'int'), ('step', 'step', 'int'), ('role', 'role', ('ref', 'Role')), ('submitter', 'submitter', ('ref', 'UserId')), ('summary', 'summary', 'str'), ('waiting_since', 'waiting_since', 'datetime'), ('days_waiting', 'days_waiting', 'int'), ('on_behalf_of', 'on_behalf_of', ('opt', ('ref', 'UserId'))), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
     'IssuedApiToken': ('struct', IssuedApiToken, [('token', 'token', 'str'), ('info', 'info', ('ref', 'ApiTokenInfo'))]),
     'LateStep': ('struct', LateStep, [('order', 'order', 'str'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('step', 'step', 'str'), ('due', 'due', 'date'), ('days_late', 'days_late', 'int')]),
@@ -1788,12 +2040,14 @@ TYPES.update({
     'Performer': ('struct', Performer, [('rep', 'rep', ('ref', 'UserId')), ('revenue', 'revenue', 'dec'), ('score', 'score', 'dec'), ('band', 'band', 'str'), ('completion_pct', 'completion_pct', ('opt', 'dec')), ('revenue_target', 'revenue_target', ('opt', 'dec')), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
     'Period': ('alias', 'any'),
     'PlannedStep': ('struct', PlannedStep, [('index', 'index', 'int'), ('role', 'role', ('ref', 'Role')), ('team_scope', 'team_scope', 'bool'), ('applies', 'applies', 'bool'), ('reason', 'reason', 'str')]),
+    'PolicyImpact': ('struct', PolicyImpact, [('policy_version', 'policy_version', 'str'), ('date', 'date', 'date'), ('quotes', 'quotes', ('list', ('ref', 'QuoteRepricing'))), ('scores', 'scores', ('list', ('ref', 'ScoreChange'))), ('budgets', 'budgets', ('list', ('ref', 'BudgetControlChange'))), ('quotes_checked', 'quotes_checked', 'int')]),
     'PolicyVersion': ('struct', PolicyVersion, [('hash', 'hash', 'str'), ('effective_from', 'effective_from', 'date'), ('installed_at', 'installed_at', 'datetime'), ('installed_by', 'installed_by', 'str'), ('source', 'source', 'str')]),
     'PriceException': ('struct', PriceException, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('customer_group', 'customer_group', 'str'), ('product', 'product', 'str'), ('price', 'price', 'dec'), ('engine_price', 'engine_price', 'dec'), ('max_quantity', 'max_quantity', 'dec'), ('valid_from', 'valid_from', 'date'), ('valid_to', 'valid_to', 'date'), ('reason', 'reason', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('status', 'status', ('ref', 'ExceptionStatus')), ('created_at', 'created_at', 'datetime'), ('approval', 'approval', ('opt', ('ref', 'Approval')))]),
     'PricedLine': ('struct', PricedLine, [('list_price', 'list_price', 'dec'), ('unit_price', 'unit_price', 'dec'), ('quantity', 'quantity', 'dec'), ('free_units', 'free_units', 'dec'), ('line_total', 'line_total', 'dec'), ('applied', 'applied', ('list', 'str')), ('trace', 'trace', ('list', ('ref', 'TraceStep')))]),
     'Problem': ('struct', Problem, [('kind', 'kind', 'str'), ('message', 'message', 'str'), ('fields', 'fields', ('map', 'any'))]),
     'Product': ('struct', Product, [('id', 'id', 'str'), ('name', 'name', 'str'), ('category', 'category', 'str'), ('list_price', 'list_price', ('ref', 'Money')), ('cost', 'cost', ('ref', 'Money'))]),
     'Quote': ('struct', Quote, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('customer_group', 'customer_group', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('status', 'status', ('ref', 'QuoteStatus')), ('revisions', 'revisions', ('list', ('ref', 'QuoteRevision'))), ('created_at', 'created_at', 'datetime'), ('copied_from', 'copied_from', ('opt', 'str')), ('sent_at', 'sent_at', ('opt', 'datetime'))]),
+    'QuoteRepricing': ('struct', QuoteRepricing, [('quote', 'quote', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('status', 'status', ('ref', 'QuoteStatus')), ('quoted_total', 'quoted_total', 'dec'), ('current_total', 'current_total', 'dec'), ('new_total', 'new_total', 'dec'), ('problem', 'problem', ('opt', 'str'))]),
     'QuoteResponse': ('alias', 'str'),
     'QuoteRevision': ('struct', QuoteRevision, [('number', 'number', 'int'), ('lines', 'lines', ('list', ('ref', 'Line'))), ('total', 'total', ('ref', 'Money')), ('valid_until', 'valid_until', 'date'), ('policy_version', 'policy_version', 'str'), ('created_at', 'created_at', 'datetime'), ('approval', 'approval', ('opt', ('ref', 'Approval')))]),
     'QuoteStatus': ('alias', 'str'),
@@ -1804,9 +2058,11 @@ TYPES.update({
     'ReportedComplaint': ('struct', ReportedComplaint, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('owner', 'owner', ('ref', 'UserId')), ('severity', 'severity', 'str'), ('status', 'status', 'str'), ('opened_at', 'opened_at', 'datetime'), ('overdue', 'overdue', ('opt', 'str'))]),
     'ReviewOutcome': ('struct', ReviewOutcome, [('kind', 'kind', ('ref', 'DocKind')), ('id', 'id', 'str'), ('round', 'round', 'int'), ('status', 'status', ('ref', 'ApprovalStatus')), ('current_role', 'current_role', ('opt', ('ref', 'Role'))), ('current_step', 'current_step', ('opt', 'int'))]),
     'Role': ('alias', 'str'),
+    'SaleRow': ('struct', SaleRow, [('order', 'order', 'str'), ('line', 'line', 'int'), ('date', 'date', 'date'), ('customer', 'customer', 'str'), ('product', 'product', 'str'), ('quantity', 'quantity', 'dec'), ('amount', 'amount', 'dec'), ('currency', 'currency', ('ref', 'Currency')), ('credits', 'credits', ('list', ('ref', 'Credit'))), ('category', 'category', ('opt', 'str')), ('cost', 'cost', ('opt', 'dec')), ('region', 'region', ('opt', 'str'))]),
     'SalesFact': ('struct', SalesFact, [('id', 'id', 'str'), ('date', 'date', 'date'), ('order', 'order', 'str'), ('contract', 'contract', 'str'), ('customer', 'customer', 'str'), ('product', 'product', 'str'), ('quantity', 'quantity', 'dec'), ('amount', 'amount', 'dec'), ('cost', 'cost', 'dec'), ('currency', 'currency', ('ref', 'Currency')), ('credits', 'credits', ('list', ('ref', 'Credit')))]),
     'SalesReport': ('struct', SalesReport, [('period', 'period', ('ref', 'Period')), ('scope', 'scope', ('ref', 'Scope')), ('prepared_by', 'prepared_by', ('ref', 'UserId')), ('prepared_at', 'prepared_at', 'datetime'), ('currency', 'currency', ('ref', 'Currency')), ('policy_version', 'policy_version', 'str'), ('totals', 'totals', ('ref', 'Totals')), ('completion', 'completion', ('list', ('ref', 'Completion'))), ('previous', 'previous', ('ref', 'Comparison')), ('last_year', 'last_year', ('ref', 'Comparison')), ('by_product', 'by_product', ('list', ('ref', 'Slice'))), ('by_category', 'by_category', ('list', ('ref', 'Slice'))), ('by_customer_group', 'by_customer_group', ('list', ('ref', 'Slice'))), ('by_region', 'by_region', ('list', ('ref', 'Slice'))), ('customers', 'customers', ('ref', 'CustomerMix')), ('performers', 'performers', ('list', ('ref', 'Performer'))), ('open_complaints', 'open_complaints', ('list', ('ref', 'ReportedComplaint'))), ('leads', 'leads', ('list', ('ref', 'LeadFunnel')))]),
     'Scope': ('alias', 'any'),
+    'ScoreChange': ('struct', ScoreChange, [('rep', 'rep', ('ref', 'UserId')), ('period', 'period', 'str'), ('current_score', 'current_score', 'dec'), ('new_score', 'new_score', 'dec'), ('current_band', 'current_band', 'str'), ('new_band', 'new_band', 'str')]),
     'Scoreboard': ('struct', Scoreboard, [('period', 'period', ('ref', 'Period')), ('policy_version', 'policy_version', 'str'), ('reps', 'reps', ('list', ('ref', 'RepScore'))), ('teams', 'teams', ('list', ('ref', 'TeamScore'))), ('directors', 'directors', ('list', ('ref', 'TeamScore'))), ('awards', 'awards', ('list', ('ref', 'Award')))]),
     'Scorecard': ('struct', Scorecard, [('lines', 'lines', ('list', ('ref', 'MetricLine'))), ('score', 'score', 'dec'), ('band', 'band', 'str'), ('bonus_multiplier', 'bonus_multiplier', 'dec')]),
     'Signing': ('struct', Signing, [('customer_signatory', 'customer_signatory', 'str'), ('company_signatory', 'company_signatory', ('ref', 'UserId')), ('signed_on', 'signed_on', 'date')]),
@@ -1815,15 +2071,19 @@ TYPES.update({
     'StepState': ('struct', StepState, [('planned', 'planned', ('ref', 'PlannedStep')), ('decision', 'decision', ('opt', ('ref', 'Decision'))), ('opened_at', 'opened_at', ('opt', 'datetime'))]),
     'Survey': ('struct', Survey, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('rep', 'rep', ('ref', 'UserId')), ('date', 'date', 'date'), ('score', 'score', 'dec'), ('channel', 'channel', ('ref', 'SurveyChannel')), ('recorded_by', 'recorded_by', ('ref', 'UserId')), ('recorded_at', 'recorded_at', 'datetime')]),
     'SurveyChannel': ('alias', 'str'),
+    'TableCounts': ('struct', TableCounts, [('table', 'table', 'str'), ('created', 'created', 'int'), ('updated', 'updated', 'int'), ('unchanged', 'unchanged', 'int')]),
+    'TargetRow': ('struct', TargetRow, [('rep', 'rep', ('ref', 'UserId')), ('year', 'year', 'int'), ('annual', 'annual', ('ref', 'Metrics')), ('distribution', 'distribution', ('opt', ('list', 'dec')))]),
     'Targets': ('struct', Targets, [('id', 'id', 'str'), ('rep', 'rep', ('ref', 'UserId')), ('year', 'year', 'int'), ('annual', 'annual', ('ref', 'Metrics')), ('set_by', 'set_by', ('ref', 'UserId')), ('distribution', 'distribution', ('opt', ('list', 'dec')))]),
     'Team': ('struct', Team, [('id', 'id', ('ref', 'TeamId')), ('name', 'name', 'str'), ('manager', 'manager', ('ref', 'UserId')), ('director', 'director', ('opt', ('ref', 'UserId')))]),
     'TeamId': ('alias', 'str'),
+    'TeamRow': ('struct', TeamRow, [('id', 'id', ('ref', 'TeamId')), ('name', 'name', 'str'), ('manager', 'manager', ('ref', 'UserId')), ('director', 'director', ('opt', ('ref', 'UserId')))]),
     'TeamScore': ('struct', TeamScore, [('team', 'team', ('ref', 'TeamId')), ('actuals', 'actuals', ('ref', 'Metrics')), ('targets', 'targets', ('ref', 'Metrics')), ('card', 'card', ('ref', 'Scorecard'))]),
     'Terms': ('struct', Terms, [('version', 'version', 'int'), ('lines', 'lines', ('list', ('ref', 'Line'))), ('total', 'total', ('ref', 'Money')), ('payment_terms', 'payment_terms', 'str'), ('change_request', 'change_request', ('opt', 'str')), ('delivery_date', 'delivery_date', ('opt', 'date'))]),
     'Totals': ('struct', Totals, [('revenue', 'revenue', 'dec'), ('profit', 'profit', 'dec'), ('quantity', 'quantity', 'dec'), ('orders', 'orders', 'int'), ('customers', 'customers', 'int')]),
     'TraceStep': ('struct', TraceStep, [('rule', 'rule', 'str'), ('outcome', 'outcome', ('ref', 'Outcome')), ('detail', 'detail', 'str'), ('unit_price', 'unit_price', ('opt', 'dec'))]),
     'User': ('struct', User, [('id', 'id', ('ref', 'UserId')), ('name', 'name', 'str'), ('role', 'role', ('ref', 'Role')), ('active', 'active', 'bool'), ('created_at', 'created_at', 'datetime'), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
     'UserId': ('alias', 'str'),
+    'UserRow': ('struct', UserRow, [('id', 'id', ('ref', 'UserId')), ('name', 'name', 'str'), ('role', 'role', ('ref', 'Role')), ('team', 'team', ('opt', ('ref', 'TeamId')))]),
     'Verdict': ('alias', 'str'),
     'Visit': ('struct', Visit, [('id', 'id', 'str'), ('customer', 'customer', 'str'), ('rep', 'rep', ('ref', 'UserId')), ('date', 'date', 'date'), ('kind', 'kind', ('ref', 'VisitKind')), ('notes', 'notes', 'str'), ('logged_at', 'logged_at', 'datetime')]),
     'VisitKind': ('alias', 'str'),
@@ -3023,6 +3283,17 @@ class Engine(EngineBase):
         """
         return self._call('install_policy', actor, {'policy': policy, 'effective_from': effective_from, 'hash': hash}, idempotency_key, ('ref', 'PolicyVersion'))
 
+    def policy_impact(self, actor: str, policy: str) -> PolicyImpact:
+        """What installing a policy would change today: open quotes repriced, reps' scores and bands this month and this year, budgets' control (director or admin); writes nothing.
+
+        What installing a policy would change, as the store is now.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            policy: The policy file's text (TOML), as `install_policy` takes it.
+        """
+        return self._call('policy_impact', actor, {'policy': policy}, None, ('ref', 'PolicyImpact'))
+
     def policy_versions(self, actor: str) -> List[PolicyVersion]:
         """Every policy version installed, oldest first (everyone).
 
@@ -3385,6 +3656,46 @@ class Engine(EngineBase):
         """
         return self._call('verify_audit', actor, {}, None, ('ref', 'AuditReport'))
 
+    def import_batch(
+        self,
+        actor: str,
+        *,
+        customers: Optional[Sequence[CustomerRow]] = None,
+        products: Optional[Sequence[Product]] = None,
+        sales: Optional[Sequence[SaleRow]] = None,
+        targets: Optional[Sequence[TargetRow]] = None,
+        teams: Optional[Sequence[TeamRow]] = None,
+        users: Optional[Sequence[UserRow]] = None,
+        idempotency_key: Optional[str] = None,
+    ) -> ImportSummary:
+        """Imports users, teams, products, customers, targets and sales recorded elsewhere as one all-or-nothing batch, each row authorised and checked as its own command; rows kis already holds as given are left alone (P2.1, P4.1a, P5.3a, P8.1).
+
+        Records to import, by table. Every table may be empty.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            customers: Customers with contacts (P8.1).
+            products: Products with list price and cost (P4.1a).
+            sales: Sales delivered and recorded elsewhere (P5.3a).
+            targets: Reps' annual targets (P2.2).
+            teams: Teams (P2.1).
+            users: Users (P2.1).
+            idempotency_key: A retry with the same key and request returns the first result.
+        """
+        return self._call('import_batch', actor, {'customers': customers, 'products': products, 'sales': sales, 'targets': targets, 'teams': teams, 'users': users}, idempotency_key, ('ref', 'ImportSummary'))
+
+    def check_import(self, actor: str, batch: ImportBatch) -> List[Problem]:
+        """Every row an import would refuse, each as a problem naming its table, row and key; writes nothing.
+
+        Every row of an import batch that an import would refuse, as problems with
+        `table`, `row` and `key` among their fields; nothing is written.
+
+        Args:
+            actor: The acting user's id (P2: who may do this is decided by kis).
+            batch: The batch to check.
+        """
+        return self._call('check_import', actor, {'batch': batch}, None, ('list', ('ref', 'Problem')))
+
     def changes_since(
         self,
         actor: str,
@@ -3415,6 +3726,8 @@ __all__ = [
     'AuditReport',
     'Award',
     'Budget',
+    'BudgetControl',
+    'BudgetControlChange',
     'BudgetPlan',
     'BudgetStatus',
     'BudgetStatusLine',
@@ -3439,6 +3752,7 @@ __all__ = [
     'Currency',
     'Customer',
     'CustomerMix',
+    'CustomerRow',
     'Decision',
     'Delegation',
     'DocKind',
@@ -3450,6 +3764,8 @@ __all__ = [
     'Filing',
     'FulfilmentStep',
     'Greeting',
+    'ImportBatch',
+    'ImportSummary',
     'InboxItem',
     'IssuedApiToken',
     'LateStep',
@@ -3469,12 +3785,14 @@ __all__ = [
     'Performer',
     'Period',
     'PlannedStep',
+    'PolicyImpact',
     'PolicyVersion',
     'PriceException',
     'PricedLine',
     'Problem',
     'Product',
     'Quote',
+    'QuoteRepricing',
     'QuoteResponse',
     'QuoteRevision',
     'QuoteStatus',
@@ -3485,9 +3803,11 @@ __all__ = [
     'ReportedComplaint',
     'ReviewOutcome',
     'Role',
+    'SaleRow',
     'SalesFact',
     'SalesReport',
     'Scope',
+    'ScoreChange',
     'Scoreboard',
     'Scorecard',
     'Signing',
@@ -3496,15 +3816,19 @@ __all__ = [
     'StepState',
     'Survey',
     'SurveyChannel',
+    'TableCounts',
+    'TargetRow',
     'Targets',
     'Team',
     'TeamId',
+    'TeamRow',
     'TeamScore',
     'Terms',
     'Totals',
     'TraceStep',
     'User',
     'UserId',
+    'UserRow',
     'Verdict',
     'Visit',
     'VisitKind',

@@ -294,7 +294,12 @@ class Engine:
         (director, finance, admin).
         """
     def import_table(self, actor: str, table: str, data: ArrowStream, *, batch_size: int = 10000) -> str:
-        """placeholder"""
+        """Imports a table of `table` rows (users, teams, products, customers, targets,
+        sales; text or typed columns, as `kis import` reads a file) through the engine, in
+        batches of `batch_size` sales, each all or nothing; the summary as JSON. A refused
+        row raises with `row` the row of `data` (from 0); earlier batches stay committed,
+        and importing the same table again leaves their rows unchanged.
+        """
     def expense_claims_table(self, actor: str) -> ArrowTable:
         """The expense claims the actor may see, one row per claim line."""
     def audit_table(self, *, from_seq: int = 0) -> ArrowTable:
