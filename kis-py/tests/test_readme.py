@@ -1,5 +1,5 @@
-"""The README's Python blocks run as written (#20): the first five minutes and the
-analysis block after it, as one script, in a fresh directory that has the repository's
+"""The README's Python blocks run as written (#20): the first five minutes, the analysis
+block and the import block after it, as one script, in a fresh directory that has the repository's
 examples/ (the block bootstraps an empty store, as a first run does)."""
 
 import pathlib
@@ -19,7 +19,7 @@ def python_blocks():
 
 def test_the_readme_python_runs(tmp_path):
     blocks = python_blocks()
-    assert len(blocks) == 2, "the README's Python section changed shape"
+    assert len(blocks) == 3, "the README's Python section changed shape"
     (tmp_path / "examples").symlink_to(ROOT / "examples")
     script = tmp_path / "readme.py"
     script.write_text("\n".join(blocks))
@@ -27,3 +27,4 @@ def test_the_readme_python_runs(tmp_path):
     assert out.returncode == 0, out.stderr
     assert "meng requires role admin" in out.stdout, out.stdout
     assert (tmp_path / "sales.db").exists()
+    assert "table='sales', created=1" in out.stdout and "unchanged=1" in out.stdout, out.stdout
