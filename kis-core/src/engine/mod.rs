@@ -472,12 +472,14 @@ impl Engine {
         let input =
             serde_json::to_value(input).map_err(|e| Error::invalid("command", e.to_string()))?;
         let actor_name = actor.map_or(SYSTEM_ACTOR.to_string(), |a| a.to_string());
-        let request_hash = idempotency::request_hash(name, &actor_name, &input);
+        // Only a keyed command is compared with its first run; hashing a large input (an
+        // import batch) for nothing would cost a serialisation of it.
+        let request_hash = key.map(|_| idempotency::request_hash(name, &actor_name, &input));
         store::write(self.store.as_ref(), |tx| {
             if let Some(key) = key
                 && let Some(seen) = document::get::<IdempotencyRecord>(tx, key)?
             {
-                if seen.value.request_hash != request_hash {
+                if Some(&seen.value.request_hash) != request_hash.as_ref() {
                     return Err(Error::IdempotencyKeyReused {
                         key: key.to_string(),
                     });
@@ -509,7 +511,7 @@ impl Engine {
             if let Some(key) = key {
                 let record = IdempotencyRecord {
                     key: key.to_string(),
-                    request_hash,
+                    request_hash: request_hash.clone().unwrap_or_default(),
                     command: name.to_string(),
                     output: serde_json::to_value(&output)
                         .map_err(|e| Error::invalid("command output", e.to_string()))?,
