@@ -61,6 +61,13 @@ fi
 grep -E '^ +Packaged' target/package.log
 ls target/package/*.crate
 
+step "kis-cli: installable with cargo install --path (#22)"
+# The dev profile the tests just built, so nothing compiles twice; a user's install is the
+# same command without --debug.
+cargo install --quiet --path kis-cli --debug --locked --root target/kis-install > target/kis-install.log 2>&1 || { cat target/kis-install.log; exit 1; }
+target/kis-install/bin/kis --version
+target/kis-install/bin/kis policy check examples/policy.toml
+
 step "fuzzing: every target for ${FUZZ_SECONDS:-60}s from the committed corpus"
 scripts/fuzz.sh
 
