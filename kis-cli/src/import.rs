@@ -106,7 +106,11 @@ fn place(e: &kis::Error, sources: &[Source], sales_offset: usize) -> RowProblem 
         } => {
             let file = sources.iter().find(|s| s.table.name() == *table);
             // The batch's row, then the first row of the file it came from.
-            let at = if *table == "sales" { sales_offset + row } else { *row };
+            let at = if *table == "sales" {
+                sales_offset + row
+            } else {
+                *row
+            };
             let row = file.and_then(|f| f.rows.source_rows.get(at)).map(|r| r + 1);
             (file, row, source.as_ref())
         }

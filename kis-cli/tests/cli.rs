@@ -164,39 +164,11 @@ fn policy_diff_is_by_meaning() {
 #[test]
 fn policy_test_runs_golden_cases() {
     let dir = tempfile::tempdir().unwrap();
-    let cases = write(
-        dir.path(),
-        "cases.toml",
-        r#"
-[[price]]
-name = "ten licences: the volume tier of 10"
-date = 2026-12-01
-product = "KIS-PRO"
-category = "software>erp"
-list_price = "12000"
-cost = "7000"
-quantity = "10"
-customer_group = "retail"
-expect = { unit_price = "11400", line_total = "114000.00", rules = ["volume-schedule"] }
-
-[[price]]
-name = "key accounts get 10 % on software"
-date = 2026-12-01
-product = "KIS-SEAT"
-category = "software>seats"
-list_price = "800"
-cost = "300"
-quantity = "1"
-customer_group = "key-accounts"
-expect = { unit_price = "720" }
-
-[[approval]]
-name = "a big quote goes to the director"
-kind = "quote"
-total = "600000"
-expect = ["manager", "director"]
-"#,
-    );
+    // The golden cases shipped beside the example policy.
+    let cases = root()
+        .join("examples/golden/cases.toml")
+        .display()
+        .to_string();
     let policy = example_policy();
     let (code, out, _) = kis(&["policy", "test", policy.to_str().unwrap(), &cases]);
     assert_eq!(code, 0, "{out}");

@@ -65,7 +65,11 @@ impl PyEngine {
         #[pyo3(from_py_with = crate::convert::count)] batch_size: u64,
     ) -> PyResult<String> {
         let which = columnar::ImportTable::named(table).ok_or_else(|| {
-            invalid(py, "table", &format!("{table:?} is not users, teams, products, customers, targets or sales"))
+            invalid(
+                py,
+                "table",
+                &format!("{table:?} is not users, teams, products, customers, targets or sales"),
+            )
         })?;
         let batches = data.into_inner().0;
         let actor = Actor::new(actor);
@@ -73,10 +77,13 @@ impl PyEngine {
             .detach(|| {
                 let engine = self.engine()?;
                 let currency = engine.policy().general().currency;
-                let rows = columnar::import_rows(which, &batches, currency)
-                    .map_err(|problems| problems.into_iter().next().unwrap_or_else(|| {
-                        kis::Error::invalid("table", "unreadable")
-                    }))?;
+                let rows =
+                    columnar::import_rows(which, &batches, currency).map_err(|problems| {
+                        problems
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(|| kis::Error::invalid("table", "unreadable"))
+                    })?;
                 let size = usize::try_from(batch_size).unwrap_or(usize::MAX);
                 let mut summary = kis::import::ImportSummary::default();
                 for (first, batch) in rows.batch.clone().in_batches(size) {

@@ -192,6 +192,8 @@ impl Table<'_, '_, '_> {
                         counts.add(outcome);
                     }
                 }
+                // The store's own failures are not the row's: the engine retries them.
+                Err(e @ Error::Store(_)) => return Err(e),
                 Err(e) => (self.refuse)(Error::import_row(name, i, key(row), e))?,
             }
         }

@@ -174,6 +174,8 @@ pub(super) fn apply_sales(
         });
         match checked {
             Ok(fact) => facts.push((i, fact)),
+            // The store's own failures are not the row's: the engine retries them.
+            Err(e @ Error::Store(_)) => return Err(e),
             Err(e) => refuse(Error::import_row("sales", i, row.key(), e))?,
         }
     }
