@@ -3,7 +3,7 @@
 
 mod common;
 
-use chrono::Duration;
+use chrono::{Duration, TimeZone};
 use common::*;
 use kis::approval::{ApprovalStatus, Delegate, DocKind, Reviewable, Verdict};
 use kis::reviews::{Decide, Recall, Submit};
@@ -1199,4 +1199,39 @@ per_backend! {
         // Without the key, the same approval is a second decision and is refused.
         assert!(engine.execute(&org.east_manager, &approve_cmd).is_err());
     }
+}
+
+/// P3 escalation counts days on the company's wall clock (#22): in New York, a quote
+/// submitted on Friday 30 October 2026 at 10:00 has waited three days on Monday at 10:00,
+/// 73 hours later, because the clocks went back an hour on the Sunday.
+#[test]
+fn escalation_counts_wall_clock_days_across_summer_time() {
+    let text = std::fs::read_to_string("examples/policy.toml")
+        .unwrap()
+        .replace(
+            "time_zone = \"Asia/Shanghai\"",
+            "time_zone = \"America/New_York\"",
+        );
+    let clock = std::sync::Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 10, 30, 14, 0, 0).unwrap(), // Friday 10:00 EDT
+    ));
+    let engine = Engine::open_with_clock(
+        std::sync::Arc::new(MemoryStore::new()),
+        Policy::from_toml(&text).unwrap(),
+        clock.clone(),
+    )
+    .unwrap();
+    let org = setup_org(&engine);
+    setup_catalogue(&engine, &org);
+    quote(&engine, &org, "Q-NY", vec![line("KIS-SEAT", 1)]);
+    submit(&engine, &org.rep_li, DocKind::Quote, "Q-NY").unwrap();
+    // Monday 14:30 UTC is 09:30 EST: 72.5 hours, but not yet three days.
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 2, 14, 30, 0).unwrap());
+    assert!(engine.escalations(&org.director).unwrap().is_empty());
+    let waiting = engine.inbox(&org.east_manager).unwrap();
+    assert_eq!(waiting[0].days_waiting, 2);
+    // Monday 10:00 EST.
+    clock.set(Utc.with_ymd_and_hms(2026, 11, 2, 15, 0, 0).unwrap());
+    let esc = engine.escalations(&org.director).unwrap();
+    assert_eq!((esc.len(), esc[0].days_waiting), (1, 3));
 }

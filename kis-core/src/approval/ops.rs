@@ -242,7 +242,12 @@ pub fn reopen_if_reviewed<T: Reviewable>(
     Ok(reviewed)
 }
 
-/// How long a step has been pending, in whole days.
-pub fn days_pending(opened_at: DateTime<Utc>, now: DateTime<Utc>) -> i64 {
-    now.signed_duration_since(opened_at).num_days()
+/// How long a step has been pending, in whole days on the company's wall clock (#22: a
+/// day across a change of summer time is 23 or 25 hours).
+pub fn days_pending(
+    zone: &crate::policy::CompanyZone,
+    opened_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> i64 {
+    zone.whole_days_between(opened_at, now)
 }

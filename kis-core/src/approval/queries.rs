@@ -17,6 +17,7 @@ use crate::engine::Engine;
 use crate::error::Result;
 use crate::ids::{TeamId, UserId};
 use crate::org::{Actor, Role, Team, User};
+use crate::policy::CompanyZone;
 
 /// A document waiting for a decision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -45,7 +46,12 @@ pub struct InboxItem {
     pub on_behalf_of: Option<UserId>,
 }
 
-fn item(entry: &QueueEntry, now: DateTime<Utc>, on_behalf_of: Option<UserId>) -> InboxItem {
+fn item(
+    entry: &QueueEntry,
+    zone: &CompanyZone,
+    now: DateTime<Utc>,
+    on_behalf_of: Option<UserId>,
+) -> InboxItem {
     InboxItem {
         kind: entry.kind,
         id: entry.doc_id.clone(),
@@ -56,7 +62,7 @@ fn item(entry: &QueueEntry, now: DateTime<Utc>, on_behalf_of: Option<UserId>) ->
         team: entry.team.clone(),
         summary: entry.summary.clone(),
         waiting_since: entry.opened_at,
-        days_waiting: days_pending(entry.opened_at, now),
+        days_waiting: days_pending(zone, entry.opened_at, now),
         on_behalf_of,
     }
 }
@@ -83,6 +89,7 @@ impl Engine {
         let user = self.acting_user(actor)?;
         let today = self.today();
         let now = self.now();
+        let zone = self.policy().zone();
         let delegators: Vec<User> = self.read(|tx| delegators_of(tx, &user.id, today))?;
         let (queue, teams) = self.queue_and_teams()?;
         let mut items = Vec::new();
@@ -99,7 +106,7 @@ impl Engine {
             };
             let team = entry.team.as_ref().and_then(|t| teams.get(t));
             if authority::refusal(&user, &step, &entry.submitter, team).is_none() {
-                items.push(item(entry, now, None));
+                items.push(item(entry, &zone, now, None));
                 continue;
             }
             let delegate_for = delegators.iter().find(|d| {
@@ -107,7 +114,7 @@ impl Engine {
                     && authority::refusal(d, &step, &entry.submitter, team).is_none()
             });
             if let Some(d) = delegate_for {
-                items.push(item(entry, now, Some(d.id.clone())));
+                items.push(item(entry, &zone, now, Some(d.id.clone())));
             }
         }
         items.sort_by(|a, b| {
@@ -124,11 +131,13 @@ impl Engine {
     pub fn escalations(&self, actor: &Actor) -> Result<Vec<InboxItem>> {
         let user = self.acting_user(actor)?;
         let now = self.now();
-        let limit = i64::from(self.policy().approval().rules.escalate_after_days);
+        let policy = self.policy();
+        let zone = policy.zone();
+        let limit = i64::from(policy.approval().rules.escalate_after_days);
         let (queue, teams) = self.queue_and_teams()?;
         let mut items: Vec<InboxItem> = queue
             .iter()
-            .filter(|e| days_pending(e.opened_at, now) >= limit)
+            .filter(|e| days_pending(&zone, e.opened_at, now) >= limit)
             .filter(|e| {
                 let team = e.team.as_ref().and_then(|t| teams.get(t));
                 match (e.role, e.team_scope) {
@@ -139,7 +148,7 @@ impl Engine {
                     _ => user.role == Role::Director,
                 }
             })
-            .map(|e| item(e, now, None))
+            .map(|e| item(e, &zone, now, None))
             .collect();
         items.sort_by(|a, b| {
             a.waiting_since

@@ -74,6 +74,29 @@ impl CompanyZone {
     }
 }
 
+impl CompanyZone {
+    /// Whole days from `from` to `to` on the company's wall clock: the most `d` with
+    /// [`days_later`](Self::days_later)`(from, d)` not after `to` (0 when `to` is not
+    /// later). Across a change of summer time a day is 23 or 25 hours, as people count.
+    pub fn whole_days_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        let reached = |d: i64| {
+            u32::try_from(d)
+                .ok()
+                .and_then(|d| self.days_later(from, d))
+                .is_some_and(|at| at <= to)
+        };
+        // 24-hour days are at most one off the wall clock's (a change is an hour or two).
+        let mut d = to.signed_duration_since(from).num_days().max(0);
+        if reached(d.saturating_add(1)) {
+            d = d.saturating_add(1);
+        }
+        while d > 0 && !reached(d) {
+            d = d.saturating_sub(1);
+        }
+        d
+    }
+}
+
 impl std::fmt::Display for CompanyZone {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -134,6 +157,38 @@ mod tests {
         assert_eq!(berlin.seconds_east_at(at), 7200);
         assert_eq!(berlin.seconds_east_at(utc("2026-01-15T12:00:00Z")), 3600);
         assert!(CompanyZone::named("Mars/Olympus").is_none());
+    }
+
+    /// A review pending since Friday 10:00 has waited three days at Monday 10:00, not at
+    /// 09:30, though 72.5 hours have passed when the clocks went back in between.
+    #[test]
+    fn whole_days_count_the_wall_clock() {
+        let ny = CompanyZone::named("America/New_York").unwrap();
+        let opened = utc("2026-10-30T14:00:00Z"); // Friday 10:00 EDT
+        assert_eq!(
+            ny.whole_days_between(opened, utc("2026-11-02T14:30:00Z")),
+            2
+        ); // 09:30 EST
+        assert_eq!(
+            ny.whole_days_between(opened, utc("2026-11-02T15:00:00Z")),
+            3
+        ); // 10:00 EST
+        assert_eq!(ny.whole_days_between(opened, opened), 0);
+        assert_eq!(
+            ny.whole_days_between(opened, utc("2026-10-01T00:00:00Z")),
+            0
+        );
+        // Spring: 71 hours are three days.
+        let opened = utc("2026-03-06T15:00:00Z"); // Friday 10:00 EST
+        assert_eq!(
+            ny.whole_days_between(opened, utc("2026-03-09T14:00:00Z")),
+            3
+        );
+        let fixed = CompanyZone::offset("+08:00").unwrap();
+        assert_eq!(
+            fixed.whole_days_between(opened, utc("2026-03-09T14:00:00Z")),
+            2
+        );
     }
 
     /// Three days after 10:00 on the Friday before the change is 10:00 on Monday, which
