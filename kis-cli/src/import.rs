@@ -98,22 +98,19 @@ fn column_of(field: &str) -> String {
 }
 
 /// A problem of the import placed in its file; `sales_offset` is the chunk's first sale.
-fn place(e: &kis::Error, sources: &[Source], sales_offset: usize) -> RowProblem {
-    let problem = kis::api::Problem::from(e);
-    let (source, row, inner) = match e {
-        kis::Error::ImportRow {
-            table, row, source, ..
-        } => {
-            let file = sources.iter().find(|s| s.table.name() == *table);
-            // The batch's row, then the first row of the file it came from.
-            let at = if *table == "sales" {
-                sales_offset + row
-            } else {
-                *row
-            };
-            let row = file.and_then(|f| f.rows.source_rows.get(at)).map(|r| r + 1);
-            (file, row, source.as_ref())
-        }
+fn place(e: kis::Error, sources: &[Source], sales_offset: usize) -> RowProblem {
+    let file = match &e {
+        kis::Error::ImportRow { table, .. } => sources.iter().find(|s| s.table.name() == *table),
+        _ => None,
+    };
+    // The batch's row becomes the first row of the file it came from (`locate`).
+    let e = match file {
+        Some(f) => f.rows.locate(e, sales_offset),
+        None => e,
+    };
+    let problem = kis::api::Problem::from(&e);
+    let (source, row, inner) = match &e {
+        kis::Error::ImportRow { row, source, .. } => (file, Some(row + 1), source.as_ref()),
         other => (None, None, other),
     };
     let column = match inner {
@@ -252,7 +249,7 @@ pub fn run(out: &Out, args: ImportArgs) -> Outcome {
             let problems = engine.check_import(&actor, &batch)?;
             report
                 .problems
-                .extend(problems.iter().map(|e| place(e, &sources, offset)));
+                .extend(problems.into_iter().map(|e| place(e, &sources, offset)));
             continue;
         }
         match engine.execute(&actor, &batch) {
@@ -264,11 +261,11 @@ pub fn run(out: &Out, args: ImportArgs) -> Outcome {
                 // The batch wrote nothing: list every row of it kis would refuse.
                 let all = engine.check_import(&actor, &batch).unwrap_or_default();
                 if all.is_empty() {
-                    report.problems.push(place(&e, &sources, offset));
+                    report.problems.push(place(e, &sources, offset));
                 } else {
                     report
                         .problems
-                        .extend(all.iter().map(|e| place(e, &sources, offset)));
+                        .extend(all.into_iter().map(|e| place(e, &sources, offset)));
                 }
                 break;
             }
